@@ -1,0 +1,61 @@
+# Everything a colleague needs, from nothing: `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+# Django 6.1 needs Python >= 3.12; the machine's default python3 may be older.
+PYTHON ?= $(shell for p in python3.13 $$HOME/.pyenv/versions/3.13*/bin/python3 python3.12 $$HOME/.pyenv/versions/3.12*/bin/python3 python3; do \
+	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then echo $$p; break; fi; done)
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test venv assets messages migrate demo lint bench clean check-python
+
+check-python:
+	@test -n "$(PYTHON)" || { echo "No Python >= 3.12 found. Install one (e.g. pyenv install 3.12) or set PYTHON=/path/to/python3.12."; exit 1; }
+
+# The virtualenv is rebuilt only when the lock files change.
+$(VENV)/.installed: requirements.txt requirements-dev.txt | check-python
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.txt -r requirements-dev.txt
+	@touch $@
+
+venv: $(VENV)/.installed
+
+# Front-end assets come from the npm registry (package-lock.json) and are served by the app.
+static/vendor/.built: package.json package-lock.json scripts/build_assets.py | $(VENV)/.installed
+	npm ci --silent --no-audit --no-fund
+	$(PY) scripts/build_assets.py
+	@touch $@
+
+assets: static/vendor/.built
+
+# Compiled catalogues are a build product, never committed.
+messages: $(VENV)/.installed
+	@command -v msgfmt >/dev/null || { echo "GNU gettext is missing: installing it"; apt-get install -y -qq gettext >/dev/null || { echo "Install GNU gettext (msgfmt)"; exit 1; }; }
+	@$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0
+
+migrate: $(VENV)/.installed
+	$(MANAGE) migrate --noinput -v 0
+
+demo: migrate
+	$(MANAGE) load_demo --if-empty
+
+run: venv assets messages demo
+	@echo "Open http://$(HOST):$(PORT)/ (accounts and password in README.md)"
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: venv assets messages
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+bench: venv assets messages
+	$(PY) -m bench.run $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor staticfiles var

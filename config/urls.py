@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from organisation import views as organisation_views
+
+urlpatterns = [
+    path("", organisation_views.home, name="home"),
+    # Sign-in, language and health: the only pages reachable without signing in.
+    path("accounts/login/", organisation_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("healthz", organisation_views.healthz, name="healthz"),
+    # The apps.
+    path("gedragscode/", include("codeofconduct.urls")),
+    path("advies/", include("advice.urls")),
+    path("beheer/", admin.site.urls),
+]

@@ -1,0 +1,141 @@
+"""People, organisational units and reporting lines: the city as HR knows it."""
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+UNIT_CODE_VALIDATOR = RegexValidator(
+    r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$",
+    _("Een code bestaat uit letters, cijfers, '.', '_' of '-' (hoogstens 40 tekens)."),
+)
+
+
+class OrgUnit(models.Model):
+    """A node of the organisation tree: stad > departement/bedrijfseenheid > dienst > team."""
+
+    class Kind(models.TextChoices):
+        CITY = "stad", _("Stad")
+        DEPARTMENT = "departement", _("Departement / bedrijfseenheid")
+        SERVICE = "dienst", _("Dienst")
+        TEAM = "team", _("Team")
+
+    code = models.CharField(_("code"), max_length=40, unique=True, validators=[UNIT_CODE_VALIDATOR])
+    name = models.CharField(_("naam"), max_length=200)
+    kind = models.CharField(_("soort"), max_length=20, choices=Kind.choices, default=Kind.TEAM)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("bovenliggende eenheid"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="children",
+    )
+    # Materialised path of codes ("/STAD/DEP/TEAM/"): a whole sub-tree is one indexed prefix query.
+    path = models.CharField(max_length=1000, editable=False, db_index=True)
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    is_active = models.BooleanField(_("actief"), default=True)
+
+    class Meta:
+        verbose_name = _("organisatie-eenheid")
+        verbose_name_plural = _("organisatie-eenheden")
+        ordering = ["path"]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+    def compute_path(self) -> str:
+        return (self.parent.path if self.parent else "/") + self.code + "/"
+
+    def save(self, *args, **kwargs):
+        # The path is derived data, kept next to the parent it derives from.
+        self.path = self.compute_path()
+        self.depth = self.path.count("/") - 2
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        ancestor = self.parent
+        while ancestor is not None:
+            if ancestor.pk == self.pk and self.pk is not None:
+                raise ValidationError({"parent": _("Een eenheid kan niet onder zichzelf hangen.")})
+            ancestor = ancestor.parent
+
+    def subtree(self):
+        return OrgUnit.objects.filter(path__startswith=self.path)
+
+    def ancestors(self):
+        codes = [code for code in self.path.strip("/").split("/")[:-1]]
+        by_code = {unit.code: unit for unit in OrgUnit.objects.filter(code__in=codes)}
+        return [by_code[code] for code in codes if code in by_code]
+
+
+class PersonManager(UserManager):
+    def get_by_natural_key(self, username):
+        return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
+
+
+class Person(AbstractUser):
+    """A city employee. Leavers are deactivated (`is_active`), never deleted: their records stay."""
+
+    personeelsnummer = models.CharField(_("personeelsnummer"), max_length=20, unique=True, null=True, blank=True)
+    unit = models.ForeignKey(
+        OrgUnit, verbose_name=_("organisatie-eenheid"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="members",
+    )
+    manager = models.ForeignKey(
+        "self", verbose_name=_("leidinggevende (chef-waardeerder)"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="direct_reports",
+    )
+    is_editor = models.BooleanField(
+        _("Redactie"), default=False, help_text=_("Publiceert dienstnota's en ziet de naleving voor de hele stad.")
+    )
+    is_integrity_officer = models.BooleanField(
+        _("Bureau voor Integriteit"), default=False, help_text=_("Behandelt geëscaleerde adviesvragen.")
+    )
+    deactivated_at = models.DateTimeField(_("gedeactiveerd op"), null=True, blank=True)
+
+    objects = PersonManager()
+
+    class Meta:
+        verbose_name = _("medewerker")
+        verbose_name_plural = _("medewerkers")
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="person_email_unique_ci", condition=~Q(email="")),
+            models.CheckConstraint(condition=~Q(manager=models.F("pk")), name="person_not_own_manager"),
+        ]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    @cached_property
+    def has_direct_reports(self) -> bool:
+        return self.direct_reports.filter(is_active=True).exists()
+
+    def deactivate(self):
+        self.is_active = False
+        self.deactivated_at = timezone.now()
+        self.save(update_fields=["is_active", "deactivated_at"])
+
+
+class Deputy(models.Model):
+    """A plaatsvervanger who acts for a manager during an absence (inclusive dates)."""
+
+    manager = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="deputy_periods",
+                                verbose_name=_("leidinggevende"))
+    deputy = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="deputising_for",
+                               verbose_name=_("plaatsvervanger"))
+    starts_on = models.DateField(_("van"))
+    ends_on = models.DateField(_("tot en met"))
+
+    class Meta:
+        verbose_name = _("plaatsvervanger")
+        verbose_name_plural = _("plaatsvervangers")
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="deputy_dates_in_order"),
+            models.CheckConstraint(condition=~Q(manager=models.F("deputy")), name="deputy_not_self"),
+        ]
+
+    def __str__(self):
+        return f"{self.deputy} voor {self.manager} ({self.starts_on} – {self.ends_on})"

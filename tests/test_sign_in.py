@@ -1,0 +1,84 @@
+import pytest
+from django.test import Client, override_settings
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anonymous_visitor_is_sent_to_login(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_login_page_is_public_and_dutch(client):
+    response = client.get(reverse("login"))
+    assert response.status_code == 200
+    assert "Aanmelden" in response.text
+    assert "E-mailadres of gebruikersnaam" in response.text
+    assert "Enkel voor intern gebruik" in response.text
+
+
+@pytest.mark.parametrize("identifier", ["medewerker", "MEDEWERKER", "medewerker@stad.antwerpen.be"])
+def test_staff_sign_in_with_username_or_email(city, client, identifier):
+    response = client.post(reverse("login"), {"username": identifier, "password": "demo"})
+    assert response.status_code == 302
+    assert client.get("/").context["user"] == city.employee
+
+
+def test_wrong_password_gives_clear_message(city, client):
+    response = client.post(reverse("login"), {"username": "medewerker", "password": "nope"})
+    assert response.status_code == 200
+    assert "horen niet bij elkaar" in response.text
+
+
+def test_deactivated_person_cannot_sign_in(city, client):
+    city.employee.deactivate()
+    response = client.post(reverse("login"), {"username": "medewerker", "password": "demo"})
+    assert response.status_code == 200
+    assert not response.wsgi_request.user.is_authenticated
+
+
+def test_logout_ends_the_session(as_employee):
+    assert as_employee.get("/").status_code == 200
+    as_employee.post(reverse("logout"))
+    assert as_employee.get("/").status_code == 302
+
+
+def test_repeated_failures_lock_the_account_with_a_clear_message(city, client):
+    for _ in range(5):
+        client.post(reverse("login"), {"username": "medewerker", "password": "wrong"})
+    response = Client().post(reverse("login"), {"username": "medewerker", "password": "demo"})
+    assert response.status_code == 429
+    assert "Tijdelijk geblokkeerd" in response.text
+
+
+@override_settings(SSO_TRUSTED_HEADER="X-Remote-User")
+def test_single_sign_on_header_signs_in_a_known_person(city):
+    client = Client(headers={"X-Remote-User": "medewerker@stad.antwerpen.be"})
+    response = client.get("/")
+    assert response.status_code == 200
+    assert response.context["user"] == city.employee
+
+
+@override_settings(SSO_TRUSTED_HEADER="X-Remote-User")
+def test_single_sign_on_header_ignores_unknown_and_inactive_people(city):
+    city.employee.deactivate()
+    for name in ["nobody@stad.antwerpen.be", "medewerker"]:
+        assert Client(headers={"X-Remote-User": name}).get("/").status_code == 302
+
+
+def test_single_sign_on_header_is_ignored_unless_configured(city):
+    assert Client(headers={"X-Remote-User": "medewerker"}).get("/").status_code == 302
+
+
+def test_health_check_answers_without_sign_in(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "up"}
+
+
+def test_pages_are_private_and_not_indexed(as_employee):
+    response = as_employee.get("/")
+    assert "private" in response["Cache-Control"]
+    assert response["X-Robots-Tag"].startswith("noindex")
