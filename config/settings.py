@@ -155,7 +155,8 @@ STORAGES = {
 }
 # Uploaded attachments are confidential: stored outside any public path, served only by views.
 MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private")))
-MEDIA_URL = None
+# No URL pattern serves this prefix: attachments are only sent by views that check access.
+MEDIA_URL = "/media-not-served/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
