@@ -4,8 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 class LoginForm(AuthenticationForm):
     error_messages = {
-        "invalid_login": _("Dit e-mailadres of deze gebruikersnaam en dit wachtwoord horen niet bij elkaar. "
-                           "Let op hoofdletters in je wachtwoord."),
+        "invalid_login": _(
+            "Dit e-mailadres of deze gebruikersnaam en dit wachtwoord horen niet bij elkaar. "
+            "Let op hoofdletters in je wachtwoord."
+        ),
         "inactive": _("Deze account is niet meer actief."),
     }
 

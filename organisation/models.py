@@ -29,8 +29,12 @@ class OrgUnit(models.Model):
     name = models.CharField(_("naam"), max_length=200)
     kind = models.CharField(_("soort"), max_length=20, choices=Kind.choices, default=Kind.TEAM)
     parent = models.ForeignKey(
-        "self", verbose_name=_("bovenliggende eenheid"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="children",
+        "self",
+        verbose_name=_("bovenliggende eenheid"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     # Materialised path of codes ("/STAD/DEP/TEAM/"): a whole sub-tree is one indexed prefix query.
     path = models.CharField(max_length=1000, editable=False, db_index=True)
@@ -45,14 +49,14 @@ class OrgUnit(models.Model):
     def __str__(self):
         return f"{self.name} ({self.code})"
 
-    def compute_path(self) -> str:
-        return (self.parent.path if self.parent else "/") + self.code + "/"
-
     def save(self, *args, **kwargs):
         # The path is derived data, kept next to the parent it derives from.
         self.path = self.compute_path()
         self.depth = self.path.count("/") - 2
         super().save(*args, **kwargs)
+
+    def compute_path(self) -> str:
+        return (self.parent.path if self.parent else "/") + self.code + "/"
 
     def clean(self):
         ancestor = self.parent
@@ -65,7 +69,7 @@ class OrgUnit(models.Model):
         return OrgUnit.objects.filter(path__startswith=self.path)
 
     def ancestors(self):
-        codes = [code for code in self.path.strip("/").split("/")[:-1]]
+        codes = self.path.strip("/").split("/")[:-1]
         by_code = {unit.code: unit for unit in OrgUnit.objects.filter(code__in=codes)}
         return [by_code[code] for code in codes if code in by_code]
 
@@ -80,12 +84,20 @@ class Person(AbstractUser):
 
     personeelsnummer = models.CharField(_("personeelsnummer"), max_length=20, unique=True, null=True, blank=True)
     unit = models.ForeignKey(
-        OrgUnit, verbose_name=_("organisatie-eenheid"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="members",
+        OrgUnit,
+        verbose_name=_("organisatie-eenheid"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
     )
     manager = models.ForeignKey(
-        "self", verbose_name=_("leidinggevende (chef-waardeerder)"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="direct_reports",
+        "self",
+        verbose_name=_("leidinggevende (chef-waardeerder)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="direct_reports",
     )
     is_editor = models.BooleanField(
         _("Redactie"), default=False, help_text=_("Publiceert dienstnota's en ziet de naleving voor de hele stad.")
@@ -122,10 +134,12 @@ class Person(AbstractUser):
 class Deputy(models.Model):
     """A plaatsvervanger who acts for a manager during an absence (inclusive dates)."""
 
-    manager = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="deputy_periods",
-                                verbose_name=_("leidinggevende"))
-    deputy = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="deputising_for",
-                               verbose_name=_("plaatsvervanger"))
+    manager = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="deputy_periods", verbose_name=_("leidinggevende")
+    )
+    deputy = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="deputising_for", verbose_name=_("plaatsvervanger")
+    )
     starts_on = models.DateField(_("van"))
     ends_on = models.DateField(_("tot en met"))
 

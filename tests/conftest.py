@@ -44,12 +44,28 @@ def city(db) -> City:
     other_chef = make_person("chef2", unit=team_b, manager=director, first_name="Sofie", last_name="Maes")
     employee = make_person("medewerker", unit=team_a, manager=chef, first_name="Lotte", last_name="Janssens")
     colleague = make_person("medewerker2", unit=team_b, manager=other_chef, first_name="Wout", last_name="Jacobs")
-    editor = make_person("redactie", unit=department, manager=director, is_editor=True,
-                         first_name="Hanne", last_name="Willems")
-    integrity = make_person("integriteit", unit=stad, is_integrity_officer=True, first_name="Bram", last_name="Goossens")
+    editor = make_person(
+        "redactie", unit=department, manager=director, is_editor=True, first_name="Hanne", last_name="Willems"
+    )
+    integrity = make_person(
+        "integriteit", unit=stad, is_integrity_officer=True, first_name="Bram", last_name="Goossens"
+    )
     admin = make_person("admin", unit=stad, is_staff=True, is_superuser=True, first_name="An", last_name="Beheer")
-    return City(stad, department, service, team_a, team_b, director, chef, other_chef, employee, colleague,
-                editor, integrity, admin)
+    return City(
+        stad,
+        department,
+        service,
+        team_a,
+        team_b,
+        director,
+        chef,
+        other_chef,
+        employee,
+        colleague,
+        editor,
+        integrity,
+        admin,
+    )
 
 
 def client_for(person) -> Client:

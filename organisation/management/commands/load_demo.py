@@ -1,0 +1,57 @@
+import importlib
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from organisation.importer import import_organisation
+from organisation.models import Person
+
+DEMO_FILE = Path(__file__).resolve().parents[2] / "demo_data" / "organisatie.csv"
+DEMO_PASSWORD = "demo"  # noqa: S105 - documented demo accounts, refused when DEBUG is off
+# Roles that the HR export does not carry.
+DEMO_ROLES = {
+    "redactie": {"is_editor": True},
+    "integriteit": {"is_integrity_officer": True},
+    "admin": {"is_staff": True, "is_superuser": True},
+}
+DEMO_ACCOUNTS = ["medewerker", "medewerker2", "chef", "chef2", "integriteit", "redactie", "admin"]
+# Apps that add their own demo content: `<app>.demo.load(people=..., stdout=...)`.
+DEMO_APPS = ["codeofconduct", "advice"]
+
+
+class Command(BaseCommand):
+    help = "Load the demo organisation and accounts (password 'demo'). Development only."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--if-empty", action="store_true", help="Do nothing when people exist already.")
+        parser.add_argument("--force", action="store_true", help="Run even when DEBUG is off.")
+
+    def handle(self, *args, if_empty: bool, force: bool, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError("Refusing to load demo accounts with DEBUG off (use --force on a test system).")
+        if Person.objects.exists():
+            if if_empty:
+                self.stdout.write("Demo data: the database already has people, nothing loaded.")
+                return
+            raise CommandError("The database already has people; demo data goes into an empty database only.")
+        with transaction.atomic():
+            report = import_organisation(DEMO_FILE.read_text(encoding="utf-8"))
+            people = {person.username: person for person in Person.objects.all()}
+            for username in DEMO_ACCOUNTS:
+                person = people[username]
+                person.set_password(DEMO_PASSWORD)
+                for field, value in DEMO_ROLES.get(username, {}).items():
+                    setattr(person, field, value)
+                person.save()
+            for app in DEMO_APPS:
+                try:
+                    module = importlib.import_module(f"{app}.demo")
+                except ModuleNotFoundError as error:
+                    if error.name != f"{app}.demo":
+                        raise
+                    continue
+                module.load(people=people, stdout=self.stdout)
+        self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {report.summary()}."))
+        self.stdout.write("Accounts (password 'demo'): " + ", ".join(DEMO_ACCOUNTS))
