@@ -222,4 +222,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    # django-axes logs every sign-in at INFO; failures and lock-outs are warnings.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -1,0 +1,42 @@
+"""The house in the browser: language switch, keyboard use and sign-in errors, with the demo accounts."""
+
+import pytest
+from django.core.management import call_command
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def demo(settings):
+    settings.DEBUG = True  # load_demo refuses to run on a production configuration
+    call_command("load_demo", verbosity=0)
+    settings.DEBUG = False
+
+
+def test_language_switch_turns_the_page_english_and_back(demo, login):
+    page = login("medewerker")
+    page.get_by_role("button", name="English", exact=True).click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Welcome")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.get_by_text("For internal use only").is_visible()
+    page.get_by_role("button", name="Nederlands", exact=True).click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Welkom")
+
+
+def test_keyboard_user_can_skip_to_the_content(demo, login):
+    page = login("medewerker")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Naar de inhoud"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main-content"
+
+
+def test_wrong_password_shows_a_clear_message(demo, page, live_server):
+    page.goto(f"{live_server.url}/")
+    assert page.url.startswith(f"{live_server.url}/accounts/login/")
+    page.get_by_label("E-mailadres of gebruikersnaam").fill("medewerker")
+    page.get_by_label("Wachtwoord").fill("fout")
+    page.get_by_role("button", name="Aanmelden").click()
+    assert page.get_by_role("alert").inner_text().startswith("Dit e-mailadres of deze gebruikersnaam")
