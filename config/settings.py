@@ -215,7 +215,7 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 31_536_000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", default=True)
-    SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", default=False)
+    SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", default=True)
 
 LOGGING = {
     "version": 1,
