@@ -5,6 +5,7 @@ server: the intranet page must never load anything from the internet.
 """
 
 import os
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -82,3 +83,32 @@ def login(page, live_server):
         return page
 
     return sign_in
+
+
+AXE = Path(__file__).resolve().parents[2] / "static" / "vendor" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture
+def assert_accessible(page):
+    """Run axe-core in the page and fail on any serious or critical WCAG 2.1 A/AA violation."""
+
+    def check(context=""):
+        # Evaluated through the DevTools protocol, which the page's CSP does not restrict: the app
+        # itself never serves axe-core to its users.
+        if not page.evaluate("typeof window.axe !== 'undefined'"):
+            page.evaluate(AXE.read_text(encoding="utf-8"))
+        result = page.evaluate(
+            """async () => await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"""
+        )
+        serious = [
+            f"{violation['id']} ({violation['impact']}): {violation['help']} – "
+            + "; ".join(
+                node["target"][0] if isinstance(node["target"][0], str) else str(node["target"])
+                for node in violation["nodes"][:5]
+            )
+            for violation in result["violations"]
+            if violation["impact"] in {"serious", "critical"}
+        ]
+        assert serious == [], f"Accessibility violations on {context or page.url}:\n" + "\n".join(serious)
+
+    return check

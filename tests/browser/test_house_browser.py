@@ -15,12 +15,12 @@ def demo(settings):
 
 def test_language_switch_turns_the_page_english_and_back(demo, login):
     page = login("medewerker")
-    page.get_by_role("button", name="English", exact=True).click()
+    page.get_by_role("button", name="EN English").click()
     page.wait_for_load_state()
     assert page.get_by_role("heading", level=1).inner_text().startswith("Welcome")
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.get_by_text("For internal use only").is_visible()
-    page.get_by_role("button", name="Nederlands", exact=True).click()
+    page.get_by_role("button", name="NL Nederlands").click()
     page.wait_for_load_state()
     assert page.get_by_role("heading", level=1).inner_text().startswith("Welkom")
 
@@ -40,3 +40,10 @@ def test_wrong_password_shows_a_clear_message(demo, page, live_server):
     page.get_by_label("Wachtwoord").fill("fout")
     page.get_by_role("button", name="Aanmelden").click()
     assert page.get_by_role("alert").inner_text().startswith("Dit e-mailadres of deze gebruikersnaam")
+
+
+def test_login_and_home_pages_meet_wcag_aa(demo, page, live_server, login, assert_accessible):
+    page.goto(f"{live_server.url}/accounts/login/")
+    assert_accessible("login page")
+    login("medewerker")
+    assert_accessible("home page")
