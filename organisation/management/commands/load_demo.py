@@ -9,7 +9,7 @@ from organisation.importer import import_organisation
 from organisation.models import Person
 
 DEMO_FILE = Path(__file__).resolve().parents[2] / "demo_data" / "organisatie.csv"
-DEMO_PASSWORD = "demo"  # noqa: S105  # nosec B105 (README, "Security linter")
+DEMO_PASSWORD = "demo"  # noqa: S105  # nosec B105
 # Roles that the HR export does not carry.
 DEMO_ROLES = {
     "redactie": {"is_editor": True},
