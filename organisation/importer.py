@@ -296,7 +296,7 @@ def _apply(units, people, max_deactivate_share, progress) -> ImportReport:
     existing = {
         person.personeelsnummer: person
         for person in Person.objects.filter(personeelsnummer__isnull=False).only(
-            "id", "personeelsnummer", "manager_id", "deactivated_at", *fields
+            "id", "personeelsnummer", "manager_id", "deactivated_at", "unit_since", *fields
         )
     }
     to_create, to_update = [], []
@@ -312,6 +312,7 @@ def _apply(units, people, max_deactivate_share, progress) -> ImportReport:
                 username=row.username,
                 unit_id=unit_id,
                 is_active=True,
+                unit_since=now,
             )
             person.set_unusable_password()
             to_create.append(person)
@@ -323,6 +324,8 @@ def _apply(units, people, max_deactivate_share, progress) -> ImportReport:
                     report.people_reactivated.append(row.number)
                 else:
                     report.people_updated.append(row.number)
+                if person.unit_id != unit_id or not person.is_active:
+                    person.unit_since = now
                 for name, value in zip(fields, wanted, strict=True):
                     setattr(person, name, value)
                 person.deactivated_at = None
@@ -330,7 +333,7 @@ def _apply(units, people, max_deactivate_share, progress) -> ImportReport:
         if index % 5000 == 0:
             progress(_("Medewerkers gelezen: %(count)d van %(total)d") % {"count": index, "total": len(people)})
     Person.objects.bulk_create(to_create, batch_size=2000)
-    Person.objects.bulk_update(to_update, [*fields, "deactivated_at"], batch_size=2000)
+    Person.objects.bulk_update(to_update, [*fields, "deactivated_at", "unit_since"], batch_size=2000)
 
     ids = dict(Person.objects.filter(personeelsnummer__isnull=False).values_list("personeelsnummer", "id"))
     managers = dict(Person.objects.filter(personeelsnummer__isnull=False).values_list("personeelsnummer", "manager_id"))

@@ -106,6 +106,8 @@ class Person(AbstractUser):
         _("Bureau voor Integriteit"), default=False, help_text=_("Behandelt geëscaleerde adviesvragen.")
     )
     deactivated_at = models.DateTimeField(_("gedeactiveerd op"), null=True, blank=True)
+    # When the person joined their current unit: someone who joins an audience later gets their own due date.
+    unit_since = models.DateTimeField(_("in deze eenheid sinds"), default=timezone.now)
 
     objects = PersonManager()
 

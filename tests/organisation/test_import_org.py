@@ -215,3 +215,13 @@ def test_demo_loader_refuses_to_run_without_debug_unless_forced(settings):
     assert not Person.objects.exists()
     call_command("load_demo", "--force", stdout=StringIO())
     assert Person.objects.filter(username="medewerker").exists()
+
+
+def test_moving_to_another_unit_restarts_unit_since(tmp_path):
+    run(write(tmp_path, GOOD_ROWS))
+    wout = Person.objects.get(personeelsnummer="5")
+    lotte_since = Person.objects.get(personeelsnummer="4").unit_since
+    moved = [*GOOD_ROWS[:4], "5;Wout;Jacobs;wout.jacobs@stad.antwerpen.be;;BV;Bedrijfsvoering;departement;STAD;2"]
+    run(write(tmp_path, moved))
+    assert Person.objects.get(personeelsnummer="5").unit_since > wout.unit_since
+    assert Person.objects.get(personeelsnummer="4").unit_since == lotte_since
