@@ -16,10 +16,11 @@ def _not_blank(value, message):
 
 
 class AskForm(forms.Form):
-    subject = forms.CharField(label=_("Onderwerp"), max_length=120,
+    # strip=False: a field of only spaces gets its own clear message in clean_<field>, not "required".
+    subject = forms.CharField(label=_("Onderwerp"), max_length=120, strip=False,
                               help_text=_("Kort: waarover gaat je twijfel?"))
     body = forms.CharField(
-        label=_("Je vraag"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6}),
+        label=_("Je vraag"), max_length=5000, strip=False, widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Wat wil je posten, filmen, beantwoorden of delen? Schrijf het bericht of beschrijf het."),
     )
     channel = forms.ChoiceField(label=_("Kanaal"), choices=[("", "---------"), *Channel.choices])
