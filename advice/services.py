@@ -148,7 +148,7 @@ def question_take_step(*, question, by, step, text="", faq_consent=False, now=No
     today = timezone.localdate(now)
     try:
         with transaction.atomic():
-            locked = Question.objects.select_for_update().select_related("asker", "manager", "officer").get(
+            locked = Question.objects.select_for_update(of=("self",)).select_related("asker", "manager", "officer").get(
                 pk=question.pk)
             held = capacities(by, locked, today=today) if by is not None else frozenset({SYSTEM})
             definition = check_step(step, locked, held)
@@ -266,7 +266,7 @@ def question_reroute(*, question, now=None) -> bool:
     """The routed leidinggevende left and has no plaatsvervanger today: pass the question up."""
     now = now or clock.now()
     today = timezone.localdate(now)
-    locked = Question.objects.select_for_update().select_related("manager", "asker").get(pk=question.pk)
+    locked = Question.objects.select_for_update(of=("self",)).select_related("manager", "asker").get(pk=question.pk)
     if locked.state != State.WITH_MANAGER or manager_handlers(locked.manager, today=today):
         return False
     successor = route_for(asker=locked.asker, start=locked.manager.manager, today=today)

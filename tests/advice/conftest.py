@@ -19,15 +19,10 @@ def private_media(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
-def pytest_collection_modifyitems(items):
-    for item in items:
-        if item.get_closest_marker("postgres"):
-            item.add_marker(pytest.mark.skipif(
-                "config.test_settings" and not _on_postgres(), reason="needs PostgreSQL"))
-
-
-def _on_postgres():
-    return connection.vendor == "postgresql"
+@pytest.fixture(autouse=True)
+def _postgres_only(request):
+    if request.node.get_closest_marker("postgres") and connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (row locks)")
 
 
 def at(year, month, day, hour=10, minute=0):

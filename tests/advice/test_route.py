@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from advice.models import DirectReason, EventKind, Level, Question, State
 from organisation.models import Deputy
-from tests.advice.conftest import at, ask, step
+from tests.advice.conftest import ask, at, step
 from tests.factories import make_person
 
 
