@@ -68,7 +68,8 @@ def test_faq_include_shows_entries_next_to_their_rule_in_one_query(city, django_
 
 
 def test_rule_actions_include_links_to_the_prefilled_form():
-    html = Template('{% include "codeofconduct/includes/rule_actions.html" %}').render(Context({"anchor": "loyaliteit"}))
+    template = Template('{% include "codeofconduct/includes/rule_actions.html" %}')
+    html = template.render(Context({"anchor": "loyaliteit"}))
     assert "Twijfel je? Vraag advies" in html
     assert reverse("advice:ask") + "?regel=loyaliteit" in html
 
