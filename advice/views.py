@@ -5,7 +5,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -67,14 +66,6 @@ def question_detail(request, pk):
     question = get_question_for(request.user, pk)
     held = capacities(request.user, question)
     steps = available_steps(question, held)
-    codeofconduct_url = None
-    if question.rule_anchor:
-        from django.urls import NoReverseMatch
-
-        try:
-            codeofconduct_url = reverse("codeofconduct:policy_list") + "#" + question.rule_anchor
-        except NoReverseMatch:
-            codeofconduct_url = None
     return render(request, "advice/question_detail.html", {
         "question": question,
         "held": held,
@@ -88,7 +79,6 @@ def question_detail(request, pk):
         "viewers": viewers(question),
         "attachments": question.attachments.all(),
         "answer": selectors.latest_answer(question, held),
-        "rule_url": codeofconduct_url,
         "can_make_faq": (Capacity.BUREAU in held and question.state == State.CLOSED and question.faq_consent
                          and not FaqEntry.objects.filter(source=question).exists()),
     })

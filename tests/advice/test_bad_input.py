@@ -95,3 +95,12 @@ def test_the_rule_link_prefills_the_form(city, as_employee):
     assert 'value="loyaliteit" selected' in response.content.decode()
     response = as_employee.get(reverse("advice:ask") + "?regel=<script>")
     assert "<script>" not in response.content.decode().split("<main", 1)[1]
+
+
+def test_the_ask_form_still_checks_the_csrf_token(city):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(city.employee)
+    assert client.post(reverse("advice:ask"), FORM).status_code == 403
+    assert not Question.objects.exists()
