@@ -3,7 +3,8 @@
 A person sees a question in one or more capacities:
 - ASKER: they asked it;
 - MANAGER: it is routed to them, or to a leidinggevende for whom they are plaatsvervanger today;
-- BUREAU: they are an integrity officer and the question reached the Bureau (escalated or direct).
+- BUREAU: they are an integrity officer and the question reached the Bureau (escalated or direct),
+  unless the question is about them (an officer who is also the asker's leidinggevende).
 Nobody else, whatever their role: not other managers, not Redactie, not beheerders. Others get 404.
 """
 
@@ -47,7 +48,7 @@ def visibility_filter(user, *, today=None) -> Q:
         return Q(pk__in=[])
     rule = Q(asker=user) | Q(manager_id__in=managers_acted_for(user, today=today))
     if is_integrity_officer(user):
-        rule |= Q(bureau_at__isnull=False)
+        rule |= Q(bureau_at__isnull=False) & ~Q(concerns_person=user)
     return rule
 
 
@@ -60,7 +61,7 @@ def capacities(user, question, *, today=None) -> frozenset[Capacity]:
         held.add(Capacity.ASKER)
     if question.manager_id is not None and question.manager_id in managers_acted_for(user, today=today):
         held.add(Capacity.MANAGER)
-    if is_integrity_officer(user) and question.bureau_at is not None:
+    if is_integrity_officer(user) and question.bureau_at is not None and question.concerns_person_id != user.pk:
         held.add(Capacity.BUREAU)
     return frozenset(held)
 

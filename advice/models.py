@@ -77,6 +77,10 @@ class Question(models.Model):
                                 on_delete=models.PROTECT, related_name="advice_questions_routed")
     direct_reason = models.CharField(_("reden rechtstreeks naar het Bureau"), max_length=30,
                                      choices=DirectReason.choices, blank=True, default=DirectReason.NONE)
+    # When the question is about the leidinggevende, that person never sees it, not even as a
+    # member of the Bureau. Never shown anywhere; only used by the access rule.
+    concerns_person = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, editable=False,
+                                        on_delete=models.PROTECT, related_name="+")
     officer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("behandelaar Bureau"), null=True,
                                 blank=True, on_delete=models.PROTECT, related_name="advice_questions_handled")
     faq_consent = models.BooleanField(_("toestemming voor anonieme FAQ"), default=False)

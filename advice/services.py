@@ -90,7 +90,8 @@ def question_ask(*, asker, subject, body, channel, link="", rule_anchor="", need
     """Record a question and route it. `attachment`: (uploaded file, content type) already checked."""
     now = now or clock.now()
     today = timezone.localdate(now)
-    manager = None if concerns_manager else route_for(asker=asker, today=today)
+    routed = route_for(asker=asker, today=today)
+    manager = None if concerns_manager else routed
     question = Question(
         asker=asker, subject=subject.strip(), body=body.strip(), channel=channel, link=link,
         rule_anchor=rule_anchor, rule_label=rule_label(rule_anchor) if rule_anchor else "",
@@ -102,6 +103,8 @@ def question_ask(*, asker, subject, body, channel, link="", rule_anchor="", need
     else:
         # Straight to the Bureau. The leidinggevende gets no row, no count and no mail of this.
         question.direct_reason = DirectReason.CONCERNS_MANAGER if concerns_manager else DirectReason.NO_MANAGER
+        if concerns_manager:
+            question.concerns_person = routed or asker.manager
         question.state, question.level = State.WITH_BUREAU, Level.BUREAU
         question.bureau_at = now
         question.bureau_deadline = bureau_deadline_for(reached_at=now)

@@ -206,3 +206,14 @@ def test_attachments_are_not_under_a_public_url(city, questions, settings):
     attachment = questions["routed"].attachments.get()
     assert str(settings.MEDIA_ROOT) in attachment.file.path
     assert client(city, "employee").get(settings.MEDIA_URL + attachment.file.name).status_code == 404
+
+
+def test_an_officer_never_sees_a_question_about_themselves(city, as_chef):
+    """The chef is also in the Bureau: a question about the chef stays out of their sight."""
+    city.chef.is_integrity_officer = True
+    city.chef.save()
+    question = ask(city.employee, subject="Over mijn chef", concerns_manager=True)
+    assert as_chef.get(reverse("advice:question_detail", args=[question.pk])).status_code == 404
+    assert "Over mijn chef" not in as_chef.get(reverse("advice:bureau_queue")).content.decode()
+    assert city.chef not in viewers(question)
+    assert city.integrity in viewers(question)

@@ -164,3 +164,13 @@ def test_working_days_skip_weekends_and_belgian_holidays():
 
     assert add_working_days(datetime.date(2026, 12, 23), 3) == datetime.date(2026, 12, 29)
     assert add_working_days(datetime.date(2026, 11, 10), 1) == datetime.date(2026, 11, 12)  # 11-11 Wapenstilstand
+
+
+def test_demo_data_has_questions_in_every_state(city):
+    import io
+
+    from advice import demo
+
+    people = {"medewerker": city.employee, "chef": city.chef, "integriteit": city.integrity}
+    demo.load(people=people, stdout=io.StringIO())
+    assert set(Question.objects.values_list("state", flat=True)) == set(State.values)
