@@ -58,9 +58,14 @@ def load(*, people, stdout) -> None:
                    Channel.OTHER)
     step(question, chef, "manager_request_info", "Wie staat er in beeld, en is het tijdens je werkuren?", 1)
 
-    ask(1, "Opmerking over mijn leidinggevende", "Mijn leidinggevende deelt berichten over het team op "
-        "Facebook. Is dat in orde?", Channel.FACEBOOK, concerns_manager=True, rule_anchor="collegialiteit")
+    question = ask(1, "Opmerking over mijn leidinggevende", "Mijn leidinggevende deelt berichten over het team "
+                   "op Facebook. Is dat in orde?", Channel.FACEBOOK, concerns_manager=True,
+                   rule_anchor="collegialiteit")
+    step(question, officer, "bureau_take_up", days_ago=0)
+
+    ask(0, "Livestream van een infomoment", "Mag ik het infomoment voor bewoners livestreamen op Facebook?",
+        Channel.FACEBOOK, needed_by=timezone.localdate() + datetime.timedelta(days=7))
 
     question = ask(3, "Groepsfoto van de teamdag", "Mag ik de groepsfoto van de teamdag posten?", Channel.FACEBOOK)
     step(question, employee, "asker_withdraw", days_ago=2)
-    stdout.write("Advice: 9 demo questions in every state.")
+    stdout.write("Advice: 10 demo questions in every state.")
