@@ -217,3 +217,19 @@ def test_an_officer_never_sees_a_question_about_themselves(city, as_chef):
     assert "Over mijn chef" not in as_chef.get(reverse("advice:bureau_queue")).content.decode()
     assert city.chef not in viewers(question)
     assert city.integrity in viewers(question)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_faq_drafting_urls_are_for_the_bureau_only(city, questions, persona):
+    question = questions["escalated"]
+    step(question, city.employee, "asker_close", faq_consent=True)
+    c = client(city, persona)
+    expected = 200 if persona == "integrity" else 403
+    assert c.get(reverse("advice:faq_create", args=[question.pk])).status_code == expected
+    if persona != "integrity":
+        # Not even a draft's existence: the same 403 whether or not the entry exists.
+        assert c.post(reverse("advice:faq_publish", args=[999999]), {"publish": "1"}).status_code == 403
+
+
+def test_faq_create_for_a_question_outside_the_bureau_is_404(city, questions, as_integrity):
+    assert as_integrity.get(reverse("advice:faq_create", args=[questions["routed"].pk])).status_code == 404
