@@ -225,3 +225,13 @@ LOGGING = {
     # django-axes logs every sign-in at INFO; failures and lock-outs are warnings.
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# --- Advice (advice app): response targets, retention and attachments -----------------------------
+# The leidinggevende answers within this many working days (no weekends, no Belgian holidays),
+# otherwise the scheduled job escalates the question to the Bureau voor Integriteit.
+ADVICE_MANAGER_TARGET_WORKING_DAYS = env_int("ADVICE_MANAGER_TARGET_WORKING_DAYS", 3)
+# The Bureau's own target: older questions are marked overdue in its queue.
+ADVICE_BUREAU_TARGET_WORKING_DAYS = env_int("ADVICE_BUREAU_TARGET_WORKING_DAYS", 5)
+# Closed questions older than this are removed with their attachments (anonymous counts stay).
+ADVICE_RETENTION_MONTHS = env_int("ADVICE_RETENTION_MONTHS", 24)
+ADVICE_ATTACHMENT_MAX_BYTES = env_int("ADVICE_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)

@@ -1,0 +1,108 @@
+"""Who may see an advice question: ONE rule, used by lists, counts, details, downloads and e-mails.
+
+A person sees a question in one or more capacities:
+- ASKER: they asked it;
+- MANAGER: it is routed to them, or to a leidinggevende for whom they are plaatsvervanger today;
+- BUREAU: they are an integrity officer and the question reached the Bureau (escalated or direct),
+  unless the question is about them (an officer who is also the asker's leidinggevende).
+Nobody else, whatever their role: not other managers, not Redactie, not beheerders. Others get 404.
+"""
+
+import datetime
+import enum
+
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone
+
+from organisation.models import Deputy, Person
+from organisation.roles import is_employee, is_integrity_officer
+
+
+class Capacity(enum.StrEnum):
+    ASKER = "asker"
+    MANAGER = "manager"
+    BUREAU = "bureau"
+
+
+def _today(today: datetime.date | None) -> datetime.date:
+    return today or timezone.localdate()
+
+
+def managers_acted_for(user, *, today=None) -> list[int]:
+    """Ids of the leidinggevenden whose routed questions `user` handles today: themselves and whom they deputise."""
+    if not is_employee(user):
+        return []
+    today = _today(today)
+    cache = getattr(user, "_advice_acts_for", None)
+    if cache is None or cache[0] != today:
+        deputised = Deputy.objects.filter(deputy=user, starts_on__lte=today, ends_on__gte=today)
+        cache = (today, [user.pk, *deputised.values_list("manager_id", flat=True)])
+        user._advice_acts_for = cache
+    return cache[1]
+
+
+def visibility_filter(user, *, today=None) -> Q:
+    """The rule as a filter on Question. `capacities` below is the same rule for one question."""
+    if not is_employee(user):
+        return Q(pk__in=[])
+    rule = Q(asker=user) | Q(manager_id__in=managers_acted_for(user, today=today))
+    if is_integrity_officer(user):
+        rule |= Q(bureau_at__isnull=False) & ~Q(concerns_person=user)
+    return rule
+
+
+def capacities(user, question, *, today=None) -> frozenset[Capacity]:
+    """In which capacities `user` sees `question` (empty: not at all)."""
+    if not is_employee(user):
+        return frozenset()
+    held = set()
+    if question.asker_id == user.pk:
+        held.add(Capacity.ASKER)
+    if question.manager_id is not None and question.manager_id in managers_acted_for(user, today=today):
+        held.add(Capacity.MANAGER)
+    if is_integrity_officer(user) and question.bureau_at is not None and question.concerns_person_id != user.pk:
+        held.add(Capacity.BUREAU)
+    return frozenset(held)
+
+
+def can_view(user, question, *, today=None) -> bool:
+    return bool(capacities(user, question, today=today))
+
+
+def get_question_for(user, pk, *, queryset=None):
+    """The question with `pk` if `user` may see it, else 404 (its existence must not leak)."""
+    from advice.models import Question
+
+    queryset = queryset if queryset is not None else Question.objects.all()
+    question = queryset.visible_to(user).filter(pk=pk).select_related("asker", "manager", "officer").first()
+    if question is None:
+        raise Http404
+    return question
+
+
+def manager_handlers(manager, *, today=None) -> list[Person]:
+    """Who handles questions routed to `manager` today: the manager (when active) and their deputies."""
+    if manager is None:
+        return []
+    today = _today(today)
+    people = [manager] if manager.is_active else []
+    deputies = Person.objects.filter(
+        is_active=True, deputising_for__manager=manager,
+        deputising_for__starts_on__lte=today, deputising_for__ends_on__gte=today,
+    ).distinct()
+    people.extend(person for person in deputies if person.pk != manager.pk)
+    return people
+
+
+def viewers(question, *, today=None) -> list[Person]:
+    """Everyone who can read `question` right now ("Wie kan dit zien?"), following the same rule."""
+    people = {}
+    if question.asker.is_active:
+        people[question.asker.pk] = question.asker
+    for person in manager_handlers(question.manager, today=today):
+        people[person.pk] = person
+    if question.bureau_at is not None:
+        for person in Person.objects.filter(is_active=True, is_integrity_officer=True):
+            people[person.pk] = person
+    return [person for person in people.values() if can_view(person, question, today=today)]

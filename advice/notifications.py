@@ -1,0 +1,33 @@
+"""E-mails about advice questions. They only say that there is something to see, with a link:
+never the question's subject or text, which may be confidential and mail is forwarded easily."""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from advice.access import can_view
+
+
+def notify(*, question, recipients, today=None) -> int:
+    """Mail each recipient who may see `question` (the same rule as the pages). Returns mails sent."""
+    url = settings.SITE_URL.rstrip("/") + reverse("advice:question_detail", args=[question.pk])
+    sent = 0
+    seen = set()
+    for person in recipients:
+        if person is None or person.pk in seen or not person.email:
+            continue
+        seen.add(person.pk)
+        if not can_view(person, question, today=today):
+            continue
+        with translation.override(settings.LANGUAGE_CODE):
+            context = {"person": person, "url": url, "number": question.pk}
+            subject = render_to_string("emails/advice/update_subject.txt", context).strip()
+            text = render_to_string("emails/advice/update.txt", context)
+            html = render_to_string("emails/advice/update.html", context)
+        message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [person.email])
+        message.attach_alternative(html, "text/html")
+        message.send()
+        sent += 1
+    return sent

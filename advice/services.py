@@ -1,0 +1,351 @@
+"""The advice workflow: asking, routing, each step of the timeline, the scheduled jobs."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from advice import clock
+from advice.access import Capacity, capacities, manager_handlers
+from advice.models import (
+    Attachment,
+    Audience,
+    DirectReason,
+    EventKind,
+    FaqEntry,
+    Level,
+    Question,
+    QuestionEvent,
+    QuestionStatistic,
+    State,
+)
+from advice.notifications import notify
+from advice.rules import rule_label
+from advice.workdays import add_working_days, previous_working_day
+from advice.workflow import SYSTEM, TransitionError, check_step, target_state
+from organisation.models import Deputy, Person
+
+
+# --- Deadlines and routing ------------------------------------------------------------------------
+def manager_deadline_for(*, asked_at, needed_by=None) -> datetime.datetime:
+    """End of the N-th working day after asking; earlier when the asker needs an answer sooner, so
+    that the Bureau still gets the last working day before that date."""
+    asked_on = timezone.localdate(asked_at)
+    deadline = clock.local_midnight(
+        add_working_days(asked_on, settings.ADVICE_MANAGER_TARGET_WORKING_DAYS) + datetime.timedelta(days=1)
+    )
+    if needed_by is not None:
+        deadline = min(deadline, clock.local_midnight(previous_working_day(needed_by)))
+    return max(deadline, asked_at)
+
+
+def bureau_deadline_for(*, reached_at) -> datetime.datetime:
+    reached_on = timezone.localdate(reached_at)
+    return clock.local_midnight(
+        add_working_days(reached_on, settings.ADVICE_BUREAU_TARGET_WORKING_DAYS) + datetime.timedelta(days=1)
+    )
+
+
+def _has_deputy(manager, today) -> bool:
+    return Deputy.objects.filter(manager=manager, deputy__is_active=True, starts_on__lte=today,
+                                 ends_on__gte=today).exists()
+
+
+def route_for(*, asker, start=None, today) -> Person | None:
+    """The leidinggevende who gets `asker`'s question: their chef-waardeerder; when that manager has
+    left and no plaatsvervanger is set for today, the next manager up. None: nobody (to the Bureau)."""
+    candidate = asker.manager if start is None else start
+    seen = set()
+    while candidate is not None and candidate.pk not in seen:
+        seen.add(candidate.pk)
+        if candidate.pk != asker.pk and (candidate.is_active or _has_deputy(candidate, today)):
+            return candidate
+        candidate = candidate.manager
+    return None
+
+
+def _officers():
+    return list(Person.objects.filter(is_active=True, is_integrity_officer=True))
+
+
+def _record(*, question, kind, actor, from_state, to_state, text="", audience=Audience.ROUTE, at):
+    event = QuestionEvent(question=question, kind=kind, actor=actor, from_state=from_state, to_state=to_state,
+                          text=text, audience=audience, created_at=at)
+    event.full_clean()
+    event.save()
+    return event
+
+
+def _after_commit(question, recipients, today):
+    transaction.on_commit(lambda: notify(question=question, recipients=recipients, today=today))
+
+
+# --- Asking ---------------------------------------------------------------------------------------
+@transaction.atomic
+def question_ask(*, asker, subject, body, channel, link="", rule_anchor="", needed_by=None,
+                 concerns_manager=False, attachment=None, now=None) -> Question:
+    """Record a question and route it. `attachment`: (uploaded file, content type) already checked."""
+    now = now or clock.now()
+    today = timezone.localdate(now)
+    routed = route_for(asker=asker, today=today)
+    manager = None if concerns_manager else routed
+    question = Question(
+        asker=asker, subject=subject.strip(), body=body.strip(), channel=channel, link=link,
+        rule_anchor=rule_anchor, rule_label=rule_label(rule_anchor) if rule_anchor else "",
+        needed_by=needed_by, created_at=now, manager=manager,
+    )
+    if manager is not None:
+        question.state, question.level = State.WITH_MANAGER, Level.MANAGER
+        question.manager_deadline = manager_deadline_for(asked_at=now, needed_by=needed_by)
+    else:
+        # Straight to the Bureau. The leidinggevende gets no row, no count and no mail of this.
+        question.direct_reason = DirectReason.CONCERNS_MANAGER if concerns_manager else DirectReason.NO_MANAGER
+        if concerns_manager:
+            question.concerns_person = routed or asker.manager
+        question.state, question.level = State.WITH_BUREAU, Level.BUREAU
+        question.bureau_at = now
+        question.bureau_deadline = bureau_deadline_for(reached_at=now)
+    question.full_clean()
+    question.save()
+    text = "" if manager is not None else str(question.get_direct_reason_display())
+    _record(question=question, kind=EventKind.ASKED, actor=asker, from_state="", to_state=question.state,
+            text=text, audience=Audience.ROUTE if manager is not None else Audience.ASKER_AND_BUREAU, at=now)
+    if attachment is not None:
+        upload, content_type = attachment
+        stored = Attachment(question=question, original_name=_safe_name(upload.name, content_type),
+                            content_type=content_type, size=upload.size, created_at=now)
+        stored.file.save("upload", upload, save=False)
+        stored.full_clean()
+        stored.save()
+    QuestionStatistic.objects.create(
+        question=question, month=today.replace(day=1), channel=channel, rule_anchor=rule_anchor,
+        direct=manager is None,
+    )
+    next_actors = manager_handlers(manager, today=today) if manager is not None else _officers()
+    _after_commit(question, [*next_actors, asker], today)
+    return question
+
+
+def _safe_name(name, content_type) -> str:
+    from django.utils.text import get_valid_filename
+
+    stem = (name or "bijlage").rsplit("/", 1)[-1].rsplit("\\", 1)[-1].rsplit(".", 1)[0][:80]
+    try:
+        stem = get_valid_filename(stem)
+    except Exception:  # a name of only dots or spaces
+        stem = "bijlage"
+    return f"{stem or 'bijlage'}{Attachment.KINDS[content_type]}"
+
+
+# --- Steps ----------------------------------------------------------------------------------------
+def question_take_step(*, question, by, step, text="", faq_consent=False, now=None) -> Question:
+    """Take one step of the transition table on `question` as `by` (None: the system).
+
+    The question row is locked first, so that two people acting at once (or a person and the
+    scheduled job) end in one outcome: the second one gets a TransitionError with a clear message.
+    """
+    now = now or clock.now()
+    today = timezone.localdate(now)
+    try:
+        with transaction.atomic():
+            locked = Question.objects.select_for_update(of=("self",)).select_related("asker", "manager", "officer").get(
+                pk=question.pk)
+            held = capacities(by, locked, today=today) if by is not None else frozenset({SYSTEM})
+            definition = check_step(step, locked, held)
+            text = (text or "").strip()
+            if definition.text_required and not text:
+                raise TransitionError(_("Vul een tekst in: een bericht van enkel spaties kan niet."))
+            recipients = _apply(locked, definition, by=by, text=text, faq_consent=faq_consent, now=now, today=today)
+            _after_commit(locked, recipients, today)
+    except IntegrityError as error:
+        # The unique steps (one escalation, one take-up) were taken by someone else at the same moment.
+        raise TransitionError(_("Iemand anders was je net voor. Vernieuw de pagina.")) from error
+    question.refresh_from_db()
+    return question
+
+
+def _apply(question, step, *, by, text, faq_consent, now, today) -> list:
+    from_state = question.state
+    to_state = target_state(step, question)
+    audience = step.audience
+    stat = QuestionStatistic.objects.filter(question=question).first()
+    recipients = []
+    level_handlers = (manager_handlers(question.manager, today=today) if question.level == Level.MANAGER
+                      else [question.officer] if question.officer else _officers())
+
+    if step.kind == EventKind.ESCALATED:
+        if step.actor == SYSTEM:
+            text = _("De leidinggevende antwoordde niet binnen de termijn.")
+        question.level = Level.BUREAU
+        question.bureau_at = now
+        question.bureau_deadline = bureau_deadline_for(reached_at=now)
+        if stat:
+            stat.escalated = True
+        recipients = [*_officers(), question.asker]
+        if step.actor != Capacity.MANAGER:
+            recipients += manager_handlers(question.manager, today=today)
+    elif step.kind == EventKind.MANAGER_ANSWERED:
+        if stat:
+            stat.manager_answer_seconds = int((now - question.created_at).total_seconds())
+        recipients = [question.asker]
+    elif step.kind == EventKind.BUREAU_ANSWERED:
+        if stat:
+            stat.bureau_answer_seconds = int((now - question.bureau_at).total_seconds())
+        recipients = [question.asker]
+    elif step.kind == EventKind.INFO_REQUESTED:
+        recipients = [question.asker]
+    elif step.kind == EventKind.INFO_GIVEN:
+        if question.level == Level.BUREAU:
+            audience = Audience.ASKER_AND_BUREAU
+        recipients = level_handlers
+    elif step.kind == EventKind.TAKEN_UP:
+        question.officer = by
+        recipients = [question.asker]
+    elif step.kind in (EventKind.CLOSED, EventKind.WITHDRAWN):
+        question.closed_at = now
+        if step.name == "asker_close":
+            question.faq_consent = bool(faq_consent) and from_state == State.BUREAU_ANSWERED
+        if stat:
+            stat.outcome = to_state
+        recipients = [*level_handlers, question.asker]
+        if question.level == Level.BUREAU:
+            # The leidinggevende learns how an escalated question ended, never the Bureau's answer.
+            recipients += manager_handlers(question.manager, today=today)
+        text = text if step.kind == EventKind.WITHDRAWN and question.level == Level.MANAGER else ""
+    question.state = to_state
+    question.full_clean()
+    question.save()
+    if stat:
+        stat.save()
+    _record(question=question, kind=step.kind, actor=by, from_state=from_state, to_state=to_state, text=text,
+            audience=audience, at=now)
+    return [person for person in recipients if person is not None and person != by]
+
+
+def question_answer(*, question, by, text, now=None):
+    step = "manager_answer" if question.level == Level.MANAGER else "bureau_answer"
+    return question_take_step(question=question, by=by, step=step, text=text, now=now)
+
+
+def question_escalate(*, question, by, note, now=None):
+    return question_take_step(question=question, by=by, step="manager_escalate", text=note, now=now)
+
+
+def question_take_up(*, question, by, now=None):
+    return question_take_step(question=question, by=by, step="bureau_take_up", now=now)
+
+
+def question_close(*, question, by, faq_consent=False, now=None):
+    return question_take_step(question=question, by=by, step="asker_close", faq_consent=faq_consent, now=now)
+
+
+# --- The scheduled job ----------------------------------------------------------------------------
+def questions_escalate_overdue(*, now=None) -> dict:
+    """Idempotent. Moves on questions whose leidinggevende left (next manager up, or the Bureau)
+    and escalates those the leidinggevende did not answer in time. Each question in its own
+    transaction: one failure does not hold up the rest."""
+    now = now or clock.now()
+    today = timezone.localdate(now)
+    result = {"rerouted": 0, "escalated": 0}
+    waiting = Question.objects.filter(state=State.WITH_MANAGER).select_related("manager", "asker")
+    for question in waiting:
+        handlers = manager_handlers(question.manager, today=today)
+        if not handlers and question_reroute(question=question, now=now):
+            result["rerouted"] += 1
+    for question in Question.objects.filter(state=State.WITH_MANAGER, manager_deadline__lte=now):
+        try:
+            question_take_step(question=question, by=None, step="auto_escalate", now=now)
+        except TransitionError:
+            continue  # answered or escalated by someone at this very moment: nothing left to do
+        result["escalated"] += 1
+    return result
+
+
+@transaction.atomic
+def question_reroute(*, question, now=None) -> bool:
+    """The routed leidinggevende left and has no plaatsvervanger today: pass the question up."""
+    now = now or clock.now()
+    today = timezone.localdate(now)
+    locked = Question.objects.select_for_update(of=("self",)).select_related("manager", "asker").get(pk=question.pk)
+    if locked.state != State.WITH_MANAGER or manager_handlers(locked.manager, today=today):
+        return False
+    successor = route_for(asker=locked.asker, start=locked.manager.manager, today=today)
+    if successor is None or not manager_handlers(successor, today=today):
+        question_take_step(question=locked, by=None, step="auto_escalate", now=now)
+        return True
+    locked.manager = successor
+    locked.full_clean()
+    locked.save(update_fields=["manager"])
+    _record(question=locked, kind=EventKind.REROUTED, actor=None, from_state=locked.state, to_state=locked.state,
+            text=str(successor), at=now)
+    _after_commit(locked, manager_handlers(successor, today=today), today)
+    return True
+
+
+def _months_ago(moment, months) -> datetime.datetime:
+    year, month = divmod(moment.month - 1 - months, 12)
+    year += moment.year
+    month += 1
+    day = min(moment.day, 28)
+    return moment.replace(year=year, month=month, day=day)
+
+
+def questions_purge_expired(*, now=None, months=None) -> int:
+    """Remove closed and withdrawn questions older than the retention period, with their timeline
+    and attachment files. The anonymous statistics stay (their link is cut)."""
+    now = now or clock.now()
+    months = settings.ADVICE_RETENTION_MONTHS if months is None else months
+    cutoff = _months_ago(now, months)
+    removed = 0
+    expired = Question.objects.filter(state__in=[State.CLOSED, State.WITHDRAWN], closed_at__lt=cutoff)
+    for question in expired.iterator():
+        with transaction.atomic():
+            files = [attachment.file for attachment in question.attachments.all()]
+            FaqEntry.objects.filter(source=question).update(source=None)
+            question.delete()
+            # Files go after the rows, and only once the deletion is certain to stick.
+            for stored in files:
+                transaction.on_commit(lambda stored=stored: stored.storage.delete(stored.name))
+        removed += 1
+    return removed
+
+
+# --- FAQ --------------------------------------------------------------------------------------------
+@transaction.atomic
+def faq_entry_create(*, question, by, title, question_text, answer_text, rule_anchor, now=None) -> FaqEntry:
+    """An anonymised FAQ draft from a closed, consented question, in the officer's own words."""
+    now = now or clock.now()
+    held = capacities(by, question, today=timezone.localdate(now))
+    if Capacity.BUREAU not in held:
+        raise TransitionError(_("Enkel het Bureau voor Integriteit maakt FAQ-items."))
+    if question.state != State.CLOSED or not question.faq_consent:
+        raise TransitionError(_("Een FAQ-item kan enkel van een afgesloten vraag waarvoor de vraagsteller "
+                                "toestemming gaf."))
+    if FaqEntry.objects.filter(source=question).exists():
+        raise TransitionError(_("Van deze vraag bestaat al een FAQ-item."))
+    entry = FaqEntry(source=question, title=title.strip(), question_text=question_text.strip(),
+                     answer_text=answer_text.strip(), rule_anchor=rule_anchor, rule_label=rule_label(rule_anchor),
+                     edited_by=by, created_at=now)
+    if entry.question_text == question.body.strip():
+        raise ValidationError({"question_text": _("Herschrijf de vraag zodat ze anoniem is: ze is nog "
+                                                  "letterlijk die van de vraagsteller.")})
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def faq_entry_publish(*, entry, by, publish=True, now=None) -> FaqEntry:
+    from organisation.roles import is_integrity_officer
+
+    if not is_integrity_officer(by):
+        raise TransitionError(_("Enkel het Bureau voor Integriteit publiceert FAQ-items."))
+    entry.is_published = publish
+    entry.published_at = (now or clock.now()) if publish else None
+    entry.full_clean()
+    entry.save()
+    return entry
+

@@ -1,0 +1,168 @@
+"""The whole route of a question, as the people involved live it."""
+
+import datetime
+
+from django.core import mail
+from django.core.management import call_command
+
+from advice.models import DirectReason, EventKind, Level, Question, State
+from organisation.models import Deputy
+from tests.advice.conftest import ask, at, step
+from tests.factories import make_person
+
+
+def kinds(question):
+    return list(question.events.values_list("kind", flat=True))
+
+
+def test_leidinggevende_answers_and_asker_closes(city):
+    question = ask(city.employee)
+    assert question.manager == city.chef
+    assert question.state == State.WITH_MANAGER
+
+    step(question, city.chef, "manager_answer", "Ja, dat mag, zonder collega's in beeld.")
+    assert question.state == State.MANAGER_ANSWERED
+
+    step(question, city.employee, "asker_close")
+    question.refresh_from_db()
+    assert question.state == State.CLOSED
+    assert question.closed_at is not None
+    assert kinds(question) == [EventKind.ASKED, EventKind.MANAGER_ANSWERED, EventKind.CLOSED]
+
+
+def test_escalated_question_is_taken_up_answered_and_closed(city):
+    question = ask(city.employee)
+    step(question, city.chef, "manager_escalate", "Politiek gevoelig.")
+    assert (question.state, question.level) == (State.WITH_BUREAU, Level.BUREAU)
+    assert question.bureau_deadline is not None
+
+    step(question, city.integrity, "bureau_take_up")
+    assert question.officer == city.integrity
+    step(question, city.integrity, "bureau_answer", "Nee, liever niet.")
+    step(question, city.employee, "asker_close", faq_consent=True)
+
+    question.refresh_from_db()
+    assert question.state == State.CLOSED
+    assert question.faq_consent is True
+    assert kinds(question) == [EventKind.ASKED, EventKind.ESCALATED, EventKind.TAKEN_UP, EventKind.BUREAU_ANSWERED,
+                               EventKind.CLOSED]
+    history = list(question.events.values_list("from_state", "to_state"))
+    assert history[1] == (State.WITH_MANAGER, State.WITH_BUREAU)
+
+
+def test_asker_still_in_doubt_escalates_after_the_managers_answer(city):
+    question = ask(city.employee)
+    step(question, city.chef, "manager_answer", "Mag.")
+    step(question, city.employee, "asker_escalate")
+    assert question.state == State.WITH_BUREAU
+
+
+def test_request_for_information_goes_back_to_whoever_asked(city):
+    question = ask(city.employee)
+    step(question, city.chef, "manager_request_info", "Wie staat er op de foto?")
+    assert question.state == State.INFO_REQUESTED
+    step(question, city.employee, "asker_reply", "Enkel ikzelf.")
+    assert question.state == State.WITH_MANAGER
+
+    step(question, city.chef, "manager_escalate", "Toch liever het Bureau.")
+    step(question, city.integrity, "bureau_take_up")
+    step(question, city.integrity, "bureau_request_info", "Welk account?")
+    step(question, city.employee, "asker_reply", "Mijn privé-account.")
+    assert question.state == State.TAKEN_UP
+
+
+def test_question_about_the_leidinggevende_goes_straight_to_the_bureau(city, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        question = ask(city.employee, concerns_manager=True)
+    assert question.manager is None
+    assert question.state == State.WITH_BUREAU
+    assert question.direct_reason == DirectReason.CONCERNS_MANAGER
+    assert question.events.get().text == str(DirectReason.CONCERNS_MANAGER.label)
+    # No trace for the leidinggevende: no row, no count, no mail.
+    assert not Question.objects.visible_to(city.chef).exists()
+    assert city.chef.email not in [address for message in mail.outbox for address in message.to]
+    assert city.integrity.email in [address for message in mail.outbox for address in message.to]
+
+
+def test_someone_without_leidinggevende_goes_straight_to_the_bureau(city):
+    loner = make_person("loner", unit=city.city)
+    question = ask(loner)
+    assert question.direct_reason == DirectReason.NO_MANAGER
+    assert question.state == State.WITH_BUREAU
+
+
+def test_unanswered_question_is_escalated_by_the_job_counting_weekend_and_holiday(city):
+    """Asked Wednesday 23-12-2026: Thu 24 (1), Fri 25 Christmas, weekend, Mon 28 (2), Tue 29 (3)."""
+    question = ask(city.employee, now=at(2026, 12, 23, 9))
+    assert question.manager_deadline == at(2026, 12, 30, 0)
+
+    call_command("advice_escalate_overdue", now="2026-12-29T23:59")
+    question.refresh_from_db()
+    assert question.state == State.WITH_MANAGER
+
+    call_command("advice_escalate_overdue", now="2026-12-30T00:15")
+    question.refresh_from_db()
+    assert question.state == State.WITH_BUREAU
+    escalation = question.events.get(kind=EventKind.ESCALATED)
+    assert escalation.actor is None  # done by the system
+    assert "niet binnen de termijn" in escalation.text
+
+    # Idempotent: a second run changes nothing.
+    call_command("advice_escalate_overdue", now="2026-12-30T00:30")
+    assert question.events.filter(kind=EventKind.ESCALATED).count() == 1
+
+
+def test_a_needed_by_date_moves_the_question_on_in_time(city):
+    """Asked Monday 07-12-2026 for Thursday 10-12: the Bureau gets Wednesday, the job acts at its start."""
+    question = ask(city.employee, now=at(2026, 12, 7, 9), needed_by=datetime.date(2026, 12, 10))
+    assert question.manager_deadline == at(2026, 12, 9, 0)
+    call_command("advice_escalate_overdue", now="2026-12-09T00:05")
+    question.refresh_from_db()
+    assert question.state == State.WITH_BUREAU
+
+
+def test_deputy_handles_the_question_while_deputising(city, settings):
+    deputy = make_person("plaatsvervanger", unit=city.team_a)
+    Deputy.objects.create(manager=city.chef, deputy=deputy, starts_on=datetime.date(2026, 12, 1),
+                          ends_on=datetime.date(2026, 12, 31))
+    question = ask(city.employee, now=at(2026, 12, 7, 9))
+    assert question.manager == city.chef
+
+    step(question, deputy, "manager_answer", "Akkoord.", now=at(2026, 12, 7, 11))
+    question.refresh_from_db()
+    assert question.state == State.MANAGER_ANSWERED
+    assert question.events.get(kind=EventKind.MANAGER_ANSWERED).actor == deputy
+
+
+def test_deputy_outside_the_period_cannot_handle(city):
+    deputy = make_person("plaatsvervanger", unit=city.team_a)
+    Deputy.objects.create(manager=city.chef, deputy=deputy, starts_on=datetime.date(2026, 1, 1),
+                          ends_on=datetime.date(2026, 1, 31))
+    question = ask(city.employee)
+    assert not Question.objects.visible_to(deputy).filter(pk=question.pk).exists()
+
+
+def test_manager_who_left_without_deputy_passes_the_question_up(city):
+    city.chef.deactivate()
+    question = ask(city.employee)
+    assert question.manager == city.director
+
+
+def test_manager_who_left_with_a_deputy_keeps_the_question_for_the_deputy(city):
+    deputy = make_person("plaatsvervanger", unit=city.team_a)
+    today = datetime.date.today()
+    Deputy.objects.create(manager=city.chef, deputy=deputy, starts_on=today, ends_on=today)
+    city.chef.deactivate()
+    question = ask(city.employee)
+    assert question.manager == city.chef
+    assert Question.objects.visible_to(deputy).filter(pk=question.pk).exists()
+
+
+def test_job_passes_on_the_question_of_a_manager_who_left_afterwards(city):
+    question = ask(city.employee, now=at(2026, 12, 7, 9))
+    city.chef.deactivate()
+    call_command("advice_escalate_overdue", now="2026-12-07T12:00")
+    question.refresh_from_db()
+    assert question.manager == city.director
+    assert question.events.filter(kind=EventKind.REROUTED).count() == 1
+    assert Question.objects.visible_to(city.director).filter(pk=question.pk).exists()
