@@ -7,6 +7,9 @@ fresh clone never need anything outside the repository.
 
 import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from codeofconduct import rendering
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 
@@ -68,3 +71,44 @@ def parse_note(text: str) -> tuple[dict, str]:
 
 def load_note(name: str) -> tuple[dict, str]:
     return parse_note((CONTENT_DIR / name).read_text(encoding="utf-8"))
+
+
+MAIN_POLICY_SLUG = "gedragscode-sociale-media"
+MAIN_POLICY_TITLE = "Gedragscode sociale media voor medewerkers"
+HEADER_FIELDS = [
+    "nummer", "datum", "van", "rubriek", "titel", "vervangt", "bijlagen", "verwijzingen",
+    "inlichtingen", "afschrift", "vervaldatum", "gebruik", "verantwoordelijk",
+    "signatory_name", "signatory_title", "reference_url",
+]
+_BRUSSELS = ZoneInfo("Europe/Brussels")
+
+
+def _shipped_version(PolicyVersion, policy, filename, status):
+    fields, body = load_note(filename)
+    header = {name: "" if fields.get(name) is None else str(fields.get(name, "")) for name in HEADER_FIELDS}
+    published_at = datetime.datetime.combine(fields["datum"], datetime.time(9, 0), tzinfo=_BRUSSELS)
+    return PolicyVersion.objects.create(
+        policy=policy, status=status, body=body, body_html=rendering.render_markdown(body),
+        content_hash=rendering.content_hash(header, body), published_at=published_at, publish_at=published_at,
+        acknowledgement_due_date=fields["datum"] + datetime.timedelta(days=14), audience_all_staff=True, **fields,
+    )
+
+
+def install_initial_content(Policy, PolicyVersion, PublicationEvent):
+    """The 2013 code (superseded stand-in) and the D2018 dienstnota (current). Does nothing when present.
+
+    Takes the model classes so that the data migration can pass its historical models.
+    """
+    if Policy.objects.filter(slug=MAIN_POLICY_SLUG).exists():
+        return Policy.objects.get(slug=MAIN_POLICY_SLUG)
+    policy = Policy.objects.create(slug=MAIN_POLICY_SLUG, title=MAIN_POLICY_TITLE)
+    old = _shipped_version(PolicyVersion, policy, "G2013.md", "superseded")
+    new = _shipped_version(PolicyVersion, policy, "D2018.md", "published")
+    old.ended_at = new.published_at
+    old.save()
+    note = "Initiële inhoud, geladen bij installatie"
+    PublicationEvent.objects.create(version=old, action="published", at=old.published_at, note=note)
+    PublicationEvent.objects.create(version=old, action="superseded", at=new.published_at,
+                                    note=f"Vervangen door {new.nummer}")
+    PublicationEvent.objects.create(version=new, action="published", at=new.published_at, note=note)
+    return policy

@@ -7,7 +7,7 @@ from codeofconduct.models import Policy, PolicyVersion, PublicationEvent
 
 Status = PolicyVersion.Status
 PUBLIC_STATUSES = [Status.PUBLISHED, Status.SUPERSEDED, Status.WITHDRAWN]
-MAIN_POLICY_SLUG = "gedragscode-sociale-media"
+from codeofconduct.content import MAIN_POLICY_SLUG
 
 
 def current_version(policy: Policy) -> PolicyVersion | None:
