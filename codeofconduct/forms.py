@@ -24,6 +24,7 @@ class VersionForm(forms.ModelForm):
             "verantwoordelijk", "signatory_name", "signatory_title", "reference_url", "body",
             "acknowledgement_due_date",
         ]
+        error_messages = {"body": {"required": _("De tekst van de nota mag niet leeg zijn.")}}
         widgets = {
             "datum": DateInput(),
             "vervaldatum": DateInput(),

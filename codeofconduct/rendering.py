@@ -7,7 +7,7 @@ import difflib
 import hashlib
 import html
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import markdown
 import nh3
@@ -131,21 +131,35 @@ _BLOCK = re.compile(r"</(?:p|li|h[2-6]|blockquote|pre|tr)>")
 PARAGRAPH = "\n"
 
 
-def _words(fragment: str) -> list[str]:
-    words: list[str] = []
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
+
+
+def _sentences(fragment: str) -> list[str]:
+    """The text of a section as sentences, with PARAGRAPH between blocks (paragraphs, list items)."""
+    sentences: list[str] = []
     for block in _BLOCK.split(fragment):
         text = text_of(block)
         if text:
-            if words:
-                words.append(PARAGRAPH)
-            words.extend(text.split())
-    return words
+            if sentences:
+                sentences.append(PARAGRAPH)
+            sentences.extend(part for part in _SENTENCE_END.split(text) if part)
+    return sentences
 
 
-def _render_words(words: list[str]) -> str:
-    return " ".join(html.escape(word) for word in words).replace(f" {PARAGRAPH} ", "<br><br>").replace(
-        PARAGRAPH, "<br><br>"
-    )
+def _render(sentences: list[str]) -> str:
+    out = []
+    for sentence in sentences:
+        out.append("<br>" if sentence == PARAGRAPH else html.escape(sentence))
+    return " ".join(out).replace(" <br> ", "<br>")
+
+
+def _wrap(tag: str, sentences: list[str]) -> str:
+    """<ins>/<del> around each sentence, never around a paragraph break."""
+    return " ".join("<br>" if s == PARAGRAPH else f"<{tag}>{html.escape(s)}</{tag}>" for s in sentences)
+
+
+def _count(sentences: list[str]) -> int:
+    return sum(len(s.split()) for s in sentences if s != PARAGRAPH)
 
 
 @dataclass
@@ -156,64 +170,90 @@ class SectionDiff:
     html: str = ""
     added_words: int = 0
     removed_words: int = 0
-    extra: dict = field(default_factory=dict)
 
 
-def diff_words(old: list[str], new: list[str]) -> tuple[str, int, int]:
-    """Inline word diff as HTML with <del>/<ins>; returns (html, words added, words removed)."""
+def diff_words(old: str, new: str) -> str:
+    """One changed sentence, word by word: "vraagt <ins>wederzijds</ins> respect"."""
+    a, b = old.split(), new.split()
+    parts: list[str] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            parts.append(html.escape(" ".join(a[i1:i2])))
+        if tag in ("delete", "replace"):
+            parts.append(f"<del>{html.escape(' '.join(a[i1:i2]))}</del>")
+        if tag in ("insert", "replace"):
+            parts.append(f"<ins>{html.escape(' '.join(b[j1:j2]))}</ins>")
+    return " ".join(parts)
+
+
+def diff_sentences(old: list[str], new: list[str]) -> tuple[str, int, int]:
+    """Sentence-level alignment, then word-level detail inside sentences that were edited.
+
+    A reader sees whole sentences added or removed, and small edits as a few marked words.
+    Returns (html, words added, words removed).
+    """
     parts: list[str] = []
     added = removed = 0
-    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes():
         if tag == "equal":
-            parts.append(_render_words(old[i1:i2]))
-            continue
-        if tag in ("delete", "replace"):
-            removed += len([w for w in old[i1:i2] if w != PARAGRAPH])
-            parts.append(f"<del>{_render_words(old[i1:i2])}</del>")
-        if tag in ("insert", "replace"):
-            added += len([w for w in new[j1:j2] if w != PARAGRAPH])
-            parts.append(f"<ins>{_render_words(new[j1:j2])}</ins>")
+            parts.append(_render(old[i1:i2]))
+        elif tag == "delete":
+            parts.append(_wrap("del", old[i1:i2]))
+            removed += _count(old[i1:i2])
+        elif tag == "insert":
+            parts.append(_wrap("ins", new[j1:j2]))
+            added += _count(new[j1:j2])
+        else:
+            before, after = old[i1:i2], new[j1:j2]
+            while before or after:
+                if before and after and before[0] != PARAGRAPH and after[0] != PARAGRAPH and \
+                        difflib.SequenceMatcher(a=before[0].split(), b=after[0].split()).ratio() >= 0.5:
+                    parts.append(diff_words(before.pop(0), after.pop(0)))
+                    added += 1
+                    removed += 1
+                elif before and (not after or len(before) >= len(after)):
+                    parts.append(_wrap("del", [before[0]]))
+                    removed += _count([before.pop(0)])
+                else:
+                    parts.append(_wrap("ins", [after[0]]))
+                    added += _count([after.pop(0)])
     return " ".join(parts), added, removed
 
 
 def compare_bodies(old_html: str, new_html: str) -> list[SectionDiff]:
-    """Section by section (matched on anchor), what was added, removed and changed, word by word."""
-    old = {(chunk.section.anchor if chunk.section else ""): chunk for chunk in split_sections(old_html)}
-    new_chunks = split_sections(new_html)
-    new_anchors = {(chunk.section.anchor if chunk.section else "") for chunk in new_chunks}
-    result: list[SectionDiff] = []
+    """Section by section (matched on anchor, in reading order), what was added, removed and changed."""
+
+    def key(chunk):
+        return chunk.section.anchor if chunk.section else ""
 
     def label(chunk):
         return chunk.section.label if chunk.section else ""
 
-    old_order = list(old)
+    def removed_section(chunk):
+        sentences = _sentences(chunk.content_html)
+        return SectionDiff(label(chunk), "", "removed", _wrap("del", sentences), 0, _count(sentences))
+
+    old = {key(chunk): chunk for chunk in split_sections(old_html)}
+    new_chunks = split_sections(new_html)
+    new_keys = {key(chunk) for chunk in new_chunks}
+    pending = list(old)
+    result: list[SectionDiff] = []
     for chunk in new_chunks:
-        anchor = chunk.section.anchor if chunk.section else ""
-        # Sections removed before this one keep their place in the reading order.
-        while old_order and old_order[0] not in new_anchors:
-            gone = old.pop(old_order.pop(0))
-            words = _words(gone.content_html)
-            result.append(SectionDiff(label(gone), "", "removed",
-                                      f"<del>{_render_words(words)}</del>" if words else "", 0, len(words)))
-        if anchor in old_order:
-            old_order.remove(anchor)
-        before = old.pop(anchor, None)
-        new_words = _words(chunk.content_html)
+        # Sections that disappeared before this point keep their place in the reading order.
+        while pending and pending[0] not in new_keys:
+            result.append(removed_section(old[pending.pop(0)]))
+        if key(chunk) in pending:
+            pending.remove(key(chunk))
+        before = old.get(key(chunk))
+        after = _sentences(chunk.content_html)
         if before is None:
-            result.append(SectionDiff(label(chunk), anchor, "added",
-                                      f"<ins>{_render_words(new_words)}</ins>" if new_words else "",
-                                      len(new_words), 0))
+            result.append(SectionDiff(label(chunk), key(chunk), "added", _wrap("ins", after), _count(after), 0))
             continue
-        old_words = _words(before.content_html)
-        if old_words == new_words:
-            result.append(SectionDiff(label(chunk), anchor, "same", _render_words(new_words)))
+        previous = _sentences(before.content_html)
+        if previous == after:
+            result.append(SectionDiff(label(chunk), key(chunk), "same", _render(after)))
         else:
-            body, added, removed = diff_words(old_words, new_words)
-            result.append(SectionDiff(label(chunk), anchor, "changed", body, added, removed))
-    for anchor in old_order:
-        gone = old[anchor]
-        words = _words(gone.content_html)
-        result.append(SectionDiff(label(gone), "", "removed",
-                                  f"<del>{_render_words(words)}</del>" if words else "", 0, len(words)))
+            body, added, removed = diff_sentences(previous, after)
+            result.append(SectionDiff(label(chunk), key(chunk), "changed", body, added, removed))
+    result.extend(removed_section(old[anchor]) for anchor in pending if anchor not in new_keys)
     return result

@@ -95,8 +95,8 @@ def compare(request, slug):
 
 # --- Editing (Redactie) ----------------------------------------------------------------------------
 
-@require_GET
 @require_role(Role.EDITOR)
+@require_GET
 def editor_dashboard(request):
     policies = selectors.policies_with_current()
     pending = PolicyVersion.objects.filter(status__in=[Status.DRAFT, Status.SCHEDULED]).select_related(
@@ -104,8 +104,8 @@ def editor_dashboard(request):
     return render(request, "codeofconduct/editor/dashboard.html", {"policies": policies, "pending": pending})
 
 
-@require_http_methods(["GET", "POST"])
 @require_role(Role.EDITOR)
+@require_http_methods(["GET", "POST"])
 def draft_create(request, slug):
     policy = get_object_or_404(Policy, slug=slug)
     current = selectors.current_version(policy)
@@ -117,8 +117,8 @@ def draft_create(request, slug):
     return render(request, "codeofconduct/editor/draft_create.html", {"policy": policy, "current": current})
 
 
-@require_http_methods(["GET", "POST"])
 @require_role(Role.EDITOR)
+@require_http_methods(["GET", "POST"])
 def draft_edit(request, pk):
     version = get_version_for_user(request.user, pk, editable=True)
     form = VersionForm(request.POST or None, instance=version)
@@ -136,8 +136,8 @@ def draft_edit(request, pk):
     return render(request, "codeofconduct/editor/draft_edit.html", {"version": version, "form": form})
 
 
-@require_GET
 @require_role(Role.EDITOR)
+@require_GET
 def draft_preview(request, pk):
     version = get_version_for_user(request.user, pk)
     current = selectors.current_version(version.policy)
@@ -145,8 +145,8 @@ def draft_preview(request, pk):
                   {"version": version, "current": current, "preview": True})
 
 
-@require_http_methods(["GET", "POST"])
 @require_role(Role.EDITOR)
+@require_http_methods(["GET", "POST"])
 def publish(request, pk):
     """GET: confirmation that says what will be superseded; POST: publish now or schedule."""
     version = get_version_for_user(request.user, pk)
@@ -173,8 +173,8 @@ def publish(request, pk):
                   {"version": version, "current": current, "form": form, "problems": problems})
 
 
-@require_http_methods(["GET", "POST"])
 @require_role(Role.EDITOR)
+@require_http_methods(["GET", "POST"])
 def withdraw(request, pk):
     version = get_version_for_user(request.user, pk)
     if version.status not in (Status.PUBLISHED, Status.SCHEDULED):
