@@ -52,7 +52,8 @@ class VersionForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if not cleaned.get("audience_all_staff") and not cleaned.get("audience_units"):
-            self.add_error("audience_units", _("Kies de eenheden die de nota moeten lezen, of vink 'alle medewerkers' aan."))
+            self.add_error("audience_units",
+                           _("Kies de eenheden die de nota moeten lezen, of vink 'alle medewerkers' aan."))
         return cleaned
 
 

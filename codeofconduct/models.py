@@ -123,7 +123,7 @@ class PolicyVersion(models.Model):
         indexes = [models.Index(fields=["policy", "status"])]
 
     def __str__(self):
-        return f"{self.nummer} – {self.titel}"
+        return f"{self.nummer} - {self.titel}"
 
     def get_absolute_url(self):
         return reverse("codeofconduct:version_detail", args=[self.pk])
@@ -209,4 +209,4 @@ class PublicationEvent(models.Model):
         ordering = ["-at", "-pk"]
 
     def __str__(self):
-        return f"{self.get_action_display()} – {self.version.nummer}"
+        return f"{self.get_action_display()} - {self.version.nummer}"

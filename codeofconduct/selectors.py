@@ -3,11 +3,11 @@
 from django.db import connection
 from django.db.models import Prefetch, Q
 
+from codeofconduct.content import MAIN_POLICY_SLUG
 from codeofconduct.models import Policy, PolicyVersion, PublicationEvent
 
 Status = PolicyVersion.Status
 PUBLIC_STATUSES = [Status.PUBLISHED, Status.SUPERSEDED, Status.WITHDRAWN]
-from codeofconduct.content import MAIN_POLICY_SLUG
 
 
 def current_version(policy: Policy) -> PolicyVersion | None:

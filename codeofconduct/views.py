@@ -77,9 +77,11 @@ def compare(request, slug):
         messages.info(request, _("Er is maar één versie: er valt niets te vergelijken."))
         return redirect("codeofconduct:policy_history", slug=slug)
     by_pk = {str(version.pk): version for version in versions}
-    # Default: the current (newest) version against the one before it.
+    # Default: the chosen (or newest) version against the one before it.
     new = by_pk.get(request.GET.get("nieuw", ""), versions[0])
-    old = by_pk.get(request.GET.get("oud", ""), versions[1] if new is versions[0] else versions[0])
+    position = versions.index(new)
+    before = versions[position + 1] if position + 1 < len(versions) else versions[position - 1]
+    old = by_pk.get(request.GET.get("oud", ""), before)
     diffs = rendering.compare_bodies(old.rendered_body(), new.rendered_body())
     header_changes = [
         (PolicyVersion._meta.get_field(name).verbose_name, getattr(old, name), getattr(new, name))

@@ -47,3 +47,9 @@ def test_comparison_defaults_to_the_current_version_against_its_predecessor(as_e
     page = as_employee.get(reverse("codeofconduct:compare", args=[policy.slug])).content.decode()
     assert "Wat is er gewijzigd van D2013.xxx naar D2018.xxx?" in page
     assert "<ins>" in page and "<del>" in page
+
+
+def test_what_changed_on_an_old_version_compares_it_with_its_predecessor_or_successor(as_employee, policy):
+    older = policy.versions.get(status="superseded")
+    page = as_employee.get(reverse("codeofconduct:compare", args=[policy.slug]), {"nieuw": older.pk}).content.decode()
+    assert "Wat is er gewijzigd van D2018.xxx naar D2013.xxx?" in page

@@ -18,11 +18,13 @@ def test_every_page_is_private_and_not_indexed(as_employee, as_editor, policy, c
     for url in [
         reverse("codeofconduct:policy_list"), reverse("codeofconduct:archive"),
         reverse("codeofconduct:search") + "?q=loyaliteit", current.get_absolute_url(),
-        reverse("codeofconduct:policy_history", args=[policy.slug]), reverse("codeofconduct:compare", args=[policy.slug]),
+        reverse("codeofconduct:policy_history", args=[policy.slug]),
+        reverse("codeofconduct:compare", args=[policy.slug]),
     ]:
         assert_private(as_employee.get(url))
     for url in [reverse("codeofconduct:editor_dashboard"), reverse("codeofconduct:draft_edit", args=[draft.pk]),
-                reverse("codeofconduct:draft_preview", args=[draft.pk]), reverse("codeofconduct:publish", args=[draft.pk])]:
+                reverse("codeofconduct:draft_preview", args=[draft.pk]),
+                reverse("codeofconduct:publish", args=[draft.pk])]:
         assert_private(as_editor.get(url))
 
 

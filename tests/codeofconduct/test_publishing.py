@@ -104,7 +104,7 @@ def test_two_editors_publishing_at_once_leave_exactly_one_current_version(city, 
         try:
             barrier.wait()
             services.version_publish(version=version, by=city.editor)
-        except Exception as error:  # noqa: BLE001 - collected and asserted below
+        except Exception as error:
             errors.append(error)
         finally:
             close_old_connections()

@@ -44,7 +44,8 @@ def test_sections_have_stable_anchors_and_numbers_like_the_paper_note(current):
         ("2-1-algemene-gedragscode", "2.1", "Algemene gedragscode"),
         ("loyaliteit", "", "Loyaliteit"),
     ]
-    assert ("2-2-digitale-media-concrete-aandachtspunten", "2.2", "Digitale media: concrete aandachtspunten") in sections
+    assert ("2-2-digitale-media-concrete-aandachtspunten", "2.2",
+            "Digitale media: concrete aandachtspunten") in sections
     assert 'id="vrijheid-van-meningsuiting"' in current.rendered_body()
 
 
