@@ -60,8 +60,8 @@ class PolicyVersionAdmin(admin.ModelAdmin):
             obj.created_by = request.user
             obj.status = PolicyVersion.Status.DRAFT
             obj.save()
-            services.PublicationEvent.objects.create(version=obj, action=PublicationEvent.Action.CREATED,
-                                                     by=request.user, note=_("Aangemaakt in het beheer"))
+            PublicationEvent.objects.create(version=obj, action=PublicationEvent.Action.CREATED,
+                                            by=request.user, note=_("Aangemaakt in het beheer"))
         else:
             services.draft_save(version=obj, by=request.user)
 

@@ -24,6 +24,14 @@ def policies_with_current():
     return policies
 
 
+def previous_version(version: PolicyVersion) -> PolicyVersion | None:
+    """The public version published just before `version`: what it updates."""
+    if version.published_at is None:
+        return current_version(version.policy)
+    return version.policy.versions.filter(status__in=PUBLIC_STATUSES, published_at__lt=version.published_at).order_by(
+        "-published_at").first()
+
+
 def public_versions():
     return PolicyVersion.objects.filter(status__in=PUBLIC_STATUSES).select_related("policy")
 

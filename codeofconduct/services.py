@@ -39,6 +39,7 @@ def _next_nummer(year: int) -> str:
 @transaction.atomic
 def draft_create(*, policy: Policy, by, copy_from: PolicyVersion | None = None) -> PolicyVersion:
     """A new draft of `policy`: empty, or a copy of `copy_from` (usually the current version)."""
+    Policy.objects.select_for_update().get(pk=policy.pk)  # serialise number allocation per policy
     today = timezone.localdate()
     draft = PolicyVersion(policy=policy, status=Status.DRAFT, created_by=by, datum=today,
                           nummer=_next_nummer(today.year))

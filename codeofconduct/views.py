@@ -59,7 +59,8 @@ def version_detail(request, pk):
     if not version.is_public:
         return redirect("codeofconduct:draft_preview", pk=version.pk)
     current = None if version.is_current else selectors.current_version(version.policy)
-    return render(request, "codeofconduct/version_detail.html", {"version": version, "current": current})
+    return render(request, "codeofconduct/version_detail.html", {
+        "version": version, "current": current, "previous": selectors.previous_version(version)})
 
 
 @require_GET
@@ -144,7 +145,7 @@ def draft_preview(request, pk):
     version = get_version_for_user(request.user, pk)
     current = selectors.current_version(version.policy)
     return render(request, "codeofconduct/version_detail.html",
-                  {"version": version, "current": current, "preview": True})
+                  {"version": version, "current": current, "previous": current, "preview": True})
 
 
 @require_role(Role.EDITOR)

@@ -147,3 +147,15 @@ def test_redactie_withdraws_a_published_version(as_editor, as_employee, current)
     assert current.status == Status.WITHDRAWN
     page = as_employee.get(current.get_absolute_url()).content.decode()
     assert "Deze versie is ingetrokken." in page
+
+
+def test_a_beheerder_adds_a_draft_in_the_admin_and_it_is_recorded(as_admin, policy, city):
+    response = as_admin.post(reverse("admin:codeofconduct_policyversion_add"), {
+        "policy": policy.pk, "nummer": "D2026.300", "datum": "2026-01-05", "van": "Stadssecretaris",
+        "titel": "Beheerversie", "body": "## 1. Context\n\nTekst.", "audience_all_staff": "on",
+        "events-TOTAL_FORMS": "0", "events-INITIAL_FORMS": "0",
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    version = PolicyVersion.objects.get(nummer="D2026.300")
+    assert version.status == Status.DRAFT
+    assert version.events.get().by == city.admin

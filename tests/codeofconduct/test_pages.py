@@ -87,3 +87,11 @@ def test_list_and_archive_take_a_fixed_number_of_queries(as_employee, policy, ci
         assert as_employee.get(reverse("codeofconduct:archive")).status_code == 200
     with django_assert_max_num_queries(10):
         assert as_employee.get(reverse("codeofconduct:policy_history", args=[policy.slug])).status_code == 200
+
+
+def test_the_d2018_page_says_it_updates_the_2013_code_and_links_to_the_changes(as_employee, policy, current):
+    older = policy.versions.get(status="superseded")
+    page = as_employee.get(current.get_absolute_url()).content.decode()
+    assert f"Actualisering van {older.nummer}" in page
+    compare = reverse("codeofconduct:compare", args=[policy.slug])
+    assert f"{compare}?oud={older.pk}&amp;nieuw={current.pk}" in page
