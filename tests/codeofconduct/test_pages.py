@@ -1,10 +1,13 @@
 """Reading pages: list, archive, search, version page, history; private and not indexed."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from codeofconduct import services
-from codeofconduct.models import Policy
+from codeofconduct.models import Policy, PolicyVersion
 from tests.codeofconduct.conftest import make_draft
 
 
@@ -95,3 +98,25 @@ def test_the_d2018_page_says_it_updates_the_2013_code_and_links_to_the_changes(a
     assert f"Actualisering van {older.nummer}" in page
     compare = reverse("codeofconduct:compare", args=[policy.slug])
     assert f"{compare}?oud={older.pk}&amp;nieuw={current.pk}" in page
+
+
+def test_a_scheduled_version_appears_once_its_time_has_passed_even_before_cron_runs(as_employee, policy, draft, city):
+    services.version_publish(version=draft, by=city.editor, publish_at=timezone.now() + datetime.timedelta(hours=1))
+    PolicyVersion.objects.filter(pk=draft.pk).update(publish_at=timezone.now() - datetime.timedelta(minutes=1))
+    page = as_employee.get(reverse("codeofconduct:policy_list")).content.decode()
+    assert draft.get_absolute_url() in page
+    draft.refresh_from_db()
+    assert draft.status == "published"
+
+
+def test_an_expired_note_says_so(as_employee, current):
+    PolicyVersion.objects.filter(pk=current.pk).update(vervaldatum=datetime.date(2019, 1, 1))
+    page = as_employee.get(current.get_absolute_url()).content.decode()
+    assert "Deze nota is vervallen" in page
+
+
+def test_the_version_page_renders_in_english_too(as_employee, current):
+    as_employee.post(reverse("set_language"), {"language": "en", "next": "/"})
+    response = as_employee.get(current.get_absolute_url())
+    assert response.status_code == 200
+    assert '<html lang="en">' in response.content.decode()
