@@ -69,7 +69,7 @@ class PublishForm(forms.Form):
     is_editorial_change = forms.BooleanField(
         label=_("Redactionele wijziging (enkel tikfouten of opmaak)"), required=False,
         help_text=_("Medewerkers die de vorige versie al bevestigden, hoeven deze niet opnieuw te bevestigen."))
-    note = forms.CharField(label=_("Toelichting (optioneel)"), required=False,
+    note = forms.CharField(label=_("Toelichting"), required=False,
                            widget=forms.Textarea(attrs={"rows": 2}))
 
     def clean(self):
