@@ -99,6 +99,8 @@ class PolicyVersion(models.Model):
         help_text=_("Enkel tikfouten of opmaak: eerdere bevestigingen blijven gelden."))
     content_hash = models.CharField(_("inhoudshash"), max_length=64, blank=True, editable=False)
     body_html = models.TextField(editable=False, blank=True)
+    # Idempotency key of the "new version" form: one draft per submitted form, however often it is sent.
+    creation_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("aangemaakt door"), null=True,
                                    blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)

@@ -37,12 +37,19 @@ def _next_nummer(year: int) -> str:
 
 
 @transaction.atomic
-def draft_create(*, policy: Policy, by, copy_from: PolicyVersion | None = None) -> PolicyVersion:
-    """A new draft of `policy`: empty, or a copy of `copy_from` (usually the current version)."""
+def draft_create(*, policy: Policy, by, copy_from: PolicyVersion | None = None, token=None) -> PolicyVersion:
+    """A new draft of `policy`: empty, or a copy of `copy_from` (usually the current version).
+
+    `token` comes from the form: a double click or a resent form returns the draft already made.
+    """
     Policy.objects.select_for_update().get(pk=policy.pk)  # serialise number allocation per policy
+    if token is not None:
+        existing = policy.versions.filter(creation_token=token).first()
+        if existing is not None:
+            return existing
     today = timezone.localdate()
     draft = PolicyVersion(policy=policy, status=Status.DRAFT, created_by=by, datum=today,
-                          nummer=_next_nummer(today.year))
+                          nummer=_next_nummer(today.year), creation_token=token)
     if copy_from is not None:
         for name in COPIED_FIELDS:
             setattr(draft, name, getattr(copy_from, name))

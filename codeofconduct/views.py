@@ -1,5 +1,7 @@
 """Pages of the code of conduct: reading (every employee) and editing (Redactie)."""
 
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -114,10 +116,15 @@ def draft_create(request, slug):
     current = selectors.current_version(policy)
     if request.method == "POST":
         copy_from = current if request.POST.get("start") == "copy" and current else None
-        draft = services.draft_create(policy=policy, by=request.user, copy_from=copy_from)
+        try:
+            token = uuid.UUID(request.POST.get("token", ""))
+        except ValueError:
+            token = None
+        draft = services.draft_create(policy=policy, by=request.user, copy_from=copy_from, token=token)
         messages.success(request, _("Ontwerp %(nummer)s aangemaakt.") % {"nummer": draft.nummer})
         return redirect("codeofconduct:draft_edit", pk=draft.pk)
-    return render(request, "codeofconduct/editor/draft_create.html", {"policy": policy, "current": current})
+    return render(request, "codeofconduct/editor/draft_create.html",
+                  {"policy": policy, "current": current, "token": uuid.uuid4()})
 
 
 @require_role(Role.EDITOR)

@@ -159,3 +159,12 @@ def test_a_beheerder_adds_a_draft_in_the_admin_and_it_is_recorded(as_admin, poli
     version = PolicyVersion.objects.get(nummer="D2026.300")
     assert version.status == Status.DRAFT
     assert version.events.get().by == city.admin
+
+
+def test_a_double_click_on_new_version_makes_one_draft(as_editor, policy):
+    url = reverse("codeofconduct:draft_create", args=[policy.slug])
+    token = as_editor.get(url).context["token"]
+    first = as_editor.post(url, {"start": "copy", "token": str(token)})
+    second = as_editor.post(url, {"start": "copy", "token": str(token)})
+    assert first.url == second.url
+    assert policy.versions.filter(status=Status.DRAFT).count() == 1
