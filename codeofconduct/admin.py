@@ -1,0 +1,83 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from codeofconduct import services
+from codeofconduct.models import Policy, PolicyVersion, PublicationEvent
+
+
+@admin.register(Policy)
+class PolicyAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # versions are evidence (PROTECT)
+
+
+class PublicationEventInline(admin.TabularInline):
+    model = PublicationEvent
+    extra = 0
+    can_delete = False
+    fields = ["at", "action", "by", "note"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PolicyVersion)
+class PolicyVersionAdmin(admin.ModelAdmin):
+    """Beheerders get the same rules as Redactie: only drafts can be changed; publish in the app."""
+
+    list_display = ["nummer", "titel", "policy", "datum", "status", "published_at"]
+    list_filter = ["status", "policy"]
+    search_fields = ["nummer", "titel", "body"]
+    filter_horizontal = ["audience_units"]
+    readonly_fields = ["status", "publish_at", "published_at", "ended_at", "is_editorial_change", "content_hash",
+                       "created_by", "created_at", "updated_at"]
+    inlines = [PublicationEventInline]
+    fieldsets = [
+        (_("Kop van de nota"), {"fields": [
+            "policy", "nummer", "datum", "van", "rubriek", "titel", "vervangt", "bijlagen", "verwijzingen",
+            "inlichtingen", "afschrift", "vervaldatum", "gebruik", "verantwoordelijk", "signatory_name",
+            "signatory_title", "reference_url"]}),
+        (_("Tekst"), {"fields": ["body"]}),
+        (_("Doelgroep"), {"fields": ["audience_all_staff", "audience_units", "acknowledgement_due_date"]}),
+        (_("Publicatie"), {"fields": ["status", "publish_at", "published_at", "ended_at", "is_editorial_change",
+                                      "content_hash", "created_by", "created_at", "updated_at"]}),
+    ]
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not obj.is_editable:
+            return False  # published, scheduled, superseded, withdrawn: view only
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is not None and obj.is_editable and super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+            obj.status = PolicyVersion.Status.DRAFT
+            obj.save()
+            PublicationEvent.objects.create(version=obj, action=PublicationEvent.Action.CREATED,
+                                            by=request.user, note=_("Aangemaakt in het beheer"))
+        else:
+            services.draft_save(version=obj, by=request.user)
+
+
+@admin.register(PublicationEvent)
+class PublicationEventAdmin(admin.ModelAdmin):
+    """Append-only: shown, never changed."""
+
+    list_display = ["at", "action", "version", "by"]
+    list_filter = ["action"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

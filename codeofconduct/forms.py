@@ -1,0 +1,89 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from codeofconduct.models import PolicyVersion
+from organisation.models import OrgUnit
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class VersionForm(forms.ModelForm):
+    """The paper note's header and body. Business rules live in the model's clean() and services."""
+
+    class Meta:
+        model = PolicyVersion
+        fields = [
+            "nummer", "datum", "van", "rubriek", "titel", "vervangt", "bijlagen", "verwijzingen",
+            "inlichtingen", "afschrift", "audience_all_staff", "audience_units", "vervaldatum", "gebruik",
+            "verantwoordelijk", "signatory_name", "signatory_title", "reference_url", "body",
+            "acknowledgement_due_date",
+        ]
+        error_messages = {"body": {"required": _("De tekst van de nota mag niet leeg zijn.")}}
+        widgets = {
+            "datum": DateInput(),
+            "vervaldatum": DateInput(),
+            "acknowledgement_due_date": DateInput(),
+            "bijlagen": forms.Textarea(attrs={"rows": 2}),
+            "verwijzingen": forms.Textarea(attrs={"rows": 2}),
+            "gebruik": forms.Textarea(attrs={"rows": 2}),
+            "verantwoordelijk": forms.Textarea(attrs={"rows": 2}),
+            "body": forms.Textarea(attrs={"rows": 30, "class": "app-editor__body"}),
+            "audience_units": forms.SelectMultiple(attrs={"size": 8}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["audience_units"].queryset = OrgUnit.objects.filter(is_active=True).order_by("path")
+        self.fields["audience_units"].help_text = _(
+            "Enkel nodig als niet alle medewerkers de nota moeten lezen.")
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        if not body.strip():
+            raise forms.ValidationError(_("De tekst van de nota mag niet leeg zijn."))
+        return body
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("audience_all_staff") and not cleaned.get("audience_units"):
+            self.add_error("audience_units",
+                           _("Kies de eenheden die de nota moeten lezen, of vink 'alle medewerkers' aan."))
+        return cleaned
+
+
+class PublishForm(forms.Form):
+    WHEN_NOW = "now"
+    WHEN_LATER = "later"
+    when = forms.ChoiceField(label=_("Wanneer publiceren?"), widget=forms.RadioSelect, initial=WHEN_NOW,
+                             choices=[(WHEN_NOW, _("Nu publiceren")), (WHEN_LATER, _("Op een gepland tijdstip"))])
+    publish_at = forms.DateTimeField(label=_("Publiceren op"), required=False,
+                                     widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
+                                                                format="%Y-%m-%dT%H:%M"),
+                                     input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+    is_editorial_change = forms.BooleanField(
+        label=_("Redactionele wijziging (enkel tikfouten of opmaak)"), required=False,
+        help_text=_("Medewerkers die de vorige versie al bevestigden, hoeven deze niet opnieuw te bevestigen."))
+    note = forms.CharField(label=_("Toelichting"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("when") == self.WHEN_LATER:
+            publish_at = cleaned.get("publish_at")
+            if publish_at is None:
+                self.add_error("publish_at", _("Kies de datum en het uur van publicatie."))
+            elif publish_at <= timezone.now():
+                self.add_error("publish_at", _("Het geplande tijdstip moet in de toekomst liggen."))
+        else:
+            cleaned["publish_at"] = None
+        return cleaned
+
+
+class WithdrawForm(forms.Form):
+    note = forms.CharField(label=_("Reden van intrekking"), widget=forms.Textarea(attrs={"rows": 3}))

@@ -1,0 +1,214 @@
+"""Policies and their versions: each version is one dienstnota with the paper note's full header."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from codeofconduct import rendering
+
+NUMMER_VALIDATOR = RegexValidator(
+    r"^D\d{4}\.(\d{1,4}|xxx)$",
+    _("Een nummer heeft de vorm D + jaar + '.' + volgnummer, bijvoorbeeld D2018.123 (of D2018.xxx)."),
+)
+ACKNOWLEDGEMENT_DAYS = 14
+
+
+class Policy(models.Model):
+    """A policy that lives through versions, e.g. "Gedragscode sociale media voor medewerkers"."""
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    title = models.CharField(_("titel"), max_length=200)
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("beleidstekst")
+        verbose_name_plural = _("beleidsteksten")
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("codeofconduct:policy_history", args=[self.slug])
+
+
+class PolicyVersion(models.Model):
+    """One dienstnota. Published versions are immutable: a change is a new version."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Ontwerp")
+        SCHEDULED = "scheduled", _("Gepland")
+        PUBLISHED = "published", _("Gepubliceerd")
+        SUPERSEDED = "superseded", _("Vervangen")
+        WITHDRAWN = "withdrawn", _("Ingetrokken")
+
+    # Fields that make up the note as issued: hashed at publication, never changed afterwards.
+    HEADER_FIELDS = [
+        "nummer", "datum", "van", "rubriek", "titel", "vervangt", "bijlagen", "verwijzingen",
+        "inlichtingen", "afschrift", "vervaldatum", "gebruik", "verantwoordelijk",
+        "signatory_name", "signatory_title", "reference_url",
+    ]
+
+    policy = models.ForeignKey(Policy, verbose_name=_("beleidstekst"), on_delete=models.PROTECT,
+                               related_name="versions")
+    # --- The paper note's header ---
+    nummer = models.CharField(_("nummer"), max_length=20, unique=True, validators=[NUMMER_VALIDATOR],
+                              help_text=_("Bijvoorbeeld D2018.123."))
+    datum = models.DateField(_("datum"))
+    van = models.CharField(_("van"), max_length=200, default="Stadssecretaris")
+    rubriek = models.CharField(_("rubriek"), max_length=200, blank=True)
+    titel = models.CharField(_("titel"), max_length=300)
+    vervangt = models.CharField(_("vervangt"), max_length=300, blank=True)
+    bijlagen = models.TextField(_("bijlagen"), blank=True)
+    verwijzingen = models.TextField(_("verwijzingen"), blank=True)
+    inlichtingen = models.CharField(_("inlichtingen"), max_length=300, blank=True,
+                                    help_text=_("Contactpersoon: naam, dienst, telefoon, e-mail."))
+    afschrift = models.CharField(_("afschrift"), max_length=300, blank=True,
+                                 help_text=_("Wie een afschrift krijgt, zoals op de papieren nota."))
+    vervaldatum = models.DateField(_("vervaldatum"), null=True, blank=True)
+    gebruik = models.TextField(_("gebruik"), blank=True)
+    verantwoordelijk = models.TextField(_("verantwoordelijk voor de uitvoering"), blank=True)
+    signatory_name = models.CharField(_("ondertekenaar"), max_length=200, blank=True)
+    signatory_title = models.CharField(_("functie ondertekenaar"), max_length=200, blank=True)
+    reference_url = models.URLField(_("link naar de dienstnota"), blank=True)
+    body = models.TextField(_("tekst"), help_text=_(
+        "Markdown: '## 1. Titel' voor een hoofdstuk, '### 1. Titel' voor een onderdeel, '#### Titel' voor een "
+        "regel, '- ' voor een opsomming."))
+    # --- Audience (the Afschrift as data) ---
+    audience_all_staff = models.BooleanField(_("alle medewerkers"), default=True)
+    audience_units = models.ManyToManyField("organisation.OrgUnit", verbose_name=_("organisatie-eenheden"),
+                                            blank=True, related_name="+")
+    acknowledgement_due_date = models.DateField(
+        _("gelezen en begrepen uiterlijk op"), null=True, blank=True,
+        help_text=_("Standaard 14 dagen na publicatie."))
+    # --- Lifecycle ---
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    publish_at = models.DateTimeField(_("publiceren op"), null=True, blank=True)
+    published_at = models.DateTimeField(_("gepubliceerd op"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("vervangen of ingetrokken op"), null=True, blank=True)
+    is_editorial_change = models.BooleanField(
+        _("redactionele wijziging"), default=False,
+        help_text=_("Enkel tikfouten of opmaak: eerdere bevestigingen blijven gelden."))
+    content_hash = models.CharField(_("inhoudshash"), max_length=64, blank=True, editable=False)
+    body_html = models.TextField(editable=False, blank=True)
+    # Idempotency key of the "new version" form: one draft per submitted form, however often it is sent.
+    creation_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("aangemaakt door"), null=True,
+                                   blank=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("versie")
+        verbose_name_plural = _("versies")
+        ordering = ["policy", "-datum", "-pk"]
+        constraints = [
+            # Exactly one current version per policy, even when two editors publish at once.
+            models.UniqueConstraint(fields=["policy"], condition=Q(status="published"),
+                                    name="codeofconduct_one_current_version_per_policy"),
+            models.CheckConstraint(condition=Q(vervaldatum__isnull=True) | Q(vervaldatum__gt=F("datum")),
+                                   name="codeofconduct_expiry_after_date"),
+            models.CheckConstraint(
+                condition=~Q(status__in=["published", "superseded"]) | Q(published_at__isnull=False),
+                name="codeofconduct_published_has_date"),
+            models.CheckConstraint(condition=~Q(status="scheduled") | Q(publish_at__isnull=False),
+                                   name="codeofconduct_scheduled_has_time"),
+        ]
+        indexes = [models.Index(fields=["policy", "status"])]
+
+    def __str__(self):
+        return f"{self.nummer} - {self.titel}"
+
+    def get_absolute_url(self):
+        return reverse("codeofconduct:version_detail", args=[self.pk])
+
+    def clean(self):
+        errors = {}
+        if self.vervaldatum and self.datum and self.vervaldatum <= self.datum:
+            errors["vervaldatum"] = _("De vervaldatum moet na de datum van de nota liggen.")
+        if not (self.body or "").strip():
+            errors["body"] = _("De tekst van de nota mag niet leeg zijn.")
+        if self.status in (self.Status.PUBLISHED, self.Status.SCHEDULED) and self.datum \
+                and self.datum > timezone.localdate():
+            errors["datum"] = _("Een gepubliceerde nota kan niet gedateerd zijn in de toekomst.")
+        if errors:
+            raise ValidationError(errors)
+
+    # --- State ---
+    @property
+    def is_editable(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_current(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_public(self) -> bool:
+        """Visible to every employee: once published, also when superseded or withdrawn."""
+        return self.published_at is not None and self.status != self.Status.DRAFT \
+            and self.status != self.Status.SCHEDULED
+
+    @property
+    def is_expired(self) -> bool:
+        return self.vervaldatum is not None and self.vervaldatum < timezone.localdate()
+
+    # --- Content ---
+    def header_values(self) -> dict:
+        return {name: "" if getattr(self, name) is None else str(getattr(self, name)) for name in self.HEADER_FIELDS}
+
+    def compute_content_hash(self) -> str:
+        return rendering.content_hash(self.header_values(), self.body)
+
+    def rendered_body(self) -> str:
+        """Published text is rendered once at publication; drafts are rendered on every look."""
+        if self.body_html and self.status != self.Status.DRAFT:
+            return self.body_html
+        return rendering.render_markdown(self.body)
+
+    @cached_property
+    def chunks(self):
+        return rendering.split_sections(self.rendered_body())
+
+    def sections(self) -> list[rendering.Section]:
+        """(anchor, number, title) of every section heading, in order; anchors are stable."""
+        return rendering.parse_sections(self.rendered_body())
+
+    def default_acknowledgement_due_date(self, published_on: datetime.date) -> datetime.date:
+        return published_on + datetime.timedelta(days=ACKNOWLEDGEMENT_DAYS)
+
+
+class PublicationEvent(models.Model):
+    """Append-only record of every publishing action: who, when, what."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Ontwerp aangemaakt")
+        SCHEDULED = "scheduled", _("Publicatie gepland")
+        PUBLISHED = "published", _("Gepubliceerd")
+        SUPERSEDED = "superseded", _("Vervangen")
+        WITHDRAWN = "withdrawn", _("Ingetrokken")
+
+    version = models.ForeignKey(PolicyVersion, verbose_name=_("versie"), on_delete=models.PROTECT,
+                                related_name="events")
+    action = models.CharField(_("actie"), max_length=20, choices=Action.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("door"), null=True, blank=True,
+                           on_delete=models.PROTECT, related_name="+",
+                           help_text=_("Leeg voor het systeem (geplande publicatie, initiële inhoud)."))
+    at = models.DateTimeField(_("tijdstip"), default=timezone.now)
+    note = models.TextField(_("toelichting"), blank=True)
+
+    class Meta:
+        verbose_name = _("publicatiegebeurtenis")
+        verbose_name_plural = _("publicatiegebeurtenissen")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} - {self.version.nummer}"

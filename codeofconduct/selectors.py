@@ -1,0 +1,82 @@
+"""Read-side queries the pages (and the advice app) share."""
+
+from django.db import connection
+from django.db.models import Prefetch, Q
+
+from codeofconduct.content import MAIN_POLICY_SLUG
+from codeofconduct.models import Policy, PolicyVersion, PublicationEvent
+
+Status = PolicyVersion.Status
+PUBLIC_STATUSES = [Status.PUBLISHED, Status.SUPERSEDED, Status.WITHDRAWN]
+
+
+def current_version(policy: Policy) -> PolicyVersion | None:
+    return policy.versions.filter(status=Status.PUBLISHED).first()
+
+
+def policies_with_current():
+    """Every policy with `current` (its published version or None), in two queries."""
+    policies = list(Policy.objects.prefetch_related(
+        Prefetch("versions", queryset=PolicyVersion.objects.filter(status=Status.PUBLISHED), to_attr="published")
+    ))
+    for policy in policies:
+        policy.current = policy.published[0] if policy.published else None
+    return policies
+
+
+def previous_version(version: PolicyVersion) -> PolicyVersion | None:
+    """The public version published just before `version`: what it updates."""
+    if version.published_at is None:
+        return current_version(version.policy)
+    return version.policy.versions.filter(status__in=PUBLIC_STATUSES, published_at__lt=version.published_at).order_by(
+        "-published_at").first()
+
+
+def public_versions():
+    return PolicyVersion.objects.filter(status__in=PUBLIC_STATUSES).select_related("policy")
+
+
+def archive():
+    return public_versions().order_by("policy__title", "-published_at", "-pk")
+
+
+def history(policy: Policy, *, include_unpublished: bool = False):
+    versions = policy.versions.all() if include_unpublished else policy.versions.filter(status__in=PUBLIC_STATUSES)
+    return versions.prefetch_related(
+        Prefetch("events", queryset=PublicationEvent.objects.select_related("by").order_by("at", "pk"))
+    ).order_by("-published_at", "-created_at", "-pk")
+
+
+def search_versions(query: str):
+    """Published (also superseded or withdrawn) versions matching `query` in title or text.
+
+    PostgreSQL: full-text search with the Dutch configuration, ranked (title weighs more).
+    Elsewhere (SQLite in development): every word must occur in title or text, case-insensitive.
+    """
+    query = (query or "").strip()
+    versions = public_versions()
+    if not query:
+        return versions.none()
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        vector = SearchVector("titel", weight="A", config="dutch") + SearchVector("body", weight="B", config="dutch")
+        search = SearchQuery(query, config="dutch", search_type="websearch")
+        return versions.annotate(document=vector, rank=SearchRank(vector, search)).filter(document=search).order_by(
+            "-rank", "-published_at")
+    condition = Q()
+    for word in query.split():
+        condition &= Q(titel__icontains=word) | Q(body__icontains=word)
+    return versions.filter(condition).order_by("-published_at")
+
+
+def main_policy_current_version() -> PolicyVersion | None:
+    return PolicyVersion.objects.filter(policy__slug=MAIN_POLICY_SLUG, status=Status.PUBLISHED).first()
+
+
+def rule_choices() -> list[tuple[str, str]]:
+    """(anchor, label) of every section of the current code of conduct, for a select box."""
+    version = main_policy_current_version()
+    if version is None:
+        return []
+    return [(section.anchor, section.label) for section in version.sections()]

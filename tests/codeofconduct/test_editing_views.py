@@ -1,0 +1,170 @@
+"""Editing in the app: Redactie only, drafts only, state changes by POST."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from codeofconduct.models import PolicyVersion, PublicationEvent
+
+Status = PolicyVersion.Status
+
+
+def editing_urls(policy, draft, current):
+    return [
+        reverse("codeofconduct:editor_dashboard"),
+        reverse("codeofconduct:draft_create", args=[policy.slug]),
+        reverse("codeofconduct:draft_edit", args=[draft.pk]),
+        reverse("codeofconduct:draft_preview", args=[draft.pk]),
+        reverse("codeofconduct:publish", args=[draft.pk]),
+        reverse("codeofconduct:withdraw", args=[current.pk]),
+    ]
+
+
+@pytest.mark.parametrize("client_name", ["as_employee", "as_chef", "as_integrity", "as_admin"])
+def test_everyone_but_redactie_gets_403_on_every_editing_url(request, client_name, policy, draft, current):
+    client = request.getfixturevalue(client_name)
+    for url in editing_urls(policy, draft, current):
+        assert client.get(url).status_code == 403, url
+        assert client.post(url, {"start": "copy", "when": "now", "note": "x"}).status_code == 403, url
+    draft.refresh_from_db()
+    current.refresh_from_db()
+    assert (draft.status, current.status) == (Status.DRAFT, Status.PUBLISHED)
+    assert policy.versions.count() == 3
+
+
+def test_editing_pages_change_nothing_on_get(as_editor, policy, draft, current):
+    for url in editing_urls(policy, draft, current):
+        assert as_editor.get(url).status_code == 200, url
+    assert policy.versions.count() == 3
+    current.refresh_from_db()
+    assert current.status == Status.PUBLISHED
+
+
+def test_redactie_creates_a_draft_as_copy_of_the_current_version(as_editor, policy, current):
+    response = as_editor.post(reverse("codeofconduct:draft_create", args=[policy.slug]), {"start": "copy"})
+    draft = policy.versions.get(status=Status.DRAFT)
+    assert response.url == reverse("codeofconduct:draft_edit", args=[draft.pk])
+    assert draft.body == current.body
+    assert draft.vervangt == current.nummer
+    assert draft.events.get().action == PublicationEvent.Action.CREATED
+
+
+def form_data(version, **changes):
+    data = {name: getattr(version, name) or "" for name in [
+        "nummer", "van", "rubriek", "titel", "vervangt", "bijlagen", "verwijzingen", "inlichtingen",
+        "afschrift", "gebruik", "verantwoordelijk", "signatory_name", "signatory_title", "reference_url", "body"]}
+    data["datum"] = version.datum.isoformat()
+    data["audience_all_staff"] = "on"
+    data.update(changes)
+    return data
+
+
+def test_redactie_edits_previews_and_publishes_a_draft(as_editor, as_employee, draft, current):
+    body = draft.body.replace("Gebruik je gezond verstand.", "Gebruik altijd je gezond verstand.")
+    response = as_editor.post(reverse("codeofconduct:draft_edit", args=[draft.pk]),
+                              form_data(draft, body=body, preview="1"))
+    assert response.url == reverse("codeofconduct:draft_preview", args=[draft.pk])
+    preview = as_editor.get(response.url)
+    assert "Gebruik altijd je gezond verstand." in preview.content.decode()
+    assert "Voorbeeld" in preview.content.decode()
+    # Medewerkers do not see a draft.
+    assert as_employee.get(reverse("codeofconduct:version_detail", args=[draft.pk])).status_code == 404
+
+    confirm = as_editor.get(reverse("codeofconduct:publish", args=[draft.pk])).content.decode()
+    assert "vervangt de geldende versie" in confirm and current.nummer in confirm
+    response = as_editor.post(reverse("codeofconduct:publish", args=[draft.pk]), {"when": "now", "note": "Update"})
+    assert response.url == reverse("codeofconduct:version_detail", args=[draft.pk])
+    draft.refresh_from_db()
+    current.refresh_from_db()
+    assert (draft.status, current.status) == (Status.PUBLISHED, Status.SUPERSEDED)
+
+    history = as_employee.get(reverse("codeofconduct:policy_history", args=[draft.policy.slug])).content.decode()
+    assert "Gepubliceerd" in history and "Hanne Willems" in history and "Update" in history
+
+
+def test_redactie_schedules_a_publication(as_editor, draft):
+    when = (timezone.localtime() + datetime.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    response = as_editor.post(reverse("codeofconduct:publish", args=[draft.pk]),
+                              {"when": "later", "publish_at": when, "is_editorial_change": "on"})
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.status == Status.SCHEDULED and draft.is_editorial_change
+
+
+def test_validation_messages_are_clear_and_keep_what_was_typed(as_editor, draft, current):
+    future = (timezone.localdate() + datetime.timedelta(days=5)).isoformat()
+    response = as_editor.post(reverse("codeofconduct:draft_edit", args=[draft.pk]), form_data(
+        draft, nummer="2018-12", body="   ", vervaldatum=draft.datum.isoformat(), titel="Mijn nieuwe titel"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Een nummer heeft de vorm D + jaar" in page
+    assert "De tekst van de nota mag niet leeg zijn." in page
+    assert "De vervaldatum moet na de datum van de nota liggen." in page
+    assert 'value="Mijn nieuwe titel"' in page
+
+    response = as_editor.post(reverse("codeofconduct:draft_edit", args=[draft.pk]),
+                              form_data(draft, nummer=current.nummer))
+    assert "bestaat al" in response.content.decode()
+
+    as_editor.post(reverse("codeofconduct:draft_edit", args=[draft.pk]), form_data(draft, datum=future))
+    response = as_editor.post(reverse("codeofconduct:publish", args=[draft.pk]), {"when": "now"})
+    assert "Een gepubliceerde nota kan niet gedateerd zijn in de toekomst." in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT
+
+
+def test_a_published_version_cannot_be_edited_in_the_app(as_editor, current):
+    url = reverse("codeofconduct:draft_edit", args=[current.pk])
+    assert as_editor.get(url).status_code == 403
+    assert as_editor.post(url, form_data(current, body="Gewijzigd")).status_code == 403
+    current.refresh_from_db()
+    assert "Gewijzigd" not in current.body
+    assert as_editor.post(reverse("codeofconduct:publish", args=[current.pk]), {"when": "now"}).status_code == 403
+
+
+def test_a_published_version_is_read_only_in_the_admin(as_admin, current, draft):
+    url = reverse("admin:codeofconduct_policyversion_change", args=[current.pk])
+    page = as_admin.get(url)
+    assert page.status_code == 200
+    assert 'name="body"' not in page.content.decode()
+    response = as_admin.post(url, {"body": "Gewijzigd", "nummer": current.nummer})
+    assert response.status_code == 403
+    current.refresh_from_db()
+    assert current.body != "Gewijzigd"
+    assert as_admin.post(reverse("admin:codeofconduct_policyversion_delete", args=[current.pk]),
+                         {"post": "yes"}).status_code == 403
+    # A draft stays editable for beheerders.
+    assert 'name="body"' in as_admin.get(
+        reverse("admin:codeofconduct_policyversion_change", args=[draft.pk])).content.decode()
+
+
+def test_redactie_withdraws_a_published_version(as_editor, as_employee, current):
+    response = as_editor.post(reverse("codeofconduct:withdraw", args=[current.pk]), {"note": "Foutief"})
+    assert response.status_code == 302
+    current.refresh_from_db()
+    assert current.status == Status.WITHDRAWN
+    page = as_employee.get(current.get_absolute_url()).content.decode()
+    assert "Deze versie is ingetrokken." in page
+
+
+def test_a_beheerder_adds_a_draft_in_the_admin_and_it_is_recorded(as_admin, policy, city):
+    response = as_admin.post(reverse("admin:codeofconduct_policyversion_add"), {
+        "policy": policy.pk, "nummer": "D2026.300", "datum": "2026-01-05", "van": "Stadssecretaris",
+        "titel": "Beheerversie", "body": "## 1. Context\n\nTekst.", "audience_all_staff": "on",
+        "events-TOTAL_FORMS": "0", "events-INITIAL_FORMS": "0",
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    version = PolicyVersion.objects.get(nummer="D2026.300")
+    assert version.status == Status.DRAFT
+    assert version.events.get().by == city.admin
+
+
+def test_a_double_click_on_new_version_makes_one_draft(as_editor, policy):
+    url = reverse("codeofconduct:draft_create", args=[policy.slug])
+    token = as_editor.get(url).context["token"]
+    first = as_editor.post(url, {"start": "copy", "token": str(token)})
+    second = as_editor.post(url, {"start": "copy", "token": str(token)})
+    assert first.url == second.url
+    assert policy.versions.filter(status=Status.DRAFT).count() == 1

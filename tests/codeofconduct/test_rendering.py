@@ -1,0 +1,68 @@
+"""The body is Markdown rendered to sanitised HTML, with stable section anchors."""
+
+from django.urls import reverse
+
+from codeofconduct import selectors, services
+from codeofconduct.rendering import render_markdown
+from tests.codeofconduct.conftest import make_draft
+
+HOSTILE = """## 1. Context
+
+<script>alert("gestolen")</script>
+
+<img src="x.png" onerror="alert(1)">
+
+[Klik hier](javascript:alert(1)) en <a href="javascript:alert(2)" onclick="alert(3)">daar</a>.
+
+<p style="color:red" onmouseover="alert(4)">Opgemaakte tekst</p>
+"""
+
+
+def test_scripts_event_handlers_and_javascript_links_render_inert(as_employee, policy, city):
+    version = make_draft(policy, city.editor, body=HOSTILE, nummer="D2026.050")
+    services.version_publish(version=version, by=city.editor)
+    page = as_employee.get(reverse("codeofconduct:version_detail", args=[version.pk])).content.decode()
+    body = page[page.index('class="coc-note__body"'):page.index('class="coc-signature"')]
+    assert "<script" not in body and "gestolen" not in body
+    assert "onerror" not in body and "onclick" not in body and "onmouseover" not in body
+    assert "javascript:" not in body
+    assert "style=" not in body
+    assert "Klik hier" in body and "Opgemaakte tekst" in body
+
+
+def test_the_draft_preview_is_sanitised_too(as_editor, policy, city):
+    version = make_draft(policy, city.editor, body=HOSTILE, nummer="D2026.051")
+    page = as_editor.get(reverse("codeofconduct:draft_preview", args=[version.pk])).content.decode()
+    assert "gestolen" not in page and "javascript:" not in page and "onerror" not in page
+
+
+def test_sections_have_stable_anchors_and_numbers_like_the_paper_note(current):
+    sections = [(s.anchor, s.number, s.title) for s in current.sections()]
+    assert sections[:4] == [
+        ("1-context", "1", "Context"),
+        ("2-spelregels", "2", "Spelregels"),
+        ("2-1-algemene-gedragscode", "2.1", "Algemene gedragscode"),
+        ("loyaliteit", "", "Loyaliteit"),
+    ]
+    assert ("2-2-digitale-media-concrete-aandachtspunten", "2.2",
+            "Digitale media: concrete aandachtspunten") in sections
+    assert 'id="vrijheid-van-meningsuiting"' in current.rendered_body()
+
+
+def test_rule_choices_lists_the_rules_of_the_current_version_for_the_advice_app(current):
+    choices = selectors.rule_choices()
+    assert ("loyaliteit", "Loyaliteit") in choices
+    assert ("2-1-algemene-gedragscode", "2.1 Algemene gedragscode") in choices
+    assert ("1-context", "1. Context") in choices
+
+
+def test_the_version_page_has_a_table_of_contents_linking_to_each_section(as_employee, current):
+    page = as_employee.get(current.get_absolute_url()).content.decode()
+    for section in current.sections():
+        assert f'href="#{section.anchor}"' in page
+        assert f'id="{section.anchor}"' in page
+
+
+def test_duplicate_headings_get_distinct_anchors():
+    html = render_markdown("## 1. Context\n\n#### Tip\n\na\n\n#### Tip\n\nb")
+    assert 'id="tip"' in html and 'id="tip-2"' in html
