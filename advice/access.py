@@ -88,8 +88,10 @@ def manager_handlers(manager, *, today=None) -> list[Person]:
     today = _today(today)
     people = [manager] if manager.is_active else []
     deputies = Person.objects.filter(
-        is_active=True, deputising_for__manager=manager,
-        deputising_for__starts_on__lte=today, deputising_for__ends_on__gte=today,
+        is_active=True,
+        deputising_for__manager=manager,
+        deputising_for__starts_on__lte=today,
+        deputising_for__ends_on__gte=today,
     ).distinct()
     people.extend(person for person in deputies if person.pk != manager.pk)
     return people

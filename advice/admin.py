@@ -14,8 +14,16 @@ from advice.models import QuestionStatistic
 class QuestionStatisticAdmin(admin.ModelAdmin):
     list_display = ["month", "channel", "rule_anchor", "direct", "escalated", "outcome"]
     list_filter = ["channel", "direct", "escalated", "outcome"]
-    fields = ["month", "channel", "rule_anchor", "direct", "escalated", "manager_answer_seconds",
-              "bureau_answer_seconds", "outcome"]
+    fields = [
+        "month",
+        "channel",
+        "rule_anchor",
+        "direct",
+        "escalated",
+        "manager_answer_seconds",
+        "bureau_answer_seconds",
+        "outcome",
+    ]
     readonly_fields = fields
 
     def has_add_permission(self, request):

@@ -17,29 +17,44 @@ def _not_blank(value, message):
 
 class AskForm(forms.Form):
     # strip=False: a field of only spaces gets its own clear message in clean_<field>, not "required".
-    subject = forms.CharField(label=_("Onderwerp"), max_length=120, strip=False,
-                              help_text=_("Kort: waarover gaat je twijfel?"))
+    subject = forms.CharField(
+        label=_("Onderwerp"), max_length=120, strip=False, help_text=_("Kort: waarover gaat je twijfel?")
+    )
     body = forms.CharField(
-        label=_("Je vraag"), max_length=5000, strip=False, widget=forms.Textarea(attrs={"rows": 6}),
+        label=_("Je vraag"),
+        max_length=5000,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Wat wil je posten, filmen, beantwoorden of delen? Schrijf het bericht of beschrijf het."),
     )
     channel = forms.ChoiceField(label=_("Kanaal"), choices=[("", "---------"), *Channel.choices])
-    link = forms.URLField(label=_("Link"), required=False, max_length=500, assume_scheme="https",
-                          help_text=_("Bijvoorbeeld het bericht waarop je wil reageren."))
+    link = forms.URLField(
+        label=_("Link"),
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("Bijvoorbeeld het bericht waarop je wil reageren."),
+    )
     rule_anchor = forms.ChoiceField(label=_("Over welke regel van de gedragscode gaat het?"), required=False)
     needed_by = forms.DateField(
-        label=_("Ik wil dit posten op"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("Als je leidinggevende niet op tijd antwoordt, gaat je vraag vroeg genoeg naar het Bureau "
-                    "voor Integriteit."),
+        label=_("Ik wil dit posten op"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_(
+            "Als je leidinggevende niet op tijd antwoordt, gaat je vraag vroeg genoeg naar het Bureau voor Integriteit."
+        ),
     )
     concerns_manager = forms.BooleanField(
-        label=_("Mijn vraag gaat over mijn leidinggevende"), required=False,
-        help_text=_("Dan gaat je vraag rechtstreeks naar het Bureau voor Integriteit. Je leidinggevende ziet er "
-                    "niets van."),
+        label=_("Mijn vraag gaat over mijn leidinggevende"),
+        required=False,
+        help_text=_(
+            "Dan gaat je vraag rechtstreeks naar het Bureau voor Integriteit. Je leidinggevende ziet er niets van."
+        ),
     )
     # Last in the form: the browser sends it last, so the typed fields arrive even if it is refused.
     attachment = forms.FileField(
-        label=_("Bijlage"), required=False,
+        label=_("Bijlage"),
+        required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,application/pdf"}),
         help_text=_("Een screenshot of ontwerp: PNG, JPEG of PDF, hoogstens %(size)s.")
         % {"size": filesizeformat(settings.ADVICE_ATTACHMENT_MAX_BYTES)},
@@ -86,20 +101,30 @@ class AskForm(forms.Form):
 
 
 class StepForm(forms.Form):
-    text = forms.CharField(label=_("Tekst"), required=False, max_length=5000,
-                           widget=forms.Textarea(attrs={"rows": 4}))
+    text = forms.CharField(label=_("Tekst"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
     faq_consent = forms.BooleanField(required=False)
 
 
 class QueueFilterForm(forms.Form):
-    AGES = [("", _("Alle")), ("2", _("Ouder dan 2 dagen")), ("5", _("Ouder dan 5 dagen")),
-            ("10", _("Ouder dan 10 dagen"))]
-    state = forms.ChoiceField(label=_("Status"), required=False, choices=[
-        ("", _("Alle open vragen")),
-        (State.WITH_BUREAU, State.WITH_BUREAU.label), (State.TAKEN_UP, State.TAKEN_UP.label),
-        (State.INFO_REQUESTED, State.INFO_REQUESTED.label), (State.BUREAU_ANSWERED, State.BUREAU_ANSWERED.label),
-        (State.CLOSED, State.CLOSED.label), (State.WITHDRAWN, State.WITHDRAWN.label),
-    ])
+    AGES = [
+        ("", _("Alle")),
+        ("2", _("Ouder dan 2 dagen")),
+        ("5", _("Ouder dan 5 dagen")),
+        ("10", _("Ouder dan 10 dagen")),
+    ]
+    state = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[
+            ("", _("Alle open vragen")),
+            (State.WITH_BUREAU, State.WITH_BUREAU.label),
+            (State.TAKEN_UP, State.TAKEN_UP.label),
+            (State.INFO_REQUESTED, State.INFO_REQUESTED.label),
+            (State.BUREAU_ANSWERED, State.BUREAU_ANSWERED.label),
+            (State.CLOSED, State.CLOSED.label),
+            (State.WITHDRAWN, State.WITHDRAWN.label),
+        ],
+    )
     age = forms.ChoiceField(label=_("Leeftijd"), required=False, choices=AGES)
 
 

@@ -60,8 +60,12 @@ class QuestionQuerySet(models.QuerySet):
 class Question(models.Model):
     """An employee's doubt, routed to their leidinggevende and, if needed, the Bureau voor Integriteit."""
 
-    asker = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("vraagsteller"), on_delete=models.PROTECT,
-                              related_name="advice_questions")
+    asker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("vraagsteller"),
+        on_delete=models.PROTECT,
+        related_name="advice_questions",
+    )
     subject = models.CharField(_("onderwerp"), max_length=120)
     body = models.TextField(_("vraag"), max_length=5000)
     channel = models.CharField(_("kanaal"), max_length=20, choices=Channel.choices)
@@ -73,16 +77,34 @@ class Question(models.Model):
     state = models.CharField(_("status"), max_length=30, choices=State.choices, default=State.WITH_MANAGER)
     level = models.CharField(_("niveau"), max_length=20, choices=Level.choices, default=Level.MANAGER)
     # The leidinggevende the question is routed to; empty when it went straight to the Bureau.
-    manager = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("leidinggevende"), null=True, blank=True,
-                                on_delete=models.PROTECT, related_name="advice_questions_routed")
-    direct_reason = models.CharField(_("reden rechtstreeks naar het Bureau"), max_length=30,
-                                     choices=DirectReason.choices, blank=True, default=DirectReason.NONE)
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("leidinggevende"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="advice_questions_routed",
+    )
+    direct_reason = models.CharField(
+        _("reden rechtstreeks naar het Bureau"),
+        max_length=30,
+        choices=DirectReason.choices,
+        blank=True,
+        default=DirectReason.NONE,
+    )
     # When the question is about the leidinggevende, that person never sees it, not even as a
     # member of the Bureau. Never shown anywhere; only used by the access rule.
-    concerns_person = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, editable=False,
-                                        on_delete=models.PROTECT, related_name="+")
-    officer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("behandelaar Bureau"), null=True,
-                                blank=True, on_delete=models.PROTECT, related_name="advice_questions_handled")
+    concerns_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False, on_delete=models.PROTECT, related_name="+"
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("behandelaar Bureau"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="advice_questions_handled",
+    )
     faq_consent = models.BooleanField(_("toestemming voor anonieme FAQ"), default=False)
 
     created_at = models.DateTimeField(_("gesteld op"))
@@ -108,8 +130,10 @@ class Question(models.Model):
                 name="advice_question_routed_or_direct_reason",
             ),
             # Only a question that reached the Bureau can be at the Bureau's level.
-            models.CheckConstraint(condition=Q(level="leidinggevende") | Q(bureau_at__isnull=False),
-                                   name="advice_question_bureau_level_has_bureau_at"),
+            models.CheckConstraint(
+                condition=Q(level="leidinggevende") | Q(bureau_at__isnull=False),
+                name="advice_question_bureau_level_has_bureau_at",
+            ),
             models.CheckConstraint(condition=~Q(subject=""), name="advice_question_subject_not_empty"),
         ]
 
@@ -153,9 +177,15 @@ class QuestionEvent(models.Model):
     # CASCADE on purpose: the retention job removes a question with its whole history.
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("soort"), max_length=30, choices=EventKind.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("door"), null=True, blank=True,
-                              on_delete=models.PROTECT, related_name="+",
-                              help_text=_("Leeg: automatisch door het systeem."))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("door"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Leeg: automatisch door het systeem."),
+    )
     from_state = models.CharField(_("van status"), max_length=30, choices=State.choices, blank=True)
     to_state = models.CharField(_("naar status"), max_length=30, choices=State.choices)
     text = models.TextField(_("tekst"), blank=True)
@@ -168,10 +198,12 @@ class QuestionEvent(models.Model):
         ordering = ["created_at", "pk"]
         constraints = [
             # A question is escalated and taken up at most once: two clicks never make two.
-            models.UniqueConstraint(fields=["question"], condition=Q(kind="geescaleerd"),
-                                    name="advice_event_one_escalation"),
-            models.UniqueConstraint(fields=["question"], condition=Q(kind="opgenomen"),
-                                    name="advice_event_one_take_up"),
+            models.UniqueConstraint(
+                fields=["question"], condition=Q(kind="geescaleerd"), name="advice_event_one_escalation"
+            ),
+            models.UniqueConstraint(
+                fields=["question"], condition=Q(kind="opgenomen"), name="advice_event_one_take_up"
+            ),
         ]
 
     def __str__(self):
@@ -216,16 +248,23 @@ class Attachment(models.Model):
 class FaqEntry(models.Model):
     """An anonymised question and answer, written by the Bureau from a question whose asker consented."""
 
-    source = models.OneToOneField(Question, verbose_name=_("bronvraag"), null=True, blank=True,
-                                  on_delete=models.SET_NULL, related_name="faq_entry")
+    source = models.OneToOneField(
+        Question,
+        verbose_name=_("bronvraag"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="faq_entry",
+    )
     title = models.CharField(_("titel"), max_length=150)
     question_text = models.TextField(_("vraag (geanonimiseerd)"))
     answer_text = models.TextField(_("antwoord"))
     rule_anchor = models.CharField(_("regel (anker)"), max_length=100)
     rule_label = models.CharField(_("regel"), max_length=200)
     is_published = models.BooleanField(_("gepubliceerd"), default=False)
-    edited_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("bewerkt door"), on_delete=models.PROTECT,
-                                  related_name="+")
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("bewerkt door"), on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(_("gemaakt op"))
     published_at = models.DateTimeField(_("gepubliceerd op"), null=True, blank=True)
 
@@ -236,8 +275,9 @@ class FaqEntry(models.Model):
         indexes = [models.Index(fields=["is_published", "rule_anchor"], name="advice_faq_published_rule")]
         constraints = [
             models.CheckConstraint(condition=~Q(rule_anchor=""), name="advice_faq_linked_to_rule"),
-            models.CheckConstraint(condition=Q(is_published=False) | Q(published_at__isnull=False),
-                                   name="advice_faq_published_has_date"),
+            models.CheckConstraint(
+                condition=Q(is_published=False) | Q(published_at__isnull=False), name="advice_faq_published_has_date"
+            ),
         ]
 
     def __str__(self):
@@ -247,8 +287,9 @@ class FaqEntry(models.Model):
 class QuestionStatistic(models.Model):
     """Anonymous figures about one question. The link to the question is cut when the question is removed."""
 
-    question = models.OneToOneField(Question, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="statistic")
+    question = models.OneToOneField(
+        Question, null=True, blank=True, on_delete=models.SET_NULL, related_name="statistic"
+    )
     month = models.DateField(_("maand"))
     channel = models.CharField(_("kanaal"), max_length=20, choices=Channel.choices)
     rule_anchor = models.CharField(_("regel (anker)"), max_length=100, blank=True)

@@ -62,23 +62,31 @@ def my_questions(user):
 def manager_inbox(user, *, today=None):
     """Questions routed to `user` as leidinggevende or plaatsvervanger."""
     acted_for = managers_acted_for(user, today=today)
-    return (Question.objects.visible_to(user, today=today).filter(manager_id__in=acted_for)
-            .select_related("asker", "manager").order_by("created_at"))
+    return (
+        Question.objects.visible_to(user, today=today)
+        .filter(manager_id__in=acted_for)
+        .select_related("asker", "manager")
+        .order_by("created_at")
+    )
 
 
 def bureau_queue(user, *, state="", min_age_days=None, now=None):
     now = now or timezone.now()
     questions = Question.objects.visible_to(user).filter(bureau_at__isnull=False)
-    questions = questions.filter(state=state) if state else questions.filter(
-        state__in=[State.WITH_BUREAU, State.TAKEN_UP, State.INFO_REQUESTED, State.BUREAU_ANSWERED])
+    questions = (
+        questions.filter(state=state)
+        if state
+        else questions.filter(
+            state__in=[State.WITH_BUREAU, State.TAKEN_UP, State.INFO_REQUESTED, State.BUREAU_ANSWERED]
+        )
+    )
     if min_age_days:
         questions = questions.filter(bureau_at__lte=now - datetime.timedelta(days=min_age_days))
     return questions.select_related("asker", "officer").order_by("bureau_at", "pk")
 
 
 def queue_counts(user):
-    rows = (Question.objects.visible_to(user).filter(bureau_at__isnull=False).values("state")
-            .annotate(n=Count("pk")))
+    rows = Question.objects.visible_to(user).filter(bureau_at__isnull=False).values("state").annotate(n=Count("pk"))
     return {row["state"]: row["n"] for row in rows}
 
 
@@ -100,8 +108,11 @@ def _median_hours(values):
 
 def advice_statistics():
     """Figures for the Bureau. A group with fewer than MIN_GROUP questions shows no figure (None)."""
-    rows = list(QuestionStatistic.objects.values_list(
-        "month", "channel", "rule_anchor", "direct", "escalated", "manager_answer_seconds", "bureau_answer_seconds"))
+    rows = list(
+        QuestionStatistic.objects.values_list(
+            "month", "channel", "rule_anchor", "direct", "escalated", "manager_answer_seconds", "bureau_answer_seconds"
+        )
+    )
     total = len(rows)
     per_month = Counter(row[0] for row in rows)
     per_channel = Counter(row[1] for row in rows)
@@ -114,8 +125,10 @@ def advice_statistics():
         "total": _suppressed(total),
         "per_month": [(month, _suppressed(n)) for month, n in sorted(per_month.items(), reverse=True)],
         "per_channel": [(channels.get(key, key), _suppressed(n)) for key, n in per_channel.most_common()],
-        "per_rule": [(rules.get(key, key) if key else _("Geen bepaalde regel"), _suppressed(n))
-                     for key, n in per_rule.most_common()],
+        "per_rule": [
+            (rules.get(key, key) if key else _("Geen bepaalde regel"), _suppressed(n))
+            for key, n in per_rule.most_common()
+        ],
         "median_manager_hours": _median_hours(row[5] for row in rows),
         "median_bureau_hours": _median_hours(row[6] for row in rows),
         "direct": _suppressed(sum(1 for row in rows if row[3])),
@@ -131,5 +144,6 @@ def faq_by_rule():
 
 
 def count_open(queryset):
-    return queryset.filter(Q(state__in=[State.WITH_MANAGER, State.WITH_BUREAU, State.TAKEN_UP,
-                                        State.INFO_REQUESTED])).count()
+    return queryset.filter(
+        Q(state__in=[State.WITH_MANAGER, State.WITH_BUREAU, State.TAKEN_UP, State.INFO_REQUESTED])
+    ).count()

@@ -50,8 +50,9 @@ def bureau_deadline_for(*, reached_at) -> datetime.datetime:
 
 
 def _has_deputy(manager, today) -> bool:
-    return Deputy.objects.filter(manager=manager, deputy__is_active=True, starts_on__lte=today,
-                                 ends_on__gte=today).exists()
+    return Deputy.objects.filter(
+        manager=manager, deputy__is_active=True, starts_on__lte=today, ends_on__gte=today
+    ).exists()
 
 
 def route_for(*, asker, start=None, today) -> Person | None:
@@ -72,8 +73,16 @@ def _officers():
 
 
 def _record(*, question, kind, actor, from_state, to_state, text="", audience=Audience.ROUTE, at):
-    event = QuestionEvent(question=question, kind=kind, actor=actor, from_state=from_state, to_state=to_state,
-                          text=text, audience=audience, created_at=at)
+    event = QuestionEvent(
+        question=question,
+        kind=kind,
+        actor=actor,
+        from_state=from_state,
+        to_state=to_state,
+        text=text,
+        audience=audience,
+        created_at=at,
+    )
     event.full_clean()
     event.save()
     return event
@@ -85,17 +94,35 @@ def _after_commit(question, recipients, today):
 
 # --- Asking ---------------------------------------------------------------------------------------
 @transaction.atomic
-def question_ask(*, asker, subject, body, channel, link="", rule_anchor="", needed_by=None,
-                 concerns_manager=False, attachment=None, now=None) -> Question:
+def question_ask(
+    *,
+    asker,
+    subject,
+    body,
+    channel,
+    link="",
+    rule_anchor="",
+    needed_by=None,
+    concerns_manager=False,
+    attachment=None,
+    now=None,
+) -> Question:
     """Record a question and route it. `attachment`: (uploaded file, content type) already checked."""
     now = now or clock.now()
     today = timezone.localdate(now)
     routed = route_for(asker=asker, today=today)
     manager = None if concerns_manager else routed
     question = Question(
-        asker=asker, subject=subject.strip(), body=body.strip(), channel=channel, link=link,
-        rule_anchor=rule_anchor, rule_label=rule_label(rule_anchor) if rule_anchor else "",
-        needed_by=needed_by, created_at=now, manager=manager,
+        asker=asker,
+        subject=subject.strip(),
+        body=body.strip(),
+        channel=channel,
+        link=link,
+        rule_anchor=rule_anchor,
+        rule_label=rule_label(rule_anchor) if rule_anchor else "",
+        needed_by=needed_by,
+        created_at=now,
+        manager=manager,
     )
     if manager is not None:
         question.state, question.level = State.WITH_MANAGER, Level.MANAGER
@@ -111,17 +138,33 @@ def question_ask(*, asker, subject, body, channel, link="", rule_anchor="", need
     question.full_clean()
     question.save()
     text = "" if manager is not None else str(question.get_direct_reason_display())
-    _record(question=question, kind=EventKind.ASKED, actor=asker, from_state="", to_state=question.state,
-            text=text, audience=Audience.ROUTE if manager is not None else Audience.ASKER_AND_BUREAU, at=now)
+    _record(
+        question=question,
+        kind=EventKind.ASKED,
+        actor=asker,
+        from_state="",
+        to_state=question.state,
+        text=text,
+        audience=Audience.ROUTE if manager is not None else Audience.ASKER_AND_BUREAU,
+        at=now,
+    )
     if attachment is not None:
         upload, content_type = attachment
-        stored = Attachment(question=question, original_name=_safe_name(upload.name, content_type),
-                            content_type=content_type, size=upload.size, created_at=now)
+        stored = Attachment(
+            question=question,
+            original_name=_safe_name(upload.name, content_type),
+            content_type=content_type,
+            size=upload.size,
+            created_at=now,
+        )
         stored.file.save("upload", upload, save=False)
         stored.full_clean()
         stored.save()
     QuestionStatistic.objects.create(
-        question=question, month=today.replace(day=1), channel=channel, rule_anchor=rule_anchor,
+        question=question,
+        month=today.replace(day=1),
+        channel=channel,
+        rule_anchor=rule_anchor,
         direct=manager is None,
     )
     next_actors = manager_handlers(manager, today=today) if manager is not None else _officers()
@@ -151,8 +194,11 @@ def question_take_step(*, question, by, step, text="", faq_consent=False, now=No
     today = timezone.localdate(now)
     try:
         with transaction.atomic():
-            locked = Question.objects.select_for_update(of=("self",)).select_related("asker", "manager", "officer").get(
-                pk=question.pk)
+            locked = (
+                Question.objects.select_for_update(of=("self",))
+                .select_related("asker", "manager", "officer")
+                .get(pk=question.pk)
+            )
             held = capacities(by, locked, today=today) if by is not None else frozenset({SYSTEM})
             definition = check_step(step, locked, held)
             text = (text or "").strip()
@@ -173,8 +219,13 @@ def _apply(question, step, *, by, text, faq_consent, now, today) -> list:
     audience = step.audience
     stat = QuestionStatistic.objects.filter(question=question).first()
     recipients = []
-    level_handlers = (manager_handlers(question.manager, today=today) if question.level == Level.MANAGER
-                      else [question.officer] if question.officer else _officers())
+    level_handlers = (
+        manager_handlers(question.manager, today=today)
+        if question.level == Level.MANAGER
+        else [question.officer]
+        if question.officer
+        else _officers()
+    )
 
     if step.kind == EventKind.ESCALATED:
         if step.actor == SYSTEM:
@@ -220,8 +271,16 @@ def _apply(question, step, *, by, text, faq_consent, now, today) -> list:
     question.save()
     if stat:
         stat.save()
-    _record(question=question, kind=step.kind, actor=by, from_state=from_state, to_state=to_state, text=text,
-            audience=audience, at=now)
+    _record(
+        question=question,
+        kind=step.kind,
+        actor=by,
+        from_state=from_state,
+        to_state=to_state,
+        text=text,
+        audience=audience,
+        at=now,
+    )
     return [person for person in recipients if person is not None and person != by]
 
 
@@ -279,8 +338,15 @@ def question_reroute(*, question, now=None) -> bool:
     locked.manager = successor
     locked.full_clean()
     locked.save(update_fields=["manager"])
-    _record(question=locked, kind=EventKind.REROUTED, actor=None, from_state=locked.state, to_state=locked.state,
-            text=str(successor), at=now)
+    _record(
+        question=locked,
+        kind=EventKind.REROUTED,
+        actor=None,
+        from_state=locked.state,
+        to_state=locked.state,
+        text=str(successor),
+        at=now,
+    )
     _after_commit(locked, manager_handlers(successor, today=today), today)
     return True
 
@@ -322,16 +388,29 @@ def faq_entry_create(*, question, by, title, question_text, answer_text, rule_an
     if Capacity.BUREAU not in held:
         raise TransitionError(_("Enkel het Bureau voor Integriteit maakt FAQ-items."))
     if question.state != State.CLOSED or not question.faq_consent:
-        raise TransitionError(_("Een FAQ-item kan enkel van een afgesloten vraag waarvoor de vraagsteller "
-                                "toestemming gaf."))
+        raise TransitionError(
+            _("Een FAQ-item kan enkel van een afgesloten vraag waarvoor de vraagsteller toestemming gaf.")
+        )
     if FaqEntry.objects.filter(source=question).exists():
         raise TransitionError(_("Van deze vraag bestaat al een FAQ-item."))
-    entry = FaqEntry(source=question, title=title.strip(), question_text=question_text.strip(),
-                     answer_text=answer_text.strip(), rule_anchor=rule_anchor, rule_label=rule_label(rule_anchor),
-                     edited_by=by, created_at=now)
+    entry = FaqEntry(
+        source=question,
+        title=title.strip(),
+        question_text=question_text.strip(),
+        answer_text=answer_text.strip(),
+        rule_anchor=rule_anchor,
+        rule_label=rule_label(rule_anchor),
+        edited_by=by,
+        created_at=now,
+    )
     if entry.question_text == question.body.strip():
-        raise ValidationError({"question_text": _("Herschrijf de vraag zodat ze anoniem is: ze is nog "
-                                                  "letterlijk die van de vraagsteller.")})
+        raise ValidationError(
+            {
+                "question_text": _(
+                    "Herschrijf de vraag zodat ze anoniem is: ze is nog letterlijk die van de vraagsteller."
+                )
+            }
+        )
     entry.full_clean()
     entry.save()
     return entry
@@ -348,4 +427,3 @@ def faq_entry_publish(*, entry, by, publish=True, now=None) -> FaqEntry:
     entry.full_clean()
     entry.save()
     return entry
-

@@ -37,8 +37,13 @@ def _ask(request):
             data = form.cleaned_data
             upload = data.get("attachment")
             question = services.question_ask(
-                asker=request.user, subject=data["subject"], body=data["body"], channel=data["channel"],
-                link=data["link"], rule_anchor=data["rule_anchor"], needed_by=data["needed_by"],
+                asker=request.user,
+                subject=data["subject"],
+                body=data["body"],
+                channel=data["channel"],
+                link=data["link"],
+                rule_anchor=data["rule_anchor"],
+                needed_by=data["needed_by"],
                 concerns_manager=data["concerns_manager"],
                 attachment=(upload, form.attachment_type) if upload else None,
             )
@@ -56,9 +61,14 @@ def _ask(request):
 
 def my_questions(request):
     questions = selectors.my_questions(request.user)
-    return render(request, "advice/my_questions.html", {
-        "questions": questions, "open_count": selectors.count_open(questions),
-    })
+    return render(
+        request,
+        "advice/my_questions.html",
+        {
+            "questions": questions,
+            "open_count": selectors.count_open(questions),
+        },
+    )
 
 
 # --- One question -----------------------------------------------------------------------------------
@@ -66,22 +76,30 @@ def question_detail(request, pk):
     question = get_question_for(request.user, pk)
     held = capacities(request.user, question)
     steps = available_steps(question, held)
-    return render(request, "advice/question_detail.html", {
-        "question": question,
-        "held": held,
-        "is_asker": Capacity.ASKER in held,
-        "is_manager": Capacity.MANAGER in held,
-        "is_bureau": Capacity.BUREAU in held,
-        "status": selectors.status_label(question, held),
-        "events": selectors.timeline_for(question, held),
-        "steps": steps,
-        "step_names": {step.name for step in steps},
-        "viewers": viewers(question),
-        "attachments": question.attachments.all(),
-        "answer": selectors.latest_answer(question, held),
-        "can_make_faq": (Capacity.BUREAU in held and question.state == State.CLOSED and question.faq_consent
-                         and not FaqEntry.objects.filter(source=question).exists()),
-    })
+    return render(
+        request,
+        "advice/question_detail.html",
+        {
+            "question": question,
+            "held": held,
+            "is_asker": Capacity.ASKER in held,
+            "is_manager": Capacity.MANAGER in held,
+            "is_bureau": Capacity.BUREAU in held,
+            "status": selectors.status_label(question, held),
+            "events": selectors.timeline_for(question, held),
+            "steps": steps,
+            "step_names": {step.name for step in steps},
+            "viewers": viewers(question),
+            "attachments": question.attachments.all(),
+            "answer": selectors.latest_answer(question, held),
+            "can_make_faq": (
+                Capacity.BUREAU in held
+                and question.state == State.CLOSED
+                and question.faq_consent
+                and not FaqEntry.objects.filter(source=question).exists()
+            ),
+        },
+    )
 
 
 @require_POST
@@ -95,9 +113,13 @@ def question_step(request, pk, step):
     form = StepForm(request.POST)
     form.is_valid()
     try:
-        services.question_take_step(question=question, by=request.user, step=step,
-                                    text=form.cleaned_data.get("text", ""),
-                                    faq_consent=form.cleaned_data.get("faq_consent", False))
+        services.question_take_step(
+            question=question,
+            by=request.user,
+            step=step,
+            text=form.cleaned_data.get("text", ""),
+            faq_consent=form.cleaned_data.get("faq_consent", False),
+        )
     except TransitionError as error:
         messages.error(request, str(error))
     else:
@@ -109,8 +131,12 @@ def attachment_download(request, pk):
     attachment = get_object_or_404(Attachment.objects.select_related("question"), pk=pk)
     # The same rule as the question page: the question must be visible to this person.
     get_question_for(request.user, attachment.question_id)
-    response = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name,
-                            content_type=attachment.content_type)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -125,9 +151,14 @@ def receipt(request, pk):
     if answer is None:
         messages.error(request, _("Er is nog geen antwoord: een ontvangstbewijs komt er na het antwoord."))
         return redirect("advice:question_detail", pk=question.pk)
-    text = render_to_string("advice/receipt.txt", {
-        "question": question, "answer": answer, "issued_at": timezone.localtime(),
-    })
+    text = render_to_string(
+        "advice/receipt.txt",
+        {
+            "question": question,
+            "answer": answer,
+            "issued_at": timezone.localtime(),
+        },
+    )
     response = HttpResponse(text, content_type="text/plain; charset=utf-8")
     filename = f"adviesbewijs-{question.pk}-{timezone.localdate():%Y-%m-%d}.txt"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -141,9 +172,15 @@ def manager_inbox(request):
     others = [q for q in questions if q not in open_questions]
     for question in others:
         question.status_for_manager = selectors.status_label(question, {Capacity.MANAGER})
-    return render(request, "advice/manager_inbox.html", {
-        "open_questions": open_questions, "other_questions": others, "now": timezone.now(),
-    })
+    return render(
+        request,
+        "advice/manager_inbox.html",
+        {
+            "open_questions": open_questions,
+            "other_questions": others,
+            "now": timezone.now(),
+        },
+    )
 
 
 # --- Bureau voor Integriteit -------------------------------------------------------------------------
@@ -157,18 +194,28 @@ def bureau_queue(request):
     now = timezone.now()
     questions = list(selectors.bureau_queue(request.user, state=state, min_age_days=age, now=now))
     for question in questions:
-        question.is_overdue = (question.state in (State.WITH_BUREAU, State.TAKEN_UP)
-                               and question.bureau_deadline is not None and question.bureau_deadline < now)
-    return render(request, "advice/bureau_queue.html", {
-        "form": form, "questions": questions, "counts": selectors.queue_counts(request.user),
-        "states": State,
-    })
+        question.is_overdue = (
+            question.state in (State.WITH_BUREAU, State.TAKEN_UP)
+            and question.bureau_deadline is not None
+            and question.bureau_deadline < now
+        )
+    return render(
+        request,
+        "advice/bureau_queue.html",
+        {
+            "form": form,
+            "questions": questions,
+            "counts": selectors.queue_counts(request.user),
+            "states": State,
+        },
+    )
 
 
 @require_role(Role.INTEGRITY)
 def statistics(request):
-    return render(request, "advice/statistics.html", {"figures": selectors.advice_statistics(),
-                                                      "min_group": selectors.MIN_GROUP})
+    return render(
+        request, "advice/statistics.html", {"figures": selectors.advice_statistics(), "min_group": selectors.MIN_GROUP}
+    )
 
 
 @require_role(Role.INTEGRITY)
@@ -190,10 +237,13 @@ def faq_create(request, pk):
                 messages.success(request, _("Het FAQ-item is bewaard als ontwerp. Publiceer het op de FAQ-pagina."))
                 return redirect("advice:faq")
     else:
-        form = FaqEntryForm(initial={
-            "question_text": question.body, "answer_text": answer.text if answer else "",
-            "rule_anchor": question.rule_anchor,
-        })
+        form = FaqEntryForm(
+            initial={
+                "question_text": question.body,
+                "answer_text": answer.text if answer else "",
+                "rule_anchor": question.rule_anchor,
+            }
+        )
     return render(request, "advice/faq_form.html", {"form": form, "question": question})
 
 
@@ -214,4 +264,3 @@ def faq(request):
     entries = selectors.published_faq()
     drafts = FaqEntry.objects.filter(is_published=False) if is_integrity_officer(request.user) else []
     return render(request, "advice/faq.html", {"entries": entries, "drafts": drafts})
-

@@ -2,7 +2,15 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from codeofconduct import services
-from codeofconduct.models import Policy, PolicyVersion, PublicationEvent
+from codeofconduct.models import (
+    Acknowledgement,
+    Briefing,
+    Policy,
+    PolicyVersion,
+    PublicationEvent,
+    Reminder,
+    TeamNotification,
+)
 
 
 @admin.register(Policy)
@@ -33,18 +41,61 @@ class PolicyVersionAdmin(admin.ModelAdmin):
     list_filter = ["status", "policy"]
     search_fields = ["nummer", "titel", "body"]
     filter_horizontal = ["audience_units"]
-    readonly_fields = ["status", "publish_at", "published_at", "ended_at", "is_editorial_change", "content_hash",
-                       "created_by", "created_at", "updated_at"]
+    readonly_fields = [
+        "status",
+        "publish_at",
+        "published_at",
+        "ended_at",
+        "is_editorial_change",
+        "content_hash",
+        "created_by",
+        "created_at",
+        "updated_at",
+    ]
     inlines = [PublicationEventInline]
     fieldsets = [
-        (_("Kop van de nota"), {"fields": [
-            "policy", "nummer", "datum", "van", "rubriek", "titel", "vervangt", "bijlagen", "verwijzingen",
-            "inlichtingen", "afschrift", "vervaldatum", "gebruik", "verantwoordelijk", "signatory_name",
-            "signatory_title", "reference_url"]}),
+        (
+            _("Kop van de nota"),
+            {
+                "fields": [
+                    "policy",
+                    "nummer",
+                    "datum",
+                    "van",
+                    "rubriek",
+                    "titel",
+                    "vervangt",
+                    "bijlagen",
+                    "verwijzingen",
+                    "inlichtingen",
+                    "afschrift",
+                    "vervaldatum",
+                    "gebruik",
+                    "verantwoordelijk",
+                    "signatory_name",
+                    "signatory_title",
+                    "reference_url",
+                ]
+            },
+        ),
         (_("Tekst"), {"fields": ["body"]}),
         (_("Doelgroep"), {"fields": ["audience_all_staff", "audience_units", "acknowledgement_due_date"]}),
-        (_("Publicatie"), {"fields": ["status", "publish_at", "published_at", "ended_at", "is_editorial_change",
-                                      "content_hash", "created_by", "created_at", "updated_at"]}),
+        (
+            _("Publicatie"),
+            {
+                "fields": [
+                    "status",
+                    "publish_at",
+                    "published_at",
+                    "ended_at",
+                    "is_editorial_change",
+                    "content_hash",
+                    "created_by",
+                    "created_at",
+                    "updated_at",
+                ]
+            },
+        ),
     ]
 
     def has_change_permission(self, request, obj=None):
@@ -60,8 +111,9 @@ class PolicyVersionAdmin(admin.ModelAdmin):
             obj.created_by = request.user
             obj.status = PolicyVersion.Status.DRAFT
             obj.save()
-            PublicationEvent.objects.create(version=obj, action=PublicationEvent.Action.CREATED,
-                                            by=request.user, note=_("Aangemaakt in het beheer"))
+            PublicationEvent.objects.create(
+                version=obj, action=PublicationEvent.Action.CREATED, by=request.user, note=_("Aangemaakt in het beheer")
+            )
         else:
             services.draft_save(version=obj, by=request.user)
 
@@ -81,3 +133,44 @@ class PublicationEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class EvidenceAdmin(admin.ModelAdmin):
+    """Acknowledgements and what chefs recorded are evidence: beheerders read them, nobody edits or deletes."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Acknowledgement)
+class AcknowledgementAdmin(EvidenceAdmin):
+    list_display = ["person", "version", "acknowledged_at", "source", "recorded_by"]
+    list_filter = ["source", "version"]
+    search_fields = ["person__last_name", "person__personeelsnummer", "version__nummer"]
+    list_select_related = ["person", "version", "recorded_by"]
+
+
+@admin.register(TeamNotification)
+class TeamNotificationAdmin(EvidenceAdmin):
+    list_display = ["chef", "version", "notified_on", "method", "recorded_at"]
+    list_filter = ["method", "version"]
+    list_select_related = ["chef", "version"]
+
+
+@admin.register(Briefing)
+class BriefingAdmin(EvidenceAdmin):
+    list_display = ["chef", "version", "held_on", "form", "recorded_at"]
+    list_select_related = ["chef", "version"]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(EvidenceAdmin):
+    list_display = ["recipient", "version", "kind", "period", "sent_at"]
+    list_filter = ["kind", "version"]
+    list_select_related = ["recipient", "version"]

@@ -14,8 +14,18 @@ from codeofconduct import rendering
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 
 MONTHS = {
-    "januari": 1, "februari": 2, "maart": 3, "april": 4, "mei": 5, "juni": 6, "juli": 7,
-    "augustus": 8, "september": 9, "oktober": 10, "november": 11, "december": 12,
+    "januari": 1,
+    "februari": 2,
+    "maart": 3,
+    "april": 4,
+    "mei": 5,
+    "juni": 6,
+    "juli": 7,
+    "augustus": 8,
+    "september": 9,
+    "oktober": 10,
+    "november": 11,
+    "december": 12,
 }
 
 # Paper label -> PolicyVersion field.
@@ -65,7 +75,7 @@ def parse_note(text: str) -> tuple[dict, str]:
         elif name == "reference_url":
             value = value.strip("<>")
         fields[name] = value
-    body = "\n".join(lines[end + 1:]).strip() + "\n"
+    body = "\n".join(lines[end + 1 :]).strip() + "\n"
     return fields, body
 
 
@@ -76,9 +86,22 @@ def load_note(name: str) -> tuple[dict, str]:
 MAIN_POLICY_SLUG = "gedragscode-sociale-media"
 MAIN_POLICY_TITLE = "Gedragscode sociale media voor medewerkers"
 HEADER_FIELDS = [
-    "nummer", "datum", "van", "rubriek", "titel", "vervangt", "bijlagen", "verwijzingen",
-    "inlichtingen", "afschrift", "vervaldatum", "gebruik", "verantwoordelijk",
-    "signatory_name", "signatory_title", "reference_url",
+    "nummer",
+    "datum",
+    "van",
+    "rubriek",
+    "titel",
+    "vervangt",
+    "bijlagen",
+    "verwijzingen",
+    "inlichtingen",
+    "afschrift",
+    "vervaldatum",
+    "gebruik",
+    "verantwoordelijk",
+    "signatory_name",
+    "signatory_title",
+    "reference_url",
 ]
 _BRUSSELS = ZoneInfo("Europe/Brussels")
 
@@ -88,9 +111,16 @@ def _shipped_version(PolicyVersion, policy, filename, status):
     header = {name: "" if fields.get(name) is None else str(fields.get(name, "")) for name in HEADER_FIELDS}
     published_at = datetime.datetime.combine(fields["datum"], datetime.time(9, 0), tzinfo=_BRUSSELS)
     return PolicyVersion.objects.create(
-        policy=policy, status=status, body=body, body_html=rendering.render_markdown(body),
-        content_hash=rendering.content_hash(header, body), published_at=published_at, publish_at=published_at,
-        acknowledgement_due_date=fields["datum"] + datetime.timedelta(days=14), audience_all_staff=True, **fields,
+        policy=policy,
+        status=status,
+        body=body,
+        body_html=rendering.render_markdown(body),
+        content_hash=rendering.content_hash(header, body),
+        published_at=published_at,
+        publish_at=published_at,
+        acknowledgement_due_date=fields["datum"] + datetime.timedelta(days=14),
+        audience_all_staff=True,
+        **fields,
     )
 
 
@@ -108,7 +138,8 @@ def install_initial_content(Policy, PolicyVersion, PublicationEvent):
     old.save()
     note = "Initiële inhoud, geladen bij installatie"
     PublicationEvent.objects.create(version=old, action="published", at=old.published_at, note=note)
-    PublicationEvent.objects.create(version=old, action="superseded", at=new.published_at,
-                                    note=f"Vervangen door {new.nummer}")
+    PublicationEvent.objects.create(
+        version=old, action="superseded", at=new.published_at, note=f"Vervangen door {new.nummer}"
+    )
     PublicationEvent.objects.create(version=new, action="published", at=new.published_at, note=note)
     return policy

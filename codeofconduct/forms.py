@@ -19,9 +19,25 @@ class VersionForm(forms.ModelForm):
     class Meta:
         model = PolicyVersion
         fields = [
-            "nummer", "datum", "van", "rubriek", "titel", "vervangt", "bijlagen", "verwijzingen",
-            "inlichtingen", "afschrift", "audience_all_staff", "audience_units", "vervaldatum", "gebruik",
-            "verantwoordelijk", "signatory_name", "signatory_title", "reference_url", "body",
+            "nummer",
+            "datum",
+            "van",
+            "rubriek",
+            "titel",
+            "vervangt",
+            "bijlagen",
+            "verwijzingen",
+            "inlichtingen",
+            "afschrift",
+            "audience_all_staff",
+            "audience_units",
+            "vervaldatum",
+            "gebruik",
+            "verantwoordelijk",
+            "signatory_name",
+            "signatory_title",
+            "reference_url",
+            "body",
             "acknowledgement_due_date",
         ]
         error_messages = {"body": {"required": _("De tekst van de nota mag niet leeg zijn.")}}
@@ -40,8 +56,7 @@ class VersionForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["audience_units"].queryset = OrgUnit.objects.filter(is_active=True).order_by("path")
-        self.fields["audience_units"].help_text = _(
-            "Enkel nodig als niet alle medewerkers de nota moeten lezen.")
+        self.fields["audience_units"].help_text = _("Enkel nodig als niet alle medewerkers de nota moeten lezen.")
 
     def clean_body(self):
         body = self.cleaned_data["body"]
@@ -52,25 +67,33 @@ class VersionForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if not cleaned.get("audience_all_staff") and not cleaned.get("audience_units"):
-            self.add_error("audience_units",
-                           _("Kies de eenheden die de nota moeten lezen, of vink 'alle medewerkers' aan."))
+            self.add_error(
+                "audience_units", _("Kies de eenheden die de nota moeten lezen, of vink 'alle medewerkers' aan.")
+            )
         return cleaned
 
 
 class PublishForm(forms.Form):
     WHEN_NOW = "now"
     WHEN_LATER = "later"
-    when = forms.ChoiceField(label=_("Wanneer publiceren?"), widget=forms.RadioSelect, initial=WHEN_NOW,
-                             choices=[(WHEN_NOW, _("Nu publiceren")), (WHEN_LATER, _("Op een gepland tijdstip"))])
-    publish_at = forms.DateTimeField(label=_("Publiceren op"), required=False,
-                                     widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
-                                                                format="%Y-%m-%dT%H:%M"),
-                                     input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+    when = forms.ChoiceField(
+        label=_("Wanneer publiceren?"),
+        widget=forms.RadioSelect,
+        initial=WHEN_NOW,
+        choices=[(WHEN_NOW, _("Nu publiceren")), (WHEN_LATER, _("Op een gepland tijdstip"))],
+    )
+    publish_at = forms.DateTimeField(
+        label=_("Publiceren op"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
     is_editorial_change = forms.BooleanField(
-        label=_("Redactionele wijziging (enkel tikfouten of opmaak)"), required=False,
-        help_text=_("Medewerkers die de vorige versie al bevestigden, hoeven deze niet opnieuw te bevestigen."))
-    note = forms.CharField(label=_("Toelichting"), required=False,
-                           widget=forms.Textarea(attrs={"rows": 2}))
+        label=_("Redactionele wijziging (enkel tikfouten of opmaak)"),
+        required=False,
+        help_text=_("Medewerkers die de vorige versie al bevestigden, hoeven deze niet opnieuw te bevestigen."),
+    )
+    note = forms.CharField(label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def clean(self):
         cleaned = super().clean()

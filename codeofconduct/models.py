@@ -52,16 +52,31 @@ class PolicyVersion(models.Model):
 
     # Fields that make up the note as issued: hashed at publication, never changed afterwards.
     HEADER_FIELDS = [
-        "nummer", "datum", "van", "rubriek", "titel", "vervangt", "bijlagen", "verwijzingen",
-        "inlichtingen", "afschrift", "vervaldatum", "gebruik", "verantwoordelijk",
-        "signatory_name", "signatory_title", "reference_url",
+        "nummer",
+        "datum",
+        "van",
+        "rubriek",
+        "titel",
+        "vervangt",
+        "bijlagen",
+        "verwijzingen",
+        "inlichtingen",
+        "afschrift",
+        "vervaldatum",
+        "gebruik",
+        "verantwoordelijk",
+        "signatory_name",
+        "signatory_title",
+        "reference_url",
     ]
 
-    policy = models.ForeignKey(Policy, verbose_name=_("beleidstekst"), on_delete=models.PROTECT,
-                               related_name="versions")
+    policy = models.ForeignKey(
+        Policy, verbose_name=_("beleidstekst"), on_delete=models.PROTECT, related_name="versions"
+    )
     # --- The paper note's header ---
-    nummer = models.CharField(_("nummer"), max_length=20, unique=True, validators=[NUMMER_VALIDATOR],
-                              help_text=_("Bijvoorbeeld D2018.123."))
+    nummer = models.CharField(
+        _("nummer"), max_length=20, unique=True, validators=[NUMMER_VALIDATOR], help_text=_("Bijvoorbeeld D2018.123.")
+    )
     datum = models.DateField(_("datum"))
     van = models.CharField(_("van"), max_length=200, default="Stadssecretaris")
     rubriek = models.CharField(_("rubriek"), max_length=200, blank=True)
@@ -69,40 +84,55 @@ class PolicyVersion(models.Model):
     vervangt = models.CharField(_("vervangt"), max_length=300, blank=True)
     bijlagen = models.TextField(_("bijlagen"), blank=True)
     verwijzingen = models.TextField(_("verwijzingen"), blank=True)
-    inlichtingen = models.CharField(_("inlichtingen"), max_length=300, blank=True,
-                                    help_text=_("Contactpersoon: naam, dienst, telefoon, e-mail."))
-    afschrift = models.CharField(_("afschrift"), max_length=300, blank=True,
-                                 help_text=_("Wie een afschrift krijgt, zoals op de papieren nota."))
+    inlichtingen = models.CharField(
+        _("inlichtingen"), max_length=300, blank=True, help_text=_("Contactpersoon: naam, dienst, telefoon, e-mail.")
+    )
+    afschrift = models.CharField(
+        _("afschrift"), max_length=300, blank=True, help_text=_("Wie een afschrift krijgt, zoals op de papieren nota.")
+    )
     vervaldatum = models.DateField(_("vervaldatum"), null=True, blank=True)
     gebruik = models.TextField(_("gebruik"), blank=True)
     verantwoordelijk = models.TextField(_("verantwoordelijk voor de uitvoering"), blank=True)
     signatory_name = models.CharField(_("ondertekenaar"), max_length=200, blank=True)
     signatory_title = models.CharField(_("functie ondertekenaar"), max_length=200, blank=True)
     reference_url = models.URLField(_("link naar de dienstnota"), blank=True)
-    body = models.TextField(_("tekst"), help_text=_(
-        "Markdown: '## 1. Titel' voor een hoofdstuk, '### 1. Titel' voor een onderdeel, '#### Titel' voor een "
-        "regel, '- ' voor een opsomming."))
+    body = models.TextField(
+        _("tekst"),
+        help_text=_(
+            "Markdown: '## 1. Titel' voor een hoofdstuk, '### 1. Titel' voor een onderdeel, '#### Titel' voor een "
+            "regel, '- ' voor een opsomming."
+        ),
+    )
     # --- Audience (the Afschrift as data) ---
     audience_all_staff = models.BooleanField(_("alle medewerkers"), default=True)
-    audience_units = models.ManyToManyField("organisation.OrgUnit", verbose_name=_("organisatie-eenheden"),
-                                            blank=True, related_name="+")
+    audience_units = models.ManyToManyField(
+        "organisation.OrgUnit", verbose_name=_("organisatie-eenheden"), blank=True, related_name="+"
+    )
     acknowledgement_due_date = models.DateField(
-        _("gelezen en begrepen uiterlijk op"), null=True, blank=True,
-        help_text=_("Standaard 14 dagen na publicatie."))
+        _("gelezen en begrepen uiterlijk op"), null=True, blank=True, help_text=_("Standaard 14 dagen na publicatie.")
+    )
     # --- Lifecycle ---
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     publish_at = models.DateTimeField(_("publiceren op"), null=True, blank=True)
     published_at = models.DateTimeField(_("gepubliceerd op"), null=True, blank=True)
     ended_at = models.DateTimeField(_("vervangen of ingetrokken op"), null=True, blank=True)
     is_editorial_change = models.BooleanField(
-        _("redactionele wijziging"), default=False,
-        help_text=_("Enkel tikfouten of opmaak: eerdere bevestigingen blijven gelden."))
+        _("redactionele wijziging"),
+        default=False,
+        help_text=_("Enkel tikfouten of opmaak: eerdere bevestigingen blijven gelden."),
+    )
     content_hash = models.CharField(_("inhoudshash"), max_length=64, blank=True, editable=False)
     body_html = models.TextField(editable=False, blank=True)
     # Idempotency key of the "new version" form: one draft per submitted form, however often it is sent.
     creation_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("aangemaakt door"), null=True,
-                                   blank=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("aangemaakt door"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
 
@@ -112,15 +142,20 @@ class PolicyVersion(models.Model):
         ordering = ["policy", "-datum", "-pk"]
         constraints = [
             # Exactly one current version per policy, even when two editors publish at once.
-            models.UniqueConstraint(fields=["policy"], condition=Q(status="published"),
-                                    name="codeofconduct_one_current_version_per_policy"),
-            models.CheckConstraint(condition=Q(vervaldatum__isnull=True) | Q(vervaldatum__gt=F("datum")),
-                                   name="codeofconduct_expiry_after_date"),
+            models.UniqueConstraint(
+                fields=["policy"], condition=Q(status="published"), name="codeofconduct_one_current_version_per_policy"
+            ),
+            models.CheckConstraint(
+                condition=Q(vervaldatum__isnull=True) | Q(vervaldatum__gt=F("datum")),
+                name="codeofconduct_expiry_after_date",
+            ),
             models.CheckConstraint(
                 condition=~Q(status__in=["published", "superseded"]) | Q(published_at__isnull=False),
-                name="codeofconduct_published_has_date"),
-            models.CheckConstraint(condition=~Q(status="scheduled") | Q(publish_at__isnull=False),
-                                   name="codeofconduct_scheduled_has_time"),
+                name="codeofconduct_published_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="scheduled") | Q(publish_at__isnull=False), name="codeofconduct_scheduled_has_time"
+            ),
         ]
         indexes = [models.Index(fields=["policy", "status"])]
 
@@ -136,8 +171,11 @@ class PolicyVersion(models.Model):
             errors["vervaldatum"] = _("De vervaldatum moet na de datum van de nota liggen.")
         if not (self.body or "").strip():
             errors["body"] = _("De tekst van de nota mag niet leeg zijn.")
-        if self.status in (self.Status.PUBLISHED, self.Status.SCHEDULED) and self.datum \
-                and self.datum > timezone.localdate():
+        if (
+            self.status in (self.Status.PUBLISHED, self.Status.SCHEDULED)
+            and self.datum
+            and self.datum > timezone.localdate()
+        ):
             errors["datum"] = _("Een gepubliceerde nota kan niet gedateerd zijn in de toekomst.")
         if errors:
             raise ValidationError(errors)
@@ -154,8 +192,9 @@ class PolicyVersion(models.Model):
     @property
     def is_public(self) -> bool:
         """Visible to every employee: once published, also when superseded or withdrawn."""
-        return self.published_at is not None and self.status != self.Status.DRAFT \
-            and self.status != self.Status.SCHEDULED
+        return (
+            self.published_at is not None and self.status != self.Status.DRAFT and self.status != self.Status.SCHEDULED
+        )
 
     @property
     def is_expired(self) -> bool:
@@ -196,12 +235,19 @@ class PublicationEvent(models.Model):
         SUPERSEDED = "superseded", _("Vervangen")
         WITHDRAWN = "withdrawn", _("Ingetrokken")
 
-    version = models.ForeignKey(PolicyVersion, verbose_name=_("versie"), on_delete=models.PROTECT,
-                                related_name="events")
+    version = models.ForeignKey(
+        PolicyVersion, verbose_name=_("versie"), on_delete=models.PROTECT, related_name="events"
+    )
     action = models.CharField(_("actie"), max_length=20, choices=Action.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("door"), null=True, blank=True,
-                           on_delete=models.PROTECT, related_name="+",
-                           help_text=_("Leeg voor het systeem (geplande publicatie, initiële inhoud)."))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("door"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Leeg voor het systeem (geplande publicatie, initiële inhoud)."),
+    )
     at = models.DateTimeField(_("tijdstip"), default=timezone.now)
     note = models.TextField(_("toelichting"), blank=True)
 
@@ -212,3 +258,223 @@ class PublicationEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} - {self.version.nummer}"
+
+
+# --- Reading and acknowledging -------------------------------------------------------------------
+
+
+class AppendOnlyModel(models.Model):
+    """Evidence: rows are written once and never changed or deleted through the application."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValidationError(_("Dit is een bewijsstuk: het kan niet gewijzigd worden."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("Dit is een bewijsstuk: het kan niet verwijderd worden."))
+
+
+class VersionOpening(models.Model):
+    """The first time a person opened a version."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("medewerker"),
+        on_delete=models.PROTECT,
+        related_name="version_openings",
+    )
+    version = models.ForeignKey(
+        PolicyVersion, verbose_name=_("versie"), on_delete=models.PROTECT, related_name="openings"
+    )
+    first_opened_at = models.DateTimeField(_("eerst geopend op"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("eerste opening")
+        verbose_name_plural = _("eerste openingen")
+        constraints = [models.UniqueConstraint(fields=["person", "version"], name="codeofconduct_one_opening")]
+
+    def __str__(self):
+        return f"{self.person} – {self.version.nummer}"
+
+
+class Briefing(AppendOnlyModel):
+    """A chef-waardeerder briefed team members without a computer; it counts as their acknowledgement."""
+
+    class Form(models.TextChoices):
+        TEAM_MEETING = "teamvergadering", _("Teamvergadering")
+        TOOLBOX = "toolbox", _("Toolboxmeeting of werfbriefing")
+        ONE_TO_ONE = "individueel", _("Individueel gesprek")
+        OTHER = "anders", _("Anders")
+
+    chef = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("chef-waardeerder"),
+        on_delete=models.PROTECT,
+        related_name="briefings_given",
+    )
+    version = models.ForeignKey(
+        PolicyVersion, verbose_name=_("versie"), on_delete=models.PROTECT, related_name="briefings"
+    )
+    held_on = models.DateField(_("datum van de briefing"))
+    form = models.CharField(_("vorm"), max_length=20, choices=Form.choices)
+    remark = models.CharField(_("opmerking"), max_length=500, blank=True)
+    attendees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("aanwezigen"), related_name="briefings_attended"
+    )
+    recorded_at = models.DateTimeField(_("geregistreerd op"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("briefing")
+        verbose_name_plural = _("briefings")
+
+    def __str__(self):
+        return f"{self.chef} – {self.version.nummer} ({self.held_on})"
+
+
+class Acknowledgement(AppendOnlyModel):
+    """ "Gelezen en begrepen": one per person and version, with the fingerprint of the text read."""
+
+    class Source(models.TextChoices):
+        SELF = "self", _("Zelf bevestigd")
+        BRIEFING = "briefing", _("Briefing door de chef-waardeerder")
+        CARRIED_OVER = "carried_over", _("Overgenomen na een redactionele wijziging")
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("medewerker"),
+        on_delete=models.PROTECT,
+        related_name="acknowledgements",
+    )
+    version = models.ForeignKey(
+        PolicyVersion, verbose_name=_("versie"), on_delete=models.PROTECT, related_name="acknowledgements"
+    )
+    acknowledged_at = models.DateTimeField(_("gelezen en begrepen op"), default=timezone.now)
+    content_hash = models.CharField(_("vingerafdruk van de tekst"), max_length=64)
+    source = models.CharField(_("bron"), max_length=20, choices=Source.choices, default=Source.SELF)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("geregistreerd door"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    briefing = models.ForeignKey(
+        Briefing,
+        verbose_name=_("briefing"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="acknowledgements",
+    )
+    carried_over_from = models.ForeignKey(
+        "self", verbose_name=_("overgenomen van"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("bevestiging")
+        verbose_name_plural = _("bevestigingen")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "version"], name="codeofconduct_one_acknowledgement"),
+            models.CheckConstraint(
+                condition=~Q(source="briefing") | Q(briefing__isnull=False, recorded_by__isnull=False),
+                name="codeofconduct_briefing_names_chef",
+            ),
+        ]
+        indexes = [models.Index(fields=["version", "acknowledged_at"])]
+
+    def __str__(self):
+        return f"{self.person} – {self.version.nummer}"
+
+    @property
+    def by_proxy(self) -> bool:
+        return self.source == self.Source.BRIEFING
+
+
+class TeamNotification(AppendOnlyModel):
+    """A chef-waardeerder confirms that they notified their team ("Team op de hoogte gebracht")."""
+
+    class Method(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        TEAM_MEETING = "teamvergadering", _("Teamvergadering")
+        OTHER = "anders", _("Anders")
+
+    chef = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("chef-waardeerder"),
+        on_delete=models.PROTECT,
+        related_name="team_notifications",
+    )
+    version = models.ForeignKey(
+        PolicyVersion, verbose_name=_("versie"), on_delete=models.PROTECT, related_name="team_notifications"
+    )
+    notified_on = models.DateField(_("op de hoogte gebracht op"))
+    method = models.CharField(_("manier"), max_length=20, choices=Method.choices)
+    remark = models.CharField(_("toelichting"), max_length=500, blank=True)
+    recorded_at = models.DateTimeField(_("geregistreerd op"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("kennisgeving aan het team")
+        verbose_name_plural = _("kennisgevingen aan het team")
+        constraints = [
+            models.UniqueConstraint(fields=["chef", "version"], name="codeofconduct_one_notification_per_chef"),
+            models.CheckConstraint(
+                condition=~Q(method="anders") | ~Q(remark=""), name="codeofconduct_other_method_explained"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.chef} – {self.version.nummer}"
+
+
+class Reminder(models.Model):
+    """Each e-mail the app sent about a version, so that a job run twice sends nothing twice.
+
+    `period` says how often a kind may go to the same person: "once", a day ("2026-11-25") or an
+    ISO week ("2026-W48").
+    """
+
+    class Kind(models.TextChoices):
+        NEW_VERSION = "new_version", _("Nieuwe versie")
+        BEFORE_DUE = "before_due", _("Herinnering voor de uiterste datum")
+        AFTER_DUE = "after_due", _("Herinnering na de uiterste datum")
+        MANUAL = "manual", _("Herinnering van de chef-waardeerder")
+        CHEF_WEEKLY = "chef_weekly", _("Wekelijks overzicht voor de chef-waardeerder")
+        CHEF_NOTIFY = "chef_notify", _("Vraag om het team op de hoogte te brengen")
+        CHEF_ESCALATION = "chef_escalation", _("Overzicht voor de hogere leidinggevende")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("ontvanger"), on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.ForeignKey(
+        PolicyVersion, verbose_name=_("versie"), on_delete=models.PROTECT, related_name="reminders"
+    )
+    kind = models.CharField(_("soort"), max_length=20, choices=Kind.choices)
+    period = models.CharField(_("periode"), max_length=10)
+    sent_at = models.DateTimeField(_("verstuurd op"), default=timezone.now)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verstuurd door"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # Which job run claimed the row: that run, and only that run, sends the e-mail.
+    run = models.UUIDField(editable=False, null=True)
+
+    class Meta:
+        verbose_name = _("verstuurde e-mail")
+        verbose_name_plural = _("verstuurde e-mails")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "version", "kind", "period"], name="codeofconduct_reminder_once_per_period"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} – {self.recipient} – {self.version.nummer}"

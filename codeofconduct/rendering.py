@@ -14,8 +14,34 @@ import nh3
 from django.utils.text import slugify
 
 ALLOWED_TAGS = {
-    "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "strong", "em", "b", "i", "u",
-    "a", "blockquote", "code", "pre", "table", "thead", "tbody", "tr", "th", "td", "sup", "sub",
+    "p",
+    "br",
+    "hr",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "ul",
+    "ol",
+    "li",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "u",
+    "a",
+    "blockquote",
+    "code",
+    "pre",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "sup",
+    "sub",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}, "td": set()}
 URL_SCHEMES = {"http", "https", "mailto"}
@@ -112,7 +138,7 @@ def split_sections(body_html: str) -> list[Chunk]:
     chunks = [Chunk(None, "", body_html[: matches[0].start()] if matches else body_html)]
     for index, (section, match) in enumerate(zip(sections, matches, strict=True)):
         end = matches[index + 1].start() if index + 1 < len(matches) else len(body_html)
-        chunks.append(Chunk(section, match.group(0), body_html[match.end():end]))
+        chunks.append(Chunk(section, match.group(0), body_html[match.end() : end]))
     return chunks
 
 
@@ -206,8 +232,13 @@ def diff_sentences(old: list[str], new: list[str]) -> tuple[str, int, int]:
         else:
             before, after = old[i1:i2], new[j1:j2]
             while before or after:
-                if before and after and before[0] != PARAGRAPH and after[0] != PARAGRAPH and \
-                        difflib.SequenceMatcher(a=before[0].split(), b=after[0].split()).ratio() >= 0.5:
+                if (
+                    before
+                    and after
+                    and before[0] != PARAGRAPH
+                    and after[0] != PARAGRAPH
+                    and difflib.SequenceMatcher(a=before[0].split(), b=after[0].split()).ratio() >= 0.5
+                ):
                     parts.append(diff_words(before.pop(0), after.pop(0)))
                     added += 1
                     removed += 1

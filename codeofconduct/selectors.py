@@ -16,9 +16,11 @@ def current_version(policy: Policy) -> PolicyVersion | None:
 
 def policies_with_current():
     """Every policy with `current` (its published version or None), in two queries."""
-    policies = list(Policy.objects.prefetch_related(
-        Prefetch("versions", queryset=PolicyVersion.objects.filter(status=Status.PUBLISHED), to_attr="published")
-    ))
+    policies = list(
+        Policy.objects.prefetch_related(
+            Prefetch("versions", queryset=PolicyVersion.objects.filter(status=Status.PUBLISHED), to_attr="published")
+        )
+    )
     for policy in policies:
         policy.current = policy.published[0] if policy.published else None
     return policies
@@ -28,8 +30,11 @@ def previous_version(version: PolicyVersion) -> PolicyVersion | None:
     """The public version published just before `version`: what it updates."""
     if version.published_at is None:
         return current_version(version.policy)
-    return version.policy.versions.filter(status__in=PUBLIC_STATUSES, published_at__lt=version.published_at).order_by(
-        "-published_at").first()
+    return (
+        version.policy.versions.filter(status__in=PUBLIC_STATUSES, published_at__lt=version.published_at)
+        .order_by("-published_at")
+        .first()
+    )
 
 
 def public_versions():
@@ -62,8 +67,11 @@ def search_versions(query: str):
 
         vector = SearchVector("titel", weight="A", config="dutch") + SearchVector("body", weight="B", config="dutch")
         search = SearchQuery(query, config="dutch", search_type="websearch")
-        return versions.annotate(document=vector, rank=SearchRank(vector, search)).filter(document=search).order_by(
-            "-rank", "-published_at")
+        return (
+            versions.annotate(document=vector, rank=SearchRank(vector, search))
+            .filter(document=search)
+            .order_by("-rank", "-published_at")
+        )
     condition = Q()
     for word in query.split():
         condition &= Q(titel__icontains=word) | Q(body__icontains=word)

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from codeofconduct import rendering
+from codeofconduct import acknowledgements, rendering
 from codeofconduct.models import Policy, PolicyVersion, PublicationEvent
 
 Status = PolicyVersion.Status
@@ -48,15 +48,22 @@ def draft_create(*, policy: Policy, by, copy_from: PolicyVersion | None = None, 
         if existing is not None:
             return existing
     today = timezone.localdate()
-    draft = PolicyVersion(policy=policy, status=Status.DRAFT, created_by=by, datum=today,
-                          nummer=_next_nummer(today.year), creation_token=token)
+    draft = PolicyVersion(
+        policy=policy,
+        status=Status.DRAFT,
+        created_by=by,
+        datum=today,
+        nummer=_next_nummer(today.year),
+        creation_token=token,
+    )
     if copy_from is not None:
         for name in COPIED_FIELDS:
             setattr(draft, name, getattr(copy_from, name))
         draft.nummer = _next_nummer(today.year)
         draft.datum = today
-        draft.vervaldatum = None if (copy_from.vervaldatum and copy_from.vervaldatum <= today) \
-            else copy_from.vervaldatum
+        draft.vervaldatum = (
+            None if (copy_from.vervaldatum and copy_from.vervaldatum <= today) else copy_from.vervaldatum
+        )
         draft.vervangt = copy_from.nummer
     else:
         draft.titel = policy.title
@@ -65,8 +72,12 @@ def draft_create(*, policy: Policy, by, copy_from: PolicyVersion | None = None, 
     draft.save()
     if copy_from is not None:
         draft.audience_units.set(copy_from.audience_units.all())
-    _record(version=draft, action=Action.CREATED, by=by,
-            note=_("Kopie van %(nummer)s") % {"nummer": copy_from.nummer} if copy_from else "")
+    _record(
+        version=draft,
+        action=Action.CREATED,
+        by=by,
+        note=_("Kopie van %(nummer)s") % {"nummer": copy_from.nummer} if copy_from else "",
+    )
     return draft
 
 
@@ -89,9 +100,15 @@ def draft_save(*, version: PolicyVersion, by) -> PolicyVersion:
 
 
 @transaction.atomic
-def version_publish(*, version: PolicyVersion, by, publish_at: datetime.datetime | None = None,
-                    is_editorial_change: bool = False, note: str = "",
-                    acknowledgement_due_date: datetime.date | None = None) -> PolicyVersion:
+def version_publish(
+    *,
+    version: PolicyVersion,
+    by,
+    publish_at: datetime.datetime | None = None,
+    is_editorial_change: bool = False,
+    note: str = "",
+    acknowledgement_due_date: datetime.date | None = None,
+) -> PolicyVersion:
     """Publish now, or schedule when `publish_at` lies in the future.
 
     Publishing supersedes the policy's current version. Raises ValidationError when the version is
@@ -115,13 +132,20 @@ def version_publish(*, version: PolicyVersion, by, publish_at: datetime.datetime
 
 
 def _make_current(*, version, by, note, now):
-    for current in PolicyVersion.objects.select_for_update().filter(policy_id=version.policy_id,
-                                                                     status=Status.PUBLISHED):
+    previous = list(
+        PolicyVersion.objects.select_for_update().filter(policy_id=version.policy_id, status=Status.PUBLISHED)
+    )
+    for current in previous:
         current.status = Status.SUPERSEDED
         current.ended_at = now
         current.save(update_fields=["status", "ended_at", "updated_at"])
-        _record(version=current, action=Action.SUPERSEDED, by=by, at=now,
-                note=_("Vervangen door %(nummer)s") % {"nummer": version.nummer})
+        _record(
+            version=current,
+            action=Action.SUPERSEDED,
+            by=by,
+            at=now,
+            note=_("Vervangen door %(nummer)s") % {"nummer": version.nummer},
+        )
     version.status = Status.PUBLISHED
     version.published_at = now
     version.publish_at = version.publish_at or now
@@ -132,6 +156,9 @@ def _make_current(*, version, by, note, now):
     version.content_hash = version.compute_content_hash()
     version.save()
     _record(version=version, action=Action.PUBLISHED, by=by, note=note, at=now)
+    if version.is_editorial_change:
+        for earlier in previous:
+            acknowledgements.acknowledgements_carry_over(previous=earlier, new=version)
     return version
 
 
@@ -158,6 +185,5 @@ def publish_due_versions(*, now: datetime.datetime | None = None) -> list[Policy
             version = _lock(PolicyVersion(pk=pk, policy_id=PolicyVersion.objects.get(pk=pk).policy_id))
             if version.status != Status.SCHEDULED:
                 continue  # published meanwhile by another process
-            published.append(_make_current(version=version, by=None, now=now,
-                                           note=_("Geplande publicatie")))
+            published.append(_make_current(version=version, by=None, now=now, note=_("Geplande publicatie")))
     return published

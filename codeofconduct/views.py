@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from codeofconduct import rendering, selectors, services
+from codeofconduct import rendering, selectors, services, views_acknowledgement
 from codeofconduct.forms import PublishForm, VersionForm, WithdrawForm
 from codeofconduct.models import Policy, PolicyVersion
 from organisation.roles import Role, is_editor, require_role
@@ -36,6 +36,7 @@ def get_version_for_user(user, pk, *, editable=False) -> PolicyVersion:
 
 # --- Reading -------------------------------------------------------------------------------------
 
+
 @require_GET
 def policy_list(request):
     services.publish_due_versions()
@@ -61,8 +62,16 @@ def version_detail(request, pk):
     if not version.is_public:
         return redirect("codeofconduct:draft_preview", pk=version.pk)
     current = None if version.is_current else selectors.current_version(version.policy)
-    return render(request, "codeofconduct/version_detail.html", {
-        "version": version, "current": current, "previous": selectors.previous_version(version)})
+    return render(
+        request,
+        "codeofconduct/version_detail.html",
+        {
+            "version": version,
+            "current": current,
+            "previous": selectors.previous_version(version),
+            **views_acknowledgement.acknowledgement_context(request, version),
+        },
+    )
 
 
 @require_GET
@@ -92,20 +101,33 @@ def compare(request, slug):
         if getattr(old, name) != getattr(new, name)
     ]
     summary = {kind: [d for d in diffs if d.kind == kind] for kind in ("added", "removed", "changed")}
-    return render(request, "codeofconduct/compare.html", {
-        "policy": policy, "versions": versions, "old": old, "new": new, "diffs": diffs,
-        "summary": summary, "header_changes": header_changes,
-    })
+    return render(
+        request,
+        "codeofconduct/compare.html",
+        {
+            "policy": policy,
+            "versions": versions,
+            "old": old,
+            "new": new,
+            "diffs": diffs,
+            "summary": summary,
+            "header_changes": header_changes,
+        },
+    )
 
 
 # --- Editing (Redactie) ----------------------------------------------------------------------------
+
 
 @require_role(Role.EDITOR)
 @require_GET
 def editor_dashboard(request):
     policies = selectors.policies_with_current()
-    pending = PolicyVersion.objects.filter(status__in=[Status.DRAFT, Status.SCHEDULED]).select_related(
-        "policy", "created_by").order_by("policy__title", "-updated_at")
+    pending = (
+        PolicyVersion.objects.filter(status__in=[Status.DRAFT, Status.SCHEDULED])
+        .select_related("policy", "created_by")
+        .order_by("policy__title", "-updated_at")
+    )
     return render(request, "codeofconduct/editor/dashboard.html", {"policies": policies, "pending": pending})
 
 
@@ -123,8 +145,9 @@ def draft_create(request, slug):
         draft = services.draft_create(policy=policy, by=request.user, copy_from=copy_from, token=token)
         messages.success(request, _("Ontwerp %(nummer)s aangemaakt.") % {"nummer": draft.nummer})
         return redirect("codeofconduct:draft_edit", pk=draft.pk)
-    return render(request, "codeofconduct/editor/draft_create.html",
-                  {"policy": policy, "current": current, "token": uuid.uuid4()})
+    return render(
+        request, "codeofconduct/editor/draft_create.html", {"policy": policy, "current": current, "token": uuid.uuid4()}
+    )
 
 
 @require_role(Role.EDITOR)
@@ -151,8 +174,11 @@ def draft_edit(request, pk):
 def draft_preview(request, pk):
     version = get_version_for_user(request.user, pk)
     current = selectors.current_version(version.policy)
-    return render(request, "codeofconduct/version_detail.html",
-                  {"version": version, "current": current, "previous": current, "preview": True})
+    return render(
+        request,
+        "codeofconduct/version_detail.html",
+        {"version": version, "current": current, "previous": current, "preview": True},
+    )
 
 
 @require_role(Role.EDITOR)
@@ -168,19 +194,29 @@ def publish(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             version = services.version_publish(
-                version=version, by=request.user, publish_at=form.cleaned_data["publish_at"],
-                is_editorial_change=form.cleaned_data["is_editorial_change"], note=form.cleaned_data["note"])
+                version=version,
+                by=request.user,
+                publish_at=form.cleaned_data["publish_at"],
+                is_editorial_change=form.cleaned_data["is_editorial_change"],
+                note=form.cleaned_data["note"],
+            )
         except ValidationError as error:
             problems = error.messages
         else:
             if version.status == Status.SCHEDULED:
-                messages.success(request, _("%(nummer)s wordt gepubliceerd op %(when)s.") % {
-                    "nummer": version.nummer, "when": version.publish_at.strftime("%d-%m-%Y %H:%M")})
+                messages.success(
+                    request,
+                    _("%(nummer)s wordt gepubliceerd op %(when)s.")
+                    % {"nummer": version.nummer, "when": version.publish_at.strftime("%d-%m-%Y %H:%M")},
+                )
                 return redirect("codeofconduct:editor_dashboard")
             messages.success(request, _("%(nummer)s is gepubliceerd.") % {"nummer": version.nummer})
             return redirect(version)
-    return render(request, "codeofconduct/editor/publish.html",
-                  {"version": version, "current": current, "form": form, "problems": problems})
+    return render(
+        request,
+        "codeofconduct/editor/publish.html",
+        {"version": version, "current": current, "form": form, "problems": problems},
+    )
 
 
 @require_role(Role.EDITOR)
@@ -195,4 +231,3 @@ def withdraw(request, pk):
         messages.success(request, _("%(nummer)s is ingetrokken.") % {"nummer": version.nummer})
         return redirect("codeofconduct:policy_history", slug=version.policy.slug)
     return render(request, "codeofconduct/editor/withdraw.html", {"version": version, "form": form})
-

@@ -75,6 +75,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "organisation.context_processors.roles",
+                "codeofconduct.context_processors.to_read",
             ],
         },
     },
@@ -235,3 +236,9 @@ ADVICE_BUREAU_TARGET_WORKING_DAYS = env_int("ADVICE_BUREAU_TARGET_WORKING_DAYS",
 # Closed questions older than this are removed with their attachments (anonymous counts stay).
 ADVICE_RETENTION_MONTHS = env_int("ADVICE_RETENTION_MONTHS", 24)
 ADVICE_ATTACHMENT_MAX_BYTES = env_int("ADVICE_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
+
+# --- Code of conduct: acknowledgement reminders (codeofconduct/reminders.py, `manage.py send_reminders`) --
+ACK_REMINDER_DAYS_BEFORE = env_int("ACK_REMINDER_DAYS_BEFORE", 3)
+ACK_REMINDER_DAYS_AFTER = env_int("ACK_REMINDER_DAYS_AFTER", 3)
+CHEF_NOTIFY_REMINDER_DAYS = env_int("CHEF_NOTIFY_REMINDER_DAYS", 2)
+CHEF_ESCALATION_DAYS = env_int("CHEF_ESCALATION_DAYS", 7)

@@ -4,10 +4,12 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from codeofconduct import views_acknowledgement
 from organisation import views as organisation_views
 
 urlpatterns = [
-    path("", organisation_views.home, name="home"),
+    # The home page is the reading list: "Te lezen".
+    path("", views_acknowledgement.home, name="home"),
     # Sign-in, language and health: the only pages reachable without signing in.
     path("accounts/login/", organisation_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

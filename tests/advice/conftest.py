@@ -30,8 +30,14 @@ def at(year, month, day, hour=10, minute=0):
     return timezone.make_aware(datetime.datetime(year, month, day, hour, minute))
 
 
-def ask(asker, *, subject="Foto van de opening", body="Mag ik deze foto op Instagram zetten?",
-        channel=Channel.INSTAGRAM, **extra):
+def ask(
+    asker,
+    *,
+    subject="Foto van de opening",
+    body="Mag ik deze foto op Instagram zetten?",
+    channel=Channel.INSTAGRAM,
+    **extra,
+):
     return services.question_ask(asker=asker, subject=subject, body=body, channel=channel, **extra)
 
 

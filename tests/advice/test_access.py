@@ -25,12 +25,25 @@ PERSONAS = ["employee", "chef", "other_chef", "director", "colleague", "editor",
 def questions(city, django_capture_on_commit_callbacks):
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        routed = ask(city.employee, subject=ROUTED, body="Body ROUTED",
-                     attachment=(SimpleUploadedFile("zwembad.png", PNG), "image/png"))
-        direct = ask(city.employee, subject=DIRECT, body="Body DIRECT", concerns_manager=True,
-                     attachment=(SimpleUploadedFile("chef.png", PNG), "image/png"))
-        escalated = ask(city.employee, subject=ESCALATED, body="Body ESCALATED",
-                        attachment=(SimpleUploadedFile("debat.png", PNG), "image/png"))
+        routed = ask(
+            city.employee,
+            subject=ROUTED,
+            body="Body ROUTED",
+            attachment=(SimpleUploadedFile("zwembad.png", PNG), "image/png"),
+        )
+        direct = ask(
+            city.employee,
+            subject=DIRECT,
+            body="Body DIRECT",
+            concerns_manager=True,
+            attachment=(SimpleUploadedFile("chef.png", PNG), "image/png"),
+        )
+        escalated = ask(
+            city.employee,
+            subject=ESCALATED,
+            body="Body ESCALATED",
+            attachment=(SimpleUploadedFile("debat.png", PNG), "image/png"),
+        )
         step(escalated, city.chef, "manager_escalate", "Graag het Bureau.")
         step(escalated, city.integrity, "bureau_take_up")
         step(escalated, city.integrity, "bureau_note", INTERNAL_NOTE)
@@ -83,8 +96,7 @@ def test_a_step_by_someone_outside_the_route_is_404_and_changes_nothing(city, qu
         return
     question = questions[name]
     before = question.events.count()
-    response = client(city, persona).post(
-        reverse("advice:question_step", args=[question.pk, "bureau_take_up"]))
+    response = client(city, persona).post(reverse("advice:question_step", args=[question.pk, "bureau_take_up"]))
     assert response.status_code == 404
     assert question.events.count() == before
 
@@ -93,8 +105,10 @@ def test_wrong_role_on_a_step_is_403(city, questions):
     question = questions["direct"]
     response = client(city, "employee").post(reverse("advice:question_step", args=[question.pk, "bureau_take_up"]))
     assert response.status_code == 403
-    assert client(city, "employee").get(
-        reverse("advice:question_step", args=[question.pk, "asker_withdraw"])).status_code == 405
+    assert (
+        client(city, "employee").get(reverse("advice:question_step", args=[question.pk, "asker_withdraw"])).status_code
+        == 405
+    )
 
 
 LISTS = {
@@ -137,8 +151,9 @@ def test_bypassed_leidinggevende_has_no_row_no_count(city, questions):
 
 
 def test_leidinggevende_sees_only_that_it_was_escalated_and_not_the_bureaus_answer(city, questions):
-    content = client(city, "chef").get(reverse("advice:question_detail", args=[questions["escalated"].pk])
-                                       ).content.decode()
+    content = (
+        client(city, "chef").get(reverse("advice:question_detail", args=[questions["escalated"].pk])).content.decode()
+    )
     assert "Geëscaleerd naar het Bureau voor Integriteit" in content
     assert BUREAU_ANSWER not in content
     assert INTERNAL_NOTE not in content
@@ -154,8 +169,9 @@ def test_internal_notes_are_for_the_bureau_only(city, questions):
 
 
 def test_who_can_see_this_lists_the_people_who_can(city, questions):
-    content = client(city, "employee").get(reverse("advice:question_detail", args=[questions["direct"].pk])
-                                           ).content.decode()
+    content = (
+        client(city, "employee").get(reverse("advice:question_detail", args=[questions["direct"].pk])).content.decode()
+    )
     assert "Wie kan dit zien?" in content
     assert str(city.integrity) in content
     assert str(city.chef) not in content
@@ -174,8 +190,7 @@ def test_notifications_reach_only_people_who_may_see_and_never_carry_the_text(ci
             assert can_view(person, Question.objects.get(pk=number))
     chef_mails = [m for m in mail.outbox if city.chef.email in m.to]
     assert all(f"{questions['direct'].pk}:" not in m.subject for m in chef_mails)
-    outsiders = {city.other_chef.email, city.colleague.email, city.editor.email, city.admin.email,
-                 city.director.email}
+    outsiders = {city.other_chef.email, city.colleague.email, city.editor.email, city.admin.email, city.director.email}
     assert not outsiders & {address for m in mail.outbox for address in m.to}
 
 

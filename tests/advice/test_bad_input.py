@@ -83,8 +83,9 @@ def test_an_unknown_step_is_404(city, as_employee):
 
 def test_an_answer_of_only_spaces_is_refused(city, as_chef):
     question = ask(city.employee)
-    response = as_chef.post(reverse("advice:question_step", args=[question.pk, "manager_answer"]),
-                            {"text": "   "}, follow=True)
+    response = as_chef.post(
+        reverse("advice:question_step", args=[question.pk, "manager_answer"]), {"text": "   "}, follow=True
+    )
     assert "enkel spaties" in response.content.decode()
     question.refresh_from_db()
     assert question.state == State.WITH_MANAGER

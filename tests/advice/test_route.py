@@ -44,8 +44,13 @@ def test_escalated_question_is_taken_up_answered_and_closed(city):
     question.refresh_from_db()
     assert question.state == State.CLOSED
     assert question.faq_consent is True
-    assert kinds(question) == [EventKind.ASKED, EventKind.ESCALATED, EventKind.TAKEN_UP, EventKind.BUREAU_ANSWERED,
-                               EventKind.CLOSED]
+    assert kinds(question) == [
+        EventKind.ASKED,
+        EventKind.ESCALATED,
+        EventKind.TAKEN_UP,
+        EventKind.BUREAU_ANSWERED,
+        EventKind.CLOSED,
+    ]
     history = list(question.events.values_list("from_state", "to_state"))
     assert history[1] == (State.WITH_MANAGER, State.WITH_BUREAU)
 
@@ -123,8 +128,9 @@ def test_a_needed_by_date_moves_the_question_on_in_time(city):
 
 def test_deputy_handles_the_question_while_deputising(city, settings):
     deputy = make_person("plaatsvervanger", unit=city.team_a)
-    Deputy.objects.create(manager=city.chef, deputy=deputy, starts_on=datetime.date(2026, 12, 1),
-                          ends_on=datetime.date(2026, 12, 31))
+    Deputy.objects.create(
+        manager=city.chef, deputy=deputy, starts_on=datetime.date(2026, 12, 1), ends_on=datetime.date(2026, 12, 31)
+    )
     question = ask(city.employee, now=at(2026, 12, 7, 9))
     assert question.manager == city.chef
 
@@ -136,8 +142,9 @@ def test_deputy_handles_the_question_while_deputising(city, settings):
 
 def test_deputy_outside_the_period_cannot_handle(city):
     deputy = make_person("plaatsvervanger", unit=city.team_a)
-    Deputy.objects.create(manager=city.chef, deputy=deputy, starts_on=datetime.date(2026, 1, 1),
-                          ends_on=datetime.date(2026, 1, 31))
+    Deputy.objects.create(
+        manager=city.chef, deputy=deputy, starts_on=datetime.date(2026, 1, 1), ends_on=datetime.date(2026, 1, 31)
+    )
     question = ask(city.employee)
     assert not Question.objects.visible_to(deputy).filter(pk=question.pk).exists()
 

@@ -30,7 +30,8 @@ def test_question_travels_to_the_bureau_and_back(city, page, login, live_server)
     page.locator("#id_body").fill("Mag ik onder het artikel over onze dienst reageren?")
     page.locator("#id_channel").select_option("nieuwssite")
     page.locator("#id_attachment").set_input_files(
-        files=[{"name": "screenshot.png", "mimeType": "image/png", "buffer": PNG}])
+        files=[{"name": "screenshot.png", "mimeType": "image/png", "buffer": PNG}]
+    )
     page.get_by_role("button", name="Vraag versturen").click()
     expect(page.get_by_text("Je vraag is verstuurd.")).to_be_visible()
     expect(page.get_by_role("link", name="screenshot.png")).to_be_visible()

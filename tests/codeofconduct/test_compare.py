@@ -29,8 +29,7 @@ def test_comparison_shows_an_added_a_removed_and_a_changed_sentence(as_employee,
     new = make_draft(policy, city.editor, body=NEW, nummer="D2026.061")
     services.version_publish(version=new, by=city.editor)
 
-    response = as_employee.get(reverse("codeofconduct:compare", args=[policy.slug]),
-                               {"oud": old.pk, "nieuw": new.pk})
+    response = as_employee.get(reverse("codeofconduct:compare", args=[policy.slug]), {"oud": old.pk, "nieuw": new.pk})
     page = response.content.decode()
     assert response.status_code == 200
     assert "<del>Deze zin verdwijnt straks.</del>" in page

@@ -47,8 +47,18 @@ def test_the_header_and_signature_of_the_paper_note_are_on_the_version_page(as_e
     text = page_text(as_employee.get(reverse("codeofconduct:version_detail", args=[current.pk])))
     fields, _ = parse_note(CONTENT_FILE.read_text(encoding="utf-8"))
     assert "13 februari 2018" in text
-    for name in ["nummer", "van", "rubriek", "titel", "inlichtingen", "afschrift", "gebruik", "verantwoordelijk",
-                 "signatory_name", "signatory_title"]:
+    for name in [
+        "nummer",
+        "van",
+        "rubriek",
+        "titel",
+        "inlichtingen",
+        "afschrift",
+        "gebruik",
+        "verantwoordelijk",
+        "signatory_name",
+        "signatory_title",
+    ]:
         assert squash(fields[name]) in text, name
     assert "Vervangt - Bijlagen - Verwijzingen -" in text
 
@@ -67,7 +77,9 @@ def test_the_content_file_holds_every_line_of_the_seed():
     seeds = sorted(SEED_DIR.glob("dienstnota-D2018*.txt"))
     assert seeds
     missing = [
-        line for seed in seeds for line in seed.read_text(encoding="utf-8").splitlines()
+        line
+        for seed in seeds
+        for line in seed.read_text(encoding="utf-8").splitlines()
         if line.strip() and squash(line) not in content
     ]
     assert missing == []

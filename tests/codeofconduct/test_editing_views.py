@@ -52,9 +52,26 @@ def test_redactie_creates_a_draft_as_copy_of_the_current_version(as_editor, poli
 
 
 def form_data(version, **changes):
-    data = {name: getattr(version, name) or "" for name in [
-        "nummer", "van", "rubriek", "titel", "vervangt", "bijlagen", "verwijzingen", "inlichtingen",
-        "afschrift", "gebruik", "verantwoordelijk", "signatory_name", "signatory_title", "reference_url", "body"]}
+    data = {
+        name: getattr(version, name) or ""
+        for name in [
+            "nummer",
+            "van",
+            "rubriek",
+            "titel",
+            "vervangt",
+            "bijlagen",
+            "verwijzingen",
+            "inlichtingen",
+            "afschrift",
+            "gebruik",
+            "verantwoordelijk",
+            "signatory_name",
+            "signatory_title",
+            "reference_url",
+            "body",
+        ]
+    }
     data["datum"] = version.datum.isoformat()
     data["audience_all_staff"] = "on"
     data.update(changes)
@@ -63,8 +80,9 @@ def form_data(version, **changes):
 
 def test_redactie_edits_previews_and_publishes_a_draft(as_editor, as_employee, draft, current):
     body = draft.body.replace("Gebruik je gezond verstand.", "Gebruik altijd je gezond verstand.")
-    response = as_editor.post(reverse("codeofconduct:draft_edit", args=[draft.pk]),
-                              form_data(draft, body=body, preview="1"))
+    response = as_editor.post(
+        reverse("codeofconduct:draft_edit", args=[draft.pk]), form_data(draft, body=body, preview="1")
+    )
     assert response.url == reverse("codeofconduct:draft_preview", args=[draft.pk])
     preview = as_editor.get(response.url)
     assert "Gebruik altijd je gezond verstand." in preview.content.decode()
@@ -86,8 +104,10 @@ def test_redactie_edits_previews_and_publishes_a_draft(as_editor, as_employee, d
 
 def test_redactie_schedules_a_publication(as_editor, draft):
     when = (timezone.localtime() + datetime.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
-    response = as_editor.post(reverse("codeofconduct:publish", args=[draft.pk]),
-                              {"when": "later", "publish_at": when, "is_editorial_change": "on"})
+    response = as_editor.post(
+        reverse("codeofconduct:publish", args=[draft.pk]),
+        {"when": "later", "publish_at": when, "is_editorial_change": "on"},
+    )
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.status == Status.SCHEDULED and draft.is_editorial_change
@@ -95,8 +115,10 @@ def test_redactie_schedules_a_publication(as_editor, draft):
 
 def test_validation_messages_are_clear_and_keep_what_was_typed(as_editor, draft, current):
     future = (timezone.localdate() + datetime.timedelta(days=5)).isoformat()
-    response = as_editor.post(reverse("codeofconduct:draft_edit", args=[draft.pk]), form_data(
-        draft, nummer="2018-12", body="   ", vervaldatum=draft.datum.isoformat(), titel="Mijn nieuwe titel"))
+    response = as_editor.post(
+        reverse("codeofconduct:draft_edit", args=[draft.pk]),
+        form_data(draft, nummer="2018-12", body="   ", vervaldatum=draft.datum.isoformat(), titel="Mijn nieuwe titel"),
+    )
     page = response.content.decode()
     assert response.status_code == 200
     assert "Een nummer heeft de vorm D + jaar" in page
@@ -104,8 +126,9 @@ def test_validation_messages_are_clear_and_keep_what_was_typed(as_editor, draft,
     assert "De vervaldatum moet na de datum van de nota liggen." in page
     assert 'value="Mijn nieuwe titel"' in page
 
-    response = as_editor.post(reverse("codeofconduct:draft_edit", args=[draft.pk]),
-                              form_data(draft, nummer=current.nummer))
+    response = as_editor.post(
+        reverse("codeofconduct:draft_edit", args=[draft.pk]), form_data(draft, nummer=current.nummer)
+    )
     assert "bestaat al" in response.content.decode()
 
     as_editor.post(reverse("codeofconduct:draft_edit", args=[draft.pk]), form_data(draft, datum=future))
@@ -133,11 +156,17 @@ def test_a_published_version_is_read_only_in_the_admin(as_admin, current, draft)
     assert response.status_code == 403
     current.refresh_from_db()
     assert current.body != "Gewijzigd"
-    assert as_admin.post(reverse("admin:codeofconduct_policyversion_delete", args=[current.pk]),
-                         {"post": "yes"}).status_code == 403
+    assert (
+        as_admin.post(
+            reverse("admin:codeofconduct_policyversion_delete", args=[current.pk]), {"post": "yes"}
+        ).status_code
+        == 403
+    )
     # A draft stays editable for beheerders.
-    assert 'name="body"' in as_admin.get(
-        reverse("admin:codeofconduct_policyversion_change", args=[draft.pk])).content.decode()
+    assert (
+        'name="body"'
+        in as_admin.get(reverse("admin:codeofconduct_policyversion_change", args=[draft.pk])).content.decode()
+    )
 
 
 def test_redactie_withdraws_a_published_version(as_editor, as_employee, current):
@@ -150,11 +179,20 @@ def test_redactie_withdraws_a_published_version(as_editor, as_employee, current)
 
 
 def test_a_beheerder_adds_a_draft_in_the_admin_and_it_is_recorded(as_admin, policy, city):
-    response = as_admin.post(reverse("admin:codeofconduct_policyversion_add"), {
-        "policy": policy.pk, "nummer": "D2026.300", "datum": "2026-01-05", "van": "Stadssecretaris",
-        "titel": "Beheerversie", "body": "## 1. Context\n\nTekst.", "audience_all_staff": "on",
-        "events-TOTAL_FORMS": "0", "events-INITIAL_FORMS": "0",
-    })
+    response = as_admin.post(
+        reverse("admin:codeofconduct_policyversion_add"),
+        {
+            "policy": policy.pk,
+            "nummer": "D2026.300",
+            "datum": "2026-01-05",
+            "van": "Stadssecretaris",
+            "titel": "Beheerversie",
+            "body": "## 1. Context\n\nTekst.",
+            "audience_all_staff": "on",
+            "events-TOTAL_FORMS": "0",
+            "events-INITIAL_FORMS": "0",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     version = PolicyVersion.objects.get(nummer="D2026.300")
     assert version.status == Status.DRAFT

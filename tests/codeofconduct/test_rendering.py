@@ -22,7 +22,7 @@ def test_scripts_event_handlers_and_javascript_links_render_inert(as_employee, p
     version = make_draft(policy, city.editor, body=HOSTILE, nummer="D2026.050")
     services.version_publish(version=version, by=city.editor)
     page = as_employee.get(reverse("codeofconduct:version_detail", args=[version.pk])).content.decode()
-    body = page[page.index('class="coc-note__body"'):page.index('class="coc-signature"')]
+    body = page[page.index('class="coc-note__body"') : page.index('class="coc-signature"')]
     assert "<script" not in body and "gestolen" not in body
     assert "onerror" not in body and "onclick" not in body and "onmouseover" not in body
     assert "javascript:" not in body
@@ -44,8 +44,11 @@ def test_sections_have_stable_anchors_and_numbers_like_the_paper_note(current):
         ("2-1-algemene-gedragscode", "2.1", "Algemene gedragscode"),
         ("loyaliteit", "", "Loyaliteit"),
     ]
-    assert ("2-2-digitale-media-concrete-aandachtspunten", "2.2",
-            "Digitale media: concrete aandachtspunten") in sections
+    assert (
+        "2-2-digitale-media-concrete-aandachtspunten",
+        "2.2",
+        "Digitale media: concrete aandachtspunten",
+    ) in sections
     assert 'id="vrijheid-van-meningsuiting"' in current.rendered_body()
 
 

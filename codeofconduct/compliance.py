@@ -1,0 +1,288 @@
+"""Read side of acknowledgements: "Te lezen", the team page and compliance per organisational unit.
+
+Counts are computed live in SQL (grouped per unit, rolled up the tree in Python), so that a count
+is never stale after an acknowledgement, and the number of queries does not grow with the city.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from codeofconduct import audience
+from codeofconduct.models import Acknowledgement, PolicyVersion, TeamNotification, VersionOpening
+from organisation.models import OrgUnit
+
+Status = PolicyVersion.Status
+
+
+# --- One person -----------------------------------------------------------------------------------
+
+
+@dataclass
+class ToRead:
+    version: PolicyVersion
+    due_date: datetime.date | None
+    overdue: bool
+    earlier: Acknowledgement | None  # what they acknowledged of an earlier version of the same policy
+
+
+def _memo(person, key, compute):
+    """Remember a result on the person object for the rest of the request (view and navigation share it)."""
+    cache = person.__dict__.setdefault("_codeofconduct_memo", {})
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
+def current_versions_for(person) -> list[PolicyVersion]:
+    return _memo(person, "current_versions", current_versions)
+
+
+def current_versions():
+    return list(
+        PolicyVersion.objects.filter(status=Status.PUBLISHED)
+        .select_related("policy")
+        .prefetch_related(Prefetch("audience_units", queryset=OrgUnit.objects.only("pk", "path")))
+        .order_by("policy__title")
+    )
+
+
+def reading_list(person) -> tuple[list[ToRead], list[Acknowledgement]]:
+    """The current versions `person` still has to acknowledge, and everything they acknowledged."""
+    return _memo(person, "reading_list", lambda: _reading_list(person))
+
+
+def _reading_list(person):
+    acknowledged = list(
+        Acknowledgement.objects.filter(person=person)
+        .select_related("version__policy", "recorded_by")
+        .order_by("-acknowledged_at", "-pk")
+    )
+    done = {ack.version_id for ack in acknowledged}
+    latest_by_policy = {}
+    for ack in acknowledged:
+        latest_by_policy.setdefault(ack.version.policy_id, ack)
+    today = timezone.localdate()
+    to_read = [
+        ToRead(
+            version,
+            audience.due_date_for(version, person),
+            audience.is_overdue(version, person, today),
+            latest_by_policy.get(version.policy_id),
+        )
+        for version in current_versions_for(person)
+        if version.pk not in done and audience.is_in_audience(version, person)
+    ]
+    return to_read, acknowledged
+
+
+def chef_versions_to_confirm(person) -> list[PolicyVersion]:
+    """Current versions whose audience includes `person`'s team, not yet confirmed as notified."""
+    versions = current_versions_for(person)
+    if not versions:
+        return []
+    confirmed = set(
+        TeamNotification.objects.filter(chef=person, version__in=versions).values_list("version_id", flat=True)
+    )
+    reports = list(get_user_model().objects.filter(manager=person, is_active=True).select_related("unit"))
+    return [
+        version
+        for version in versions
+        if version.pk not in confirmed and any(audience.is_in_audience(version, report) for report in reports)
+    ]
+
+
+# --- A chef's team --------------------------------------------------------------------------------
+
+
+@dataclass
+class MemberProgress:
+    person: object
+    in_audience: bool
+    opened_at: datetime.datetime | None
+    acknowledgement: Acknowledgement | None
+    due_date: datetime.date | None
+    overdue: bool
+    reminded_today: bool = False
+
+    @property
+    def state(self) -> str:
+        if self.acknowledgement:
+            return "acknowledged"
+        return "opened" if self.opened_at else "not_opened"
+
+
+def team_members(chef, *, whole_subtree: bool = False):
+    """The chef's active direct reports, or everyone below them (one query per level of the hierarchy)."""
+    people = get_user_model().objects.filter(is_active=True)
+    if not whole_subtree:
+        return people.filter(manager=chef)
+    ids, level = set(), {chef.pk}
+    while level:
+        level = set(people.filter(manager__in=level).exclude(pk__in=ids).values_list("pk", flat=True))
+        ids |= level
+    return people.filter(pk__in=ids)
+
+
+def team_progress(version: PolicyVersion, members) -> list[MemberProgress]:
+    from codeofconduct.models import Reminder
+
+    today = timezone.localdate()
+    rows = list(
+        members.select_related("unit", "manager")
+        .annotate(
+            opened_at=Subquery(
+                VersionOpening.objects.filter(person=OuterRef("pk"), version=version).values("first_opened_at")[:1]
+            ),
+            reminded_today=Exists(
+                Reminder.objects.filter(
+                    recipient=OuterRef("pk"), version=version, kind=Reminder.Kind.MANUAL, period=today.isoformat()
+                )
+            ),
+        )
+        .order_by("last_name", "first_name")
+    )
+    acknowledgements = {
+        ack.person_id: ack
+        for ack in Acknowledgement.objects.filter(version=version, person__in=[row.pk for row in rows]).select_related(
+            "recorded_by"
+        )
+    }
+    progress = []
+    for person in rows:
+        in_audience = audience.is_in_audience(version, person)
+        ack = acknowledgements.get(person.pk)
+        progress.append(
+            MemberProgress(
+                person=person,
+                in_audience=in_audience,
+                opened_at=person.opened_at,
+                acknowledgement=ack,
+                due_date=audience.due_date_for(version, person) if in_audience else None,
+                overdue=in_audience and ack is None and audience.is_overdue(version, person, today),
+                reminded_today=person.reminded_today,
+            )
+        )
+    return progress
+
+
+# --- Compliance per organisational unit -----------------------------------------------------------
+
+
+@dataclass
+class UnitFigures:
+    unit: dict
+    audience: int = 0
+    acknowledged: int = 0
+    overdue: int = 0
+    chefs: int = 0
+    chefs_confirmed: int = 0
+    children: list = field(default_factory=list)
+
+    @property
+    def share(self) -> int:
+        return round(100 * self.acknowledged / self.audience) if self.audience else 0
+
+    @property
+    def notification_confirmed(self) -> bool:
+        return self.chefs > 0 and self.chefs_confirmed == self.chefs
+
+
+def unit_figures(
+    version: PolicyVersion, today: datetime.date | None = None
+) -> tuple[dict[int, UnitFigures], UnitFigures]:
+    """Figures per unit, each including its sub-units, and the total. Five queries at any size."""
+    today = today or timezone.localdate()
+    units = {
+        unit["pk"]: UnitFigures(unit=unit)
+        for unit in OrgUnit.objects.values("pk", "code", "name", "kind", "parent_id", "path", "depth", "is_active")
+    }
+    acknowledged = Exists(Acknowledgement.objects.filter(person=OuterRef("pk"), version=version))
+    counts = (
+        audience.audience(version)
+        .annotate(has_acknowledged=acknowledged)
+        .values("unit_id")
+        .annotate(
+            total=Count("pk"),
+            done=Count("pk", filter=Q(has_acknowledged=True)),
+            late=Count("pk", filter=Q(has_acknowledged=False) & audience.overdue_filter(version, today)),
+        )
+        .order_by()
+    )
+    total = UnitFigures(unit={"pk": None, "code": "", "name": "", "path": "/", "depth": -1})
+    for row in counts:
+        for figures in [total, *_ancestors(units, row["unit_id"])]:
+            figures.audience += row["total"]
+            figures.acknowledged += row["done"]
+            figures.overdue += row["late"]
+    # A unit's chef-waardeerders: the people in it (and in the audience) with active direct reports.
+    confirmed = set(TeamNotification.objects.filter(version=version).values_list("chef_id", flat=True))
+    has_reports = Exists(get_user_model().objects.filter(manager=OuterRef("pk"), is_active=True))
+    for unit_id, chef_id in audience.audience(version).filter(has_reports).values_list("unit_id", "pk").order_by():
+        for figures in [total, *_ancestors(units, unit_id)]:
+            figures.chefs += 1
+            figures.chefs_confirmed += chef_id in confirmed
+    for figures in units.values():
+        parent = units.get(figures.unit["parent_id"])
+        if parent is not None and figures.audience:
+            parent.children.append(figures)
+    for figures in units.values():
+        figures.children.sort(key=lambda child: child.unit["name"])
+    return units, total
+
+
+def _ancestors(units: dict[int, UnitFigures], unit_id):
+    """The unit and every unit above it."""
+    while unit_id is not None and unit_id in units:
+        yield units[unit_id]
+        unit_id = units[unit_id].unit["parent_id"]
+
+
+def top_units(units: dict[int, UnitFigures]) -> list[UnitFigures]:
+    tops = [figures for figures in units.values() if figures.unit["parent_id"] is None and figures.audience]
+    return sorted(tops, key=lambda figures: figures.unit["name"])
+
+
+def acknowledgements_per_day(version: PolicyVersion) -> list[tuple[datetime.date, int, int]]:
+    """(day, acknowledged that day, cumulative) since publication, for active people."""
+    rows = (
+        Acknowledgement.objects.filter(version=version, person__is_active=True)
+        .annotate(day=TruncDate("acknowledged_at"))
+        .values("day")
+        .annotate(count=Count("pk"))
+        .order_by("day")
+    )
+    cumulative, series = 0, []
+    for row in rows:
+        cumulative += row["count"]
+        series.append((row["day"], row["count"], cumulative))
+    return series
+
+
+def people_in_unit(version: PolicyVersion, unit_path: str | None, status: str = "", today=None):
+    """The audience below a unit, with their acknowledgement, for the list under the figures and the export."""
+    today = today or timezone.localdate()
+    people = audience.audience(version)
+    if unit_path:
+        people = people.filter(unit__path__startswith=unit_path)
+    acknowledged = Acknowledgement.objects.filter(person=OuterRef("pk"), version=version)
+    people = people.annotate(
+        acknowledged_at=Subquery(acknowledged.values("acknowledged_at")[:1]),
+        acknowledgement_source=Subquery(acknowledged.values("source")[:1]),
+        proxy_chef_first=Subquery(acknowledged.values("recorded_by__first_name")[:1]),
+        proxy_chef_last=Subquery(acknowledged.values("recorded_by__last_name")[:1]),
+        opened_at=Subquery(
+            VersionOpening.objects.filter(person=OuterRef("pk"), version=version).values("first_opened_at")[:1]
+        ),
+    )
+    if status == "acknowledged":
+        people = people.filter(acknowledged_at__isnull=False)
+    elif status == "open":
+        people = people.filter(acknowledged_at__isnull=True)
+    elif status == "overdue":
+        people = people.filter(Q(acknowledged_at__isnull=True) & audience.overdue_filter(version, today))
+    return people.select_related("unit", "manager").order_by("unit__path", "last_name", "first_name", "pk")

@@ -1,0 +1,173 @@
+"""An employee reads the current dienstnota and acknowledges it: "Gelezen en begrepen"."""
+
+import datetime
+import threading
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from codeofconduct import acknowledgements, services
+from codeofconduct.models import Acknowledgement, PolicyVersion, VersionOpening
+from tests.factories import make_person
+
+pytestmark = pytest.mark.django_db
+BUTTON = "Gelezen en begrepen</button>"
+
+
+def publish_update(
+    policy, by, *, editorial=False, body_change=("Gebruik je gezond verstand.", "Gebruik altijd je gezond verstand.")
+):
+    current = policy.versions.get(status=PolicyVersion.Status.PUBLISHED)
+    draft = services.draft_create(policy=policy, by=by, copy_from=current)
+    draft.body = draft.body.replace(*body_change)
+    services.draft_save(version=draft, by=by)
+    return services.version_publish(version=draft, by=by, is_editorial_change=editorial)
+
+
+def test_the_button_comes_after_the_text_and_records_the_acknowledgement(city, current, as_employee):
+    page = as_employee.get(current.get_absolute_url()).text
+    assert BUTTON in page
+    assert page.index("Online conversatie gedragscode") < page.index(BUTTON)
+    response = as_employee.post(reverse("codeofconduct:acknowledge", args=[current.pk]), follow=True)
+    ack = Acknowledgement.objects.get(person=city.employee, version=current)
+    assert ack.content_hash == current.content_hash and len(ack.content_hash) == 64
+    today = timezone.localdate().strftime("%d-%m-%Y")
+    assert f"Gelezen en begrepen op {today}" in response.text
+    assert BUTTON not in response.text
+
+
+def test_first_opening_is_recorded_once(city, current, as_employee):
+    as_employee.get(current.get_absolute_url())
+    first = VersionOpening.objects.get(person=city.employee, version=current).first_opened_at
+    other_session = Client()
+    other_session.force_login(city.employee)
+    other_session.get(current.get_absolute_url())
+    assert VersionOpening.objects.get(person=city.employee, version=current).first_opened_at == first
+
+
+def test_double_click_and_resubmission_leave_one_record_and_no_error(city, current, as_employee):
+    url = reverse("codeofconduct:acknowledge", args=[current.pk])
+    first = as_employee.post(url)
+    second = as_employee.post(url, follow=True)
+    assert first.status_code == 302 and second.status_code == 200
+    assert "al bevestigd" in second.text
+    assert Acknowledgement.objects.filter(person=city.employee, version=current).count() == 1
+
+
+def test_get_does_not_acknowledge(city, current, as_employee):
+    assert as_employee.get(reverse("codeofconduct:acknowledge", args=[current.pk])).status_code == 405
+    assert not Acknowledgement.objects.exists()
+
+
+def test_superseded_and_withdrawn_versions_cannot_be_acknowledged(city, policy, current, as_employee):
+    newer = publish_update(policy, city.editor)
+    response = as_employee.post(reverse("codeofconduct:acknowledge", args=[current.pk]), follow=True)
+    assert "vervangen door een nieuwere" in response.text
+    services.version_withdraw(version=newer, by=city.editor)
+    response = as_employee.post(reverse("codeofconduct:acknowledge", args=[newer.pk]), follow=True)
+    assert "ingetrokken" in response.text
+    assert not Acknowledgement.objects.exists()
+
+
+def test_a_draft_cannot_be_acknowledged(city, draft):
+    with pytest.raises(ValidationError, match="ontwerp"):
+        acknowledgements.acknowledgement_record(person=city.employee, version=draft)
+
+
+def test_people_outside_the_audience_owe_nothing(city, policy, current, as_employee, as_colleague):
+    draft = services.draft_create(policy=policy, by=city.editor, copy_from=current)
+    draft.audience_all_staff = False
+    services.draft_save(version=draft, by=city.editor)
+    draft.audience_units.set([city.team_a])
+    version = services.version_publish(version=draft, by=city.editor)
+    assert BUTTON in as_employee.get(version.get_absolute_url()).text
+    assert BUTTON not in as_colleague.get(version.get_absolute_url()).text
+    response = as_colleague.post(reverse("codeofconduct:acknowledge", args=[version.pk]), follow=True)
+    assert "niet aan jou gericht" in response.text
+    assert not Acknowledgement.objects.filter(person=city.colleague).exists()
+
+
+def test_home_shows_what_is_left_to_read_and_the_navigation_counts_it(city, current, as_employee):
+    home = as_employee.get("/").text
+    assert "Te lezen" in home and current.titel in home
+    assert 'aria-label="1 te lezen"' in home
+    as_employee.post(reverse("codeofconduct:acknowledge", args=[current.pk]))
+    home = as_employee.get("/").text
+    assert "Je hebt alles gelezen en bevestigd" in home
+    assert "Eerder gelezen en begrepen" in home and current.nummer in home
+    assert "te lezen" not in home.split("<main", 1)[0]
+
+
+def test_a_new_version_asks_again_and_shows_what_changed(city, policy, current, as_employee):
+    as_employee.post(reverse("codeofconduct:acknowledge", args=[current.pk]))
+    newer = publish_update(policy, city.editor)
+    page = as_employee.get(newer.get_absolute_url()).text
+    assert "Wat is er veranderd?" in page
+    assert "<ins>altijd</ins>" in page or "altijd" in page.split("Wat is er veranderd?")[1].split(BUTTON)[0]
+    assert page.index("Wat is er veranderd?") < page.index(BUTTON)
+    assert newer.titel in as_employee.get("/").text.split("Eerder gelezen")[0]
+    # The earlier acknowledgement stays as history.
+    assert Acknowledgement.objects.filter(person=city.employee, version=current).exists()
+
+
+def test_an_editorial_change_carries_acknowledgements_over(city, policy, current, as_employee):
+    as_employee.post(reverse("codeofconduct:acknowledge", args=[current.pk]))
+    original = Acknowledgement.objects.get(person=city.employee, version=current)
+    newer = publish_update(policy, city.editor, editorial=True)
+    carried = Acknowledgement.objects.get(person=city.employee, version=newer)
+    assert carried.source == Acknowledgement.Source.CARRIED_OVER
+    assert carried.carried_over_from == original
+    assert carried.content_hash == original.content_hash  # proves which text was actually read
+    assert "Je hebt alles gelezen en bevestigd" in as_employee.get("/").text
+    assert not Acknowledgement.objects.filter(person=city.colleague, version=newer).exists()
+
+
+def test_someone_who_joins_later_gets_their_own_due_date(city, current):
+    newcomer = make_person("nieuw", unit=city.team_a, manager=city.chef)
+    client = Client()
+    client.force_login(newcomer)
+    home = client.get("/").text
+    due = (timezone.localdate(newcomer.unit_since) + datetime.timedelta(days=14)).strftime("%d-%m-%Y")
+    assert current.titel in home and due in home
+
+
+def test_acknowledgements_are_append_only(city, current):
+    ack, _ = acknowledgements.acknowledgement_record(person=city.employee, version=current)
+    ack.acknowledged_at = timezone.now() - datetime.timedelta(days=3)
+    with pytest.raises(ValidationError):
+        ack.save()
+    with pytest.raises(ValidationError):
+        ack.delete()
+    assert Acknowledgement.objects.count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_twenty_concurrent_acknowledgements_leave_one_record(city, current):
+    barrier = threading.Barrier(20)
+    errors = []
+
+    def acknowledge():
+        try:
+            client = Client()
+            client.force_login(city.employee)
+            barrier.wait()
+            response = client.post(reverse("codeofconduct:acknowledge", args=[current.pk]))
+            if response.status_code != 302:
+                errors.append(response.status_code)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=acknowledge) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert Acknowledgement.objects.filter(person=city.employee, version=current).count() == 1

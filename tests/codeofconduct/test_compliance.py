@@ -1,0 +1,162 @@
+"""Redactie sees, per organisational unit, who read and acknowledged the code, and downloads it.
+
+The hand-computed figures for the current version (audience: all staff; published in 2018, so
+everyone who was there then is overdue unless they acknowledged):
+
+unit       people (active)                                 acknowledged            overdue
+STAD       integriteit, admin                              –                       2
+BZ         directeur, redactie                             –                       2
+BZ-COM-A   chef, medewerker, a1 (briefed), a2, a4 (new)    medewerker, a1          chef, a2   (a4: own due date)
+BZ-COM-B   chef2, medewerker2                              medewerker2             chef2
+a3 acknowledged and left: not counted anywhere.
+Roll-up: BZ-COM 7/3/3, BZ 9/3/5, STAD (whole city) 11/3/7.
+Chef-waardeerders (people with direct reports): directeur (BZ), chef (A, confirmed), chef2 (B).
+"""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from codeofconduct import compliance, services
+from codeofconduct.models import PolicyVersion
+from tests.codeofconduct import compliance_fixture
+from tests.factories import make_person
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def small_city(city, current):
+    return compliance_fixture.build(city, current)
+
+
+def figures_by_code(version):
+    units, total = compliance.unit_figures(version)
+    by_code = {f.unit["code"]: (f.audience, f.acknowledged, f.overdue) for f in units.values()}
+    return by_code, total
+
+
+def test_counts_per_unit_match_the_hand_computed_figures(small_city, current):
+    by_code, total = figures_by_code(current)
+    assert by_code["BZ-COM-A"] == (5, 2, 2)
+    assert by_code["BZ-COM-B"] == (2, 1, 1)
+    assert by_code["BZ-COM"] == (7, 3, 3)
+    assert by_code["BZ"] == (9, 3, 5)
+    assert by_code["STAD"] == (11, 3, 7)
+    assert (total.audience, total.acknowledged, total.overdue) == (11, 3, 7)
+
+
+def test_notification_by_chefs_per_unit(small_city, current):
+    units, total = compliance.unit_figures(current)
+    by_code = {f.unit["code"]: f for f in units.values()}
+    assert (by_code["BZ-COM-A"].chefs, by_code["BZ-COM-A"].chefs_confirmed) == (1, 1)
+    assert by_code["BZ-COM-A"].notification_confirmed
+    assert (by_code["BZ-COM-B"].chefs, by_code["BZ-COM-B"].chefs_confirmed) == (1, 0)
+    assert (total.chefs, total.chefs_confirmed) == (3, 1)
+
+
+def test_a_second_version_for_one_team_counts_only_its_audience(city, small_city, policy, current):
+    draft = services.draft_create(policy=policy, by=city.editor, copy_from=current)
+    draft.audience_all_staff = False
+    draft.body = draft.body.replace("Gebruik je gezond verstand.", "Gebruik steeds je gezond verstand.")
+    services.draft_save(version=draft, by=city.editor)
+    draft.audience_units.set([city.team_a])
+    newer = services.version_publish(version=draft, by=city.editor)
+    from codeofconduct import acknowledgements
+
+    acknowledgements.acknowledgement_record(person=city.employee, version=newer)
+    by_code, total = figures_by_code(newer)
+    assert by_code["BZ-COM-A"] == (5, 1, 0)
+    assert by_code["BZ-COM-B"] == (0, 0, 0)
+    assert (total.audience, total.acknowledged, total.overdue) == (5, 1, 0)
+    # The earlier version keeps its own figures.
+    assert figures_by_code(PolicyVersion.objects.get(pk=current.pk))[1].acknowledged == 3
+
+
+def test_compliance_page_shows_the_tree_with_drill_down(small_city, current, as_editor):
+    page = as_editor.get(reverse("codeofconduct:compliance")).text
+    assert 'data-figure="audience">11<' in page
+    assert 'data-figure="acknowledged">3 (27%)<' in page
+    assert 'data-figure="overdue">7<' in page
+    assert 'data-unit="STAD"' in page
+    page = as_editor.get(reverse("codeofconduct:compliance") + "?eenheid=BZ-COM").text
+    assert 'data-figure="audience">7<' in page
+    assert 'data-unit="BZ-COM-A"' in page and 'data-unit="BZ-COM-B"' in page
+    assert "Bedrijfsvoering" in page.split('aria-current="page"')[0]  # breadcrumb up to the department
+
+
+def test_status_filter_lists_the_overdue_people_of_a_unit(small_city, current, as_editor):
+    page = as_editor.get(reverse("codeofconduct:compliance") + "?eenheid=BZ-COM-A&status=overdue").text
+    people = page.split('id="people-title"')[1]
+    assert "Mieke Bosmans" in people and "Tom Peeters" in people
+    assert "Nele Dubois" not in people and "Lotte Janssens" not in people and "Dries Cools" not in people
+
+
+def test_csv_export_per_person_matches_the_page(small_city, current, as_editor):
+    response = as_editor.get(reverse("codeofconduct:compliance_export", args=[current.pk]) + "?soort=personen")
+    assert response["Content-Disposition"].startswith("attachment;")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")), delimiter=";"))
+    header, people = rows[0], rows[1:]
+    assert header[:2] == ["Personeelsnummer", "Naam"]
+    assert len(people) == 11
+    by_name = {row[1]: row for row in people}
+    assert by_name["Jef Aerts"][7] == "Briefing door Tom Peeters"
+    assert by_name["Lotte Janssens"][6] != "" and by_name["Mieke Bosmans"][6] == ""
+    assert "Dries Cools" not in by_name
+
+
+def test_csv_export_per_unit_and_xlsx(small_city, current, as_editor):
+    url = reverse("codeofconduct:compliance_export", args=[current.pk])
+    response = as_editor.get(url + "?soort=eenheden")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")), delimiter=";"))
+    by_code = {row[0]: row for row in rows[1:]}
+    assert by_code["BZ-COM-A"][3:7] == ["5", "2", "40", "2"]
+    response = as_editor.get(url + "?formaat=xlsx")
+    workbook = load_workbook(io.BytesIO(response.content), read_only=True)
+    assert workbook.sheetnames == ["Medewerkers", "Eenheden"]
+    assert len(list(workbook["Medewerkers"].iter_rows())) == 12
+
+
+def test_exports_neutralise_spreadsheet_formulas(city, current, as_editor):
+    make_person(
+        "evil",
+        unit=city.team_a,
+        manager=city.chef,
+        first_name='=HYPERLINK("http://x","klik")',
+        last_name="<script>alert(1)</script>",
+    )
+    response = as_editor.get(reverse("codeofconduct:compliance_export", args=[current.pk]))
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert "'=HYPERLINK" in text
+    assert ";=HYPERLINK" not in text
+    response = as_editor.get(reverse("codeofconduct:compliance_export", args=[current.pk]) + "?formaat=xlsx")
+    names = [
+        row[1].value for row in load_workbook(io.BytesIO(response.content), read_only=True)["Medewerkers"].iter_rows()
+    ]
+    assert any(name and name.startswith("'=HYPERLINK") for name in names)
+    page = as_editor.get(reverse("codeofconduct:compliance") + "?eenheid=BZ-COM-A&status=open").text
+    assert "<script>alert(1)</script>" not in page
+
+
+@pytest.mark.parametrize("persona", ["as_employee", "as_chef", "as_integrity"])
+def test_only_redactie_sees_compliance(persona, request, current):
+    client = request.getfixturevalue(persona)
+    assert client.get(reverse("codeofconduct:compliance")).status_code == 403
+    assert client.get(reverse("codeofconduct:compliance_export", args=[current.pk])).status_code == 403
+
+
+def test_compliance_page_runs_the_same_number_of_queries_for_a_bigger_city(city, small_city, current, as_editor):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("codeofconduct:compliance") + "?eenheid=BZ-COM-A&status=open"
+    with CaptureQueriesContext(connection) as small:
+        as_editor.get(url)
+    for index in range(40):
+        make_person(f"extra{index}", unit=city.team_b if index % 2 else city.team_a, manager=city.other_chef)
+    with CaptureQueriesContext(connection) as big:
+        as_editor.get(url)
+    assert len(big) == len(small) <= 20

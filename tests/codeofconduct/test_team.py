@@ -1,0 +1,135 @@
+"""A chef-waardeerder follows their team: who read the note, notification, briefings and reminders."""
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from codeofconduct import acknowledgements
+from codeofconduct.models import Acknowledgement, Briefing, Reminder, TeamNotification
+from tests.factories import make_person
+
+pytestmark = pytest.mark.django_db
+
+
+def today():
+    return timezone.localdate().strftime("%d-%m-%Y")
+
+
+def row(page, username):
+    return page.split(f'data-person="{username}"')[1].split("</tr>")[0]
+
+
+def test_team_page_shows_each_report_not_opened_opened_or_acknowledged(city, current, as_chef, as_employee):
+    make_person("lezer", unit=city.team_a, manager=city.chef, first_name="Ine", last_name="Smets")
+    page = as_chef.get(reverse("codeofconduct:team")).text
+    assert "Nog niet geopend" in row(page, "medewerker")
+    as_employee.get(current.get_absolute_url())
+    assert "Geopend op" in row(as_chef.get(reverse("codeofconduct:team")).text, "medewerker")
+    as_employee.post(reverse("codeofconduct:acknowledge", args=[current.pk]))
+    page = as_chef.get(reverse("codeofconduct:team")).text
+    assert f"Gelezen en begrepen op {today()}" in row(page, "medewerker")
+    assert "medewerker2" not in page  # another chef's team
+
+
+def test_switch_shows_the_whole_subtree(city, current, client):
+    client.force_login(city.director)
+    page = client.get(reverse("codeofconduct:team")).text
+    assert 'data-person="chef"' in page and 'data-person="medewerker"' not in page
+    page = client.get(reverse("codeofconduct:team") + "?alles=1").text
+    assert 'data-person="medewerker"' in page and 'data-person="medewerker2"' in page
+
+
+def test_overdue_marker(city, current, as_chef):
+    from organisation.models import Person
+    from tests.codeofconduct.compliance_fixture import LONG_AGO
+
+    Person.objects.filter(pk=city.employee.pk).update(unit_since=LONG_AGO)
+    assert "te laat" in row(as_chef.get(reverse("codeofconduct:team")).text, "medewerker")
+
+
+def test_chef_confirms_notifying_the_team_once(city, current, as_chef):
+    home = as_chef.get("/").text
+    assert "Breng je team op de hoogte" in home
+    url = reverse("codeofconduct:team_notify", args=[current.pk])
+    response = as_chef.post(url, {"notified_on": timezone.localdate().isoformat(), "method": "email"}, follow=True)
+    assert f"Team op de hoogte gebracht op {today()}" in response.text
+    as_chef.post(url, {"notified_on": timezone.localdate().isoformat(), "method": "teamvergadering"})
+    assert TeamNotification.objects.get(chef=city.chef, version=current).method == "email"
+    assert "Breng je team op de hoogte" not in as_chef.get("/").text
+
+
+def test_other_way_needs_a_remark_and_the_form_keeps_the_input(city, current, as_chef):
+    response = as_chef.post(
+        reverse("codeofconduct:team_notify", args=[current.pk]),
+        {"notified_on": timezone.localdate().isoformat(), "method": "anders", "remark": ""},
+    )
+    assert response.status_code == 400
+    assert "Zeg kort hoe je je team op de hoogte bracht." in response.text
+    assert 'value="anders" checked' in response.text or "checked" in response.text.split('value="anders"')[1][:40]
+    assert not TeamNotification.objects.exists()
+
+
+def test_briefing_counts_as_acknowledgement_by_proxy_with_the_chefs_name(city, current, as_chef, as_employee):
+    url = reverse("codeofconduct:team_briefing", args=[current.pk])
+    assert "Lotte Janssens" in as_chef.get(url).text
+    response = as_chef.post(
+        url,
+        {"held_on": timezone.localdate().isoformat(), "form": "toolbox", "attendees": [city.employee.pk]},
+        follow=True,
+    )
+    assert "1 medewerker(s) gelden als bevestigd" in response.text
+    ack = Acknowledgement.objects.get(person=city.employee, version=current)
+    assert ack.source == "briefing" and ack.recorded_by == city.chef
+    assert Briefing.objects.get().attendees.get() == city.employee
+    assert "via briefing door Tom Peeters" in row(response.text, "medewerker")
+    assert "via briefing door Tom Peeters" in as_employee.get("/").text
+    assert "via briefing door Tom Peeters" in as_employee.get(current.get_absolute_url()).text
+
+
+def test_briefing_cannot_name_someone_elses_team_member(city, current, as_chef):
+    response = as_chef.post(
+        reverse("codeofconduct:team_briefing", args=[current.pk]),
+        {"held_on": timezone.localdate().isoformat(), "form": "toolbox", "attendees": [city.colleague.pk]},
+    )
+    assert response.status_code == 200
+    assert "Selecteer een geldige keuze" in response.text
+    assert not Acknowledgement.objects.exists()
+
+
+def test_reminder_reaches_only_who_has_not_acknowledged_once_a_day(city, current, as_chef):
+    second = make_person("tweede", unit=city.team_a, manager=city.chef, first_name="Koen", last_name="Smets")
+    acknowledgements.acknowledgement_record(person=second, version=current)
+    response = as_chef.post(reverse("codeofconduct:team_remind", args=[current.pk]), follow=True)
+    assert [message.to for message in mail.outbox] == [[city.employee.email]]
+    assert current.nummer in mail.outbox[0].subject
+    assert "Herinnering verstuurd naar: Lotte Janssens." in response.text
+    response = as_chef.post(reverse("codeofconduct:team_remind", args=[current.pk]), follow=True)
+    assert len(mail.outbox) == 1
+    assert "Vandaag al herinnerd, nu niet opnieuw: Lotte Janssens." in response.text
+    assert Reminder.objects.filter(kind="manual").count() == 1
+
+
+@pytest.mark.parametrize("persona", ["as_employee", "as_editor", "as_integrity"])
+def test_people_without_reports_get_403(persona, request, current):
+    client = request.getfixturevalue(persona)
+    assert client.get(reverse("codeofconduct:team")).status_code == 403
+    assert client.post(reverse("codeofconduct:team_remind", args=[current.pk])).status_code == 403
+
+
+def test_team_and_home_pages_run_the_same_number_of_queries_for_a_bigger_team(city, current, as_chef):
+    def count(url):
+        with CaptureQueriesContext(connection) as queries:
+            assert as_chef.get(url).status_code == 200
+        return len(queries)
+
+    small = (count(reverse("codeofconduct:team")), count("/"))
+    for index in range(40):
+        person = make_person(f"lid{index}", unit=city.team_a, manager=city.chef)
+        if index % 3 == 0:
+            acknowledgements.acknowledgement_record(person=person, version=current)
+    big = (count(reverse("codeofconduct:team")), count("/"))
+    assert big == small
+    assert max(big) <= 14
