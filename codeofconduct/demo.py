@@ -22,4 +22,29 @@ def load(*, people, stdout) -> None:
         "indruk wekt dat je namens de stad spreekt.\n"
     )
     services.draft_save(version=draft, by=editor)
+    _demo_acknowledgements(current, people)
     stdout.write(f"codeofconduct: draft {draft.nummer} ready for redactie to publish.\n")
+
+
+def _demo_acknowledgements(version, people):
+    """Part of the city has read the current version, so that the team and compliance pages show something.
+
+    `medewerker` and `chef`'s team keep something to do; `chef2` confirmed notifying their team.
+    """
+    import datetime
+
+    from django.utils import timezone
+
+    from codeofconduct import acknowledgements
+
+    keep_open = {"medewerker", "chef", "redactie", "integriteit", "admin"}
+    for index, person in enumerate(sorted(people.values(), key=lambda p: p.personeelsnummer or "")):
+        if person.username in keep_open or index % 3 == 0:
+            continue
+        acknowledgements.acknowledgement_record(person=person, version=version)
+    acknowledgements.team_notification_confirm(
+        chef=people["chef2"],
+        version=version,
+        notified_on=timezone.localdate() - datetime.timedelta(days=1),
+        method="teamvergadering",
+    )

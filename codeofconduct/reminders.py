@@ -80,7 +80,14 @@ def _send_to_all(queryset, *, version, kind, period, report, wanted=lambda perso
         )
     ):
         people = _claim([person for person in page if wanted(person)], version=version, kind=kind, period=period)
-        report.sent[kind] += emails.send_version_mail(kind=kind, version=version, recipients=people)
+        # One rendering per due date: people who joined late have their own.
+        by_due_date = defaultdict(list)
+        for person in people:
+            by_due_date[audience.due_date_for(version, person)].append(person)
+        for due_date, recipients in by_due_date.items():
+            report.sent[kind] += emails.send_version_mail(
+                kind=kind, version=version, recipients=recipients, context={"due_date": due_date}
+            )
 
 
 def _new_version_notice(version: PolicyVersion, report):

@@ -106,3 +106,13 @@ def test_emails_contain_nothing_but_the_version_and_a_link(city, fresh_version):
     assert "Enkel voor intern gebruik" in message.body
     assert "<a href=" in html
     assert Reminder.objects.filter(kind="new_version").count() == len(mail.outbox)
+
+
+def test_the_notice_states_each_persons_own_due_date(city, fresh_version):
+    Person.objects.filter(pk=city.employee.pk).update(unit_since=timezone.now() + datetime.timedelta(days=3))
+    run_reminders()
+    by_address = {message.to[0]: message.body for message in mail.outbox if "Nieuwe dienstnota" in message.subject}
+    version_due = fresh_version.acknowledgement_due_date.strftime("%d-%m-%Y")
+    own_due = (timezone.localdate() + datetime.timedelta(days=17)).strftime("%d-%m-%Y")
+    assert version_due in by_address[city.colleague.email]
+    assert own_due in by_address[city.employee.email]
