@@ -110,3 +110,18 @@ class PublishForm(forms.Form):
 
 class WithdrawForm(forms.Form):
     note = forms.CharField(label=_("Reden van intrekking"), widget=forms.Textarea(attrs={"rows": 3}))
+    reinstate_previous = forms.BooleanField(
+        label=_("De vorige versie opnieuw van kracht maken"),
+        required=False,
+        initial=True,
+    )
+
+    def __init__(self, *args, predecessor=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if predecessor is None:
+            del self.fields["reinstate_previous"]
+        else:
+            self.fields["reinstate_previous"].help_text = _(
+                "%(nummer)s (%(titel)s) wordt dan weer de geldende versie. Zonder vinkje is er geen geldende "
+                "versie tot een nieuwe versie gepubliceerd wordt."
+            ) % {"nummer": predecessor.nummer, "titel": predecessor.titel}

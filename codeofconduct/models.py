@@ -234,6 +234,7 @@ class PublicationEvent(models.Model):
         PUBLISHED = "published", _("Gepubliceerd")
         SUPERSEDED = "superseded", _("Vervangen")
         WITHDRAWN = "withdrawn", _("Ingetrokken")
+        REINSTATED = "reinstated", _("Opnieuw van kracht")
 
     version = models.ForeignKey(
         PolicyVersion, verbose_name=_("versie"), on_delete=models.PROTECT, related_name="events"

@@ -162,16 +162,46 @@ def _make_current(*, version, by, note, now):
     return version
 
 
+def reinstatable_version(version: PolicyVersion) -> PolicyVersion | None:
+    """The version that applies again when the current `version` is withdrawn: the one it superseded."""
+    if version.status != Status.PUBLISHED:
+        return None
+    return (
+        PolicyVersion.objects.filter(policy_id=version.policy_id, status=Status.SUPERSEDED)
+        .exclude(pk=version.pk)
+        .order_by("-published_at", "-pk")
+        .first()
+    )
+
+
 @transaction.atomic
-def version_withdraw(*, version: PolicyVersion, by, note: str = "") -> PolicyVersion:
-    """Withdraw a published version, or cancel a scheduled one. The policy then has no current version."""
+def version_withdraw(*, version: PolicyVersion, by, note: str = "", reinstate_previous: bool = True) -> PolicyVersion:
+    """Withdraw a published version, or cancel a scheduled one.
+
+    Withdrawing the current version makes the version it superseded current again (unless
+    `reinstate_previous` is off), so that the policy keeps exactly one current version: withdrawing
+    an update means the earlier rules apply again. Their acknowledgements still count.
+    """
     version = _lock(version)
     if version.status not in (Status.PUBLISHED, Status.SCHEDULED):
         raise ValidationError(_("Enkel een gepubliceerde of geplande versie kan ingetrokken worden."))
+    now = timezone.now()
+    predecessor = reinstatable_version(version) if reinstate_previous else None
     version.status = Status.WITHDRAWN
-    version.ended_at = timezone.now()
+    version.ended_at = now
     version.save(update_fields=["status", "ended_at", "updated_at"])
-    _record(version=version, action=Action.WITHDRAWN, by=by, note=note)
+    _record(version=version, action=Action.WITHDRAWN, by=by, note=note, at=now)
+    if predecessor is not None:
+        predecessor.status = Status.PUBLISHED
+        predecessor.ended_at = None
+        predecessor.save(update_fields=["status", "ended_at", "updated_at"])
+        _record(
+            version=predecessor,
+            action=Action.REINSTATED,
+            by=by,
+            at=now,
+            note=_("Opnieuw van kracht na intrekking van %(nummer)s") % {"nummer": version.nummer},
+        )
     return version
 
 

@@ -225,9 +225,16 @@ def withdraw(request, pk):
     version = get_version_for_user(request.user, pk)
     if version.status not in (Status.PUBLISHED, Status.SCHEDULED):
         raise PermissionDenied(_("Enkel een gepubliceerde of geplande versie kan ingetrokken worden."))
-    form = WithdrawForm(request.POST or None)
+    predecessor = services.reinstatable_version(version)
+    form = WithdrawForm(request.POST or None, predecessor=predecessor)
     if request.method == "POST" and form.is_valid():
-        services.version_withdraw(version=version, by=request.user, note=form.cleaned_data["note"])
+        services.version_withdraw(
+            version=version,
+            by=request.user,
+            note=form.cleaned_data["note"],
+            reinstate_previous=form.cleaned_data.get("reinstate_previous", False),
+        )
         messages.success(request, _("%(nummer)s is ingetrokken.") % {"nummer": version.nummer})
         return redirect("codeofconduct:policy_history", slug=version.policy.slug)
-    return render(request, "codeofconduct/editor/withdraw.html", {"version": version, "form": form})
+    context = {"version": version, "form": form, "predecessor": predecessor}
+    return render(request, "codeofconduct/editor/withdraw.html", context)

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from codeofconduct import services
 from codeofconduct.models import PolicyVersion, PublicationEvent
 
 Status = PolicyVersion.Status
@@ -176,6 +177,29 @@ def test_redactie_withdraws_a_published_version(as_editor, as_employee, current)
     assert current.status == Status.WITHDRAWN
     page = as_employee.get(current.get_absolute_url()).content.decode()
     assert "Deze versie is ingetrokken." in page
+
+
+def test_the_withdraw_page_says_which_version_applies_again(as_editor, as_employee, current, draft, city):
+    services.version_publish(version=draft, by=city.editor)
+    page = as_editor.get(reverse("codeofconduct:withdraw", args=[draft.pk])).content.decode()
+    assert f"wordt {current.nummer} opnieuw de geldende versie" in page
+    assert 'name="reinstate_previous"' in page
+
+    # An unticked box is absent from the POST: the update is withdrawn and nothing applies.
+    as_editor.post(reverse("codeofconduct:withdraw", args=[draft.pk]), {"note": "Vervalt"})
+    current.refresh_from_db()
+    assert current.status == Status.SUPERSEDED
+
+
+def test_withdrawing_an_update_in_the_app_shows_the_earlier_version_as_current(
+    as_editor, as_employee, current, draft, city
+):
+    services.version_publish(version=draft, by=city.editor)
+    as_editor.post(reverse("codeofconduct:withdraw", args=[draft.pk]), {"note": "Fout", "reinstate_previous": "on"})
+    page = as_employee.get(current.get_absolute_url()).content.decode()
+    assert "Deze versie is vervangen" not in page
+    history = as_employee.get(reverse("codeofconduct:policy_history", args=[current.policy.slug])).content.decode()
+    assert "Opnieuw van kracht" in history
 
 
 def test_a_beheerder_adds_a_draft_in_the_admin_and_it_is_recorded(as_admin, policy, city):

@@ -71,12 +71,26 @@ def test_scheduled_publication_happens_when_the_command_runs_after_the_time(curr
     assert draft.events.filter(action=PublicationEvent.Action.PUBLISHED, by=None).exists()
 
 
-def test_withdrawing_leaves_the_policy_without_current_version(policy, current, city):
-    services.version_withdraw(version=current, by=city.editor, note="Vervangen door nieuwe regeling")
+def test_redactie_may_withdraw_without_reinstating_the_earlier_version(policy, current, city):
+    services.version_withdraw(
+        version=current, by=city.editor, note="Vervangen door nieuwe regeling", reinstate_previous=False
+    )
     current.refresh_from_db()
     assert current.status == Status.WITHDRAWN
     assert not policy.versions.filter(status=Status.PUBLISHED).exists()
     assert current.events.get(action=PublicationEvent.Action.WITHDRAWN).note == "Vervangen door nieuwe regeling"
+
+
+def test_withdrawing_an_update_makes_the_version_it_replaced_current_again(policy, current, draft, city):
+    services.version_publish(version=draft, by=city.editor)
+    services.version_withdraw(version=draft, by=city.editor, note="Fout in de tekst")
+    current.refresh_from_db()
+    draft.refresh_from_db()
+    assert (draft.status, current.status) == (Status.WITHDRAWN, Status.PUBLISHED)
+    assert current.ended_at is None
+    assert list(policy.versions.filter(status=Status.PUBLISHED)) == [current]
+    reinstated = current.events.get(action=PublicationEvent.Action.REINSTATED)
+    assert (reinstated.by, draft.nummer in reinstated.note) == (city.editor, True)
 
 
 def test_a_published_version_cannot_be_saved_as_draft_again(current, city):
