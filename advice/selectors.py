@@ -2,7 +2,7 @@
 
 import datetime
 import statistics
-from collections import Counter, defaultdict
+from collections import defaultdict
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -95,44 +95,80 @@ def published_faq():
 
 
 # --- Statistics (anonymous rows only) ---------------------------------------------------------------
-def _suppressed(count):
-    return count if count >= MIN_GROUP else None
+class _Group:
+    """Questions in one statistics group, and how many different people asked them."""
+
+    def __init__(self):
+        self.questions = 0
+        self.people = set()
+
+    def add(self, asker):
+        self.questions += 1
+        self.people.add(asker)
+
+    @property
+    def figure(self):
+        # A group of fewer than MIN_GROUP people shows no figure, however many questions they asked.
+        return self.questions if len(self.people) >= MIN_GROUP else None
 
 
-def _median_hours(values):
-    values = [v for v in values if v is not None]
-    if len(values) < MIN_GROUP:
+def _median_hours(rows, column):
+    values = [row[column] for row in rows if row[column] is not None]
+    if len({row["asker"] for row in rows if row[column] is not None}) < MIN_GROUP:
         return None
     return round(statistics.median(values) / 3600, 1)
 
 
 def advice_statistics():
-    """Figures for the Bureau. A group with fewer than MIN_GROUP questions shows no figure (None)."""
-    rows = list(
-        QuestionStatistic.objects.values_list(
-            "month", "channel", "rule_anchor", "direct", "escalated", "manager_answer_seconds", "bureau_answer_seconds"
+    """Figures for the Bureau. A group of fewer than MIN_GROUP people shows no figure (None).
+
+    While a question exists its asker is known; once the retention job removed it, its anonymous row
+    counts as one person of its own (nothing links it to anyone any more).
+    """
+    rows = [
+        {**row, "asker": row["question__asker_id"] or ("removed", row["pk"])}
+        for row in QuestionStatistic.objects.values(
+            "pk",
+            "question__asker_id",
+            "month",
+            "channel",
+            "rule_anchor",
+            "direct",
+            "escalated",
+            "manager_answer_seconds",
+            "bureau_answer_seconds",
         )
-    )
-    total = len(rows)
-    per_month = Counter(row[0] for row in rows)
-    per_channel = Counter(row[1] for row in rows)
-    per_rule = Counter(row[2] for row in rows)
+    ]
+    total, direct, routed, escalated = _Group(), _Group(), _Group(), _Group()
+    per_month, per_channel, per_rule = defaultdict(_Group), defaultdict(_Group), defaultdict(_Group)
+    for row in rows:
+        total.add(row["asker"])
+        per_month[row["month"]].add(row["asker"])
+        per_channel[row["channel"]].add(row["asker"])
+        per_rule[row["rule_anchor"]].add(row["asker"])
+        if row["direct"]:
+            direct.add(row["asker"])
+        else:
+            routed.add(row["asker"])
+            if row["escalated"]:
+                escalated.add(row["asker"])
     rules = dict(rule_choices())
     channels = dict(Channel.choices)
-    routed = [row for row in rows if not row[3]]
-    escalated = sum(1 for row in routed if row[4])
+
+    def by_size(groups):
+        return sorted(groups.items(), key=lambda item: -item[1].questions)
+
     return {
-        "total": _suppressed(total),
-        "per_month": [(month, _suppressed(n)) for month, n in sorted(per_month.items(), reverse=True)],
-        "per_channel": [(channels.get(key, key), _suppressed(n)) for key, n in per_channel.most_common()],
+        "total": total.figure,
+        "per_month": [(month, group.figure) for month, group in sorted(per_month.items(), reverse=True)],
+        "per_channel": [(channels.get(key, key), group.figure) for key, group in by_size(per_channel)],
         "per_rule": [
-            (rules.get(key, key) if key else _("Geen bepaalde regel"), _suppressed(n))
-            for key, n in per_rule.most_common()
+            (rules.get(key, key) if key else _("Geen bepaalde regel"), group.figure) for key, group in by_size(per_rule)
         ],
-        "median_manager_hours": _median_hours(row[5] for row in rows),
-        "median_bureau_hours": _median_hours(row[6] for row in rows),
-        "direct": _suppressed(sum(1 for row in rows if row[3])),
-        "escalated_share": round(100 * escalated / len(routed)) if len(routed) >= MIN_GROUP else None,
+        "median_manager_hours": _median_hours(rows, "manager_answer_seconds"),
+        "median_bureau_hours": _median_hours(rows, "bureau_answer_seconds"),
+        "direct": direct.figure,
+        "escalated_share": round(100 * escalated.questions / routed.questions) if routed.figure is not None else None,
     }
 
 

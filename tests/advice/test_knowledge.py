@@ -96,14 +96,25 @@ def test_rule_actions_include_links_to_the_prefilled_form(db):
     assert reverse("advice:ask") + "?regel=loyaliteit" in html
 
 
-def test_statistics_hide_groups_smaller_than_five(city, as_integrity):
-    for _ in range(5):
-        ask(city.employee, rule_anchor="loyaliteit")
-    ask(city.employee, rule_anchor="collegialiteit", channel="blog")
+def test_statistics_hide_groups_of_fewer_than_five_people(city, as_integrity):
+    for asker in (city.employee, city.colleague, city.chef, city.other_chef, city.editor):
+        ask(asker, rule_anchor="loyaliteit")
+    # Six questions, but all from one person: that person would be recognisable.
+    for _ in range(6):
+        ask(city.employee, rule_anchor="collegialiteit", channel="blog")
     content = as_integrity.get(reverse("advice:statistics")).content.decode()
     assert "<td>Loyaliteit</td><td>5</td>" in content
     assert "<td>Collegialiteit</td><td>minder dan 5</td>" in content
     assert str(city.employee) not in content
+
+
+def test_statistics_count_removed_questions_as_anonymous_people(city, as_integrity):
+    for _ in range(5):
+        ask(city.employee, rule_anchor="loyaliteit")
+    assert "<td>Loyaliteit</td><td>minder dan 5</td>" in as_integrity.get(reverse("advice:statistics")).content.decode()
+    # After the retention period nothing ties a row to its asker any more.
+    QuestionStatistic.objects.update(question=None)
+    assert "<td>Loyaliteit</td><td>5</td>" in as_integrity.get(reverse("advice:statistics")).content.decode()
 
 
 def test_receipt_is_a_dated_text_with_question_and_answer(city, as_employee):
