@@ -23,6 +23,8 @@ class Capacity(enum.StrEnum):
     ASKER = "asker"
     MANAGER = "manager"
     BUREAU = "bureau"
+    # The officer who took the question up ("Ik neem dit op"): the one who answers it.
+    ASSIGNED_OFFICER = "assigned_officer"
 
 
 def _today(today: datetime.date | None) -> datetime.date:
@@ -63,6 +65,8 @@ def capacities(user, question, *, today=None) -> frozenset[Capacity]:
         held.add(Capacity.MANAGER)
     if is_integrity_officer(user) and question.bureau_at is not None and question.concerns_person_id != user.pk:
         held.add(Capacity.BUREAU)
+        if question.officer_id == user.pk:
+            held.add(Capacity.ASSIGNED_OFFICER)
     return frozenset(held)
 
 

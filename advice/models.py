@@ -157,6 +157,7 @@ class EventKind(models.TextChoices):
     INFO_GIVEN = "info_gegeven", _("Extra informatie gegeven")
     ESCALATED = "geescaleerd", _("Geëscaleerd naar het Bureau voor Integriteit")
     TAKEN_UP = "opgenomen", _("Opgenomen door het Bureau voor Integriteit")
+    TAKEN_OVER = "overgenomen", _("Overgenomen door een andere medewerker van het Bureau")
     BUREAU_ANSWERED = "antwoord_bureau", _("Antwoord van het Bureau voor Integriteit")
     NOTE = "notitie", _("Interne notitie")
     CLOSED = "afgesloten", _("Afgesloten")

@@ -255,6 +255,10 @@ def _apply(question, step, *, by, text, faq_consent, now, today) -> list:
     elif step.kind == EventKind.TAKEN_UP:
         question.officer = by
         recipients = [question.asker]
+    elif step.kind == EventKind.TAKEN_OVER:
+        # The colleague who had it hears that it moved; the asker's route does not change.
+        recipients = [question.officer]
+        question.officer = by
     elif step.kind in (EventKind.CLOSED, EventKind.WITHDRAWN):
         question.closed_at = now
         if step.name == "asker_close":

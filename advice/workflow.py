@@ -118,7 +118,7 @@ STEPS = {
             EventKind.INFO_REQUESTED,
             (State.TAKEN_UP,),
             State.INFO_REQUESTED,
-            Capacity.BUREAU,
+            Capacity.ASSIGNED_OFFICER,
             Audience.ASKER_AND_BUREAU,
         ),
         Step(
@@ -127,7 +127,7 @@ STEPS = {
             EventKind.BUREAU_ANSWERED,
             (State.TAKEN_UP,),
             State.BUREAU_ANSWERED,
-            Capacity.BUREAU,
+            Capacity.ASSIGNED_OFFICER,
             Audience.ASKER_AND_BUREAU,
         ),
         Step(
@@ -136,7 +136,17 @@ STEPS = {
             EventKind.CLOSED,
             (State.BUREAU_ANSWERED,),
             State.CLOSED,
+            Capacity.ASSIGNED_OFFICER,
+            text_required=False,
+        ),
+        Step(
+            "bureau_take_over",
+            _("Overnemen"),
+            EventKind.TAKEN_OVER,
+            (State.TAKEN_UP, State.INFO_REQUESTED, State.BUREAU_ANSWERED),
+            None,
             Capacity.BUREAU,
+            Audience.BUREAU,
             text_required=False,
         ),
         Step(
@@ -158,7 +168,7 @@ PAGE_STEPS = [name for name, step in STEPS.items() if step.actor != SYSTEM]
 def target_state(step: Step, question) -> str:
     if step.target is not None:
         return step.target
-    if step.kind == EventKind.NOTE:
+    if step.kind in (EventKind.NOTE, EventKind.TAKEN_OVER):
         return question.state
     # An answer to a request for information goes back to whoever asked for it.
     return State.WITH_MANAGER if question.level == Level.MANAGER else State.TAKEN_UP
@@ -169,6 +179,10 @@ def step_allowed(step: Step, question, held) -> bool:
         return False
     if step.actor == Capacity.MANAGER and question.level != Level.MANAGER:
         return False
+    if step.kind == EventKind.TAKEN_OVER and (
+        question.level != Level.BUREAU or question.officer_id is None or Capacity.ASSIGNED_OFFICER in held
+    ):
+        return False  # only a colleague takes over a question someone in the Bureau took up
     return question.state in step.sources
 
 

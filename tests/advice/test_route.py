@@ -4,6 +4,7 @@ import datetime
 
 from django.core import mail
 from django.core.management import call_command
+from django.urls import reverse
 
 from advice.models import DirectReason, EventKind, Level, Question, State
 from organisation.models import Deputy
@@ -53,6 +54,38 @@ def test_escalated_question_is_taken_up_answered_and_closed(city):
     ]
     history = list(question.events.values_list("from_state", "to_state"))
     assert history[1] == (State.WITH_MANAGER, State.WITH_BUREAU)
+
+
+def test_the_officer_who_took_it_up_answers_and_a_colleague_takes_over_openly(
+    city, client, django_capture_on_commit_callbacks
+):
+    colleague = make_person("integriteit2", unit=city.city, is_integrity_officer=True, first_name="Ines")
+    question = ask(city.employee)
+    step(question, city.chef, "manager_escalate", "Politiek gevoelig.")
+    step(question, city.integrity, "bureau_take_up")
+
+    # A colleague in the Bureau reads along but cannot answer in the other's place...
+    client.force_login(colleague)
+    url = reverse("advice:question_step", args=[question.pk, "bureau_answer"])
+    response = client.post(url, {"text": "Nee."}, follow=True)
+    assert "Bram Goossens nam deze vraag op. Kies &#x27;Overnemen&#x27;" in response.content.decode()
+    question.refresh_from_db()
+    assert (question.state, question.officer) == (State.TAKEN_UP, city.integrity)
+
+    # ...until they take it over, which the first officer hears about and the timeline records.
+    take_over = reverse("advice:question_step", args=[question.pk, "bureau_take_over"])
+    assert take_over in client.get(reverse("advice:question_detail", args=[question.pk])).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(take_over)
+    question.refresh_from_db()
+    assert (question.state, question.officer) == (State.TAKEN_UP, colleague)
+    assert [message.to for message in mail.outbox] == [[city.integrity.email]]
+    client.post(url, {"text": "Nee, liever niet."})
+    question.refresh_from_db()
+    assert question.state == State.BUREAU_ANSWERED
+    assert kinds(question)[-2:] == [EventKind.TAKEN_OVER, EventKind.BUREAU_ANSWERED]
+    # The one who took it over is not offered to take it over from themselves.
+    assert take_over not in client.get(reverse("advice:question_detail", args=[question.pk])).content.decode()
 
 
 def test_asker_still_in_doubt_escalates_after_the_managers_answer(city):
