@@ -43,8 +43,10 @@ migrate: $(VENV)/.installed
 demo: migrate
 	$(MANAGE) load_demo --if-empty
 
+# The task worker (mail that clicks cause) runs beside the development server and stops with it.
 run: venv assets messages demo
 	@echo "Open http://$(HOST):$(PORT)/ (accounts and password in README.md)"
+	$(MANAGE) db_worker --no-startup-delay -v 0 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 test: venv assets messages

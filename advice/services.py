@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from advice import clock
+from advice import clock, tasks
 from advice.access import Capacity, capacities, manager_handlers
 from advice.models import (
     Attachment,
@@ -22,7 +22,6 @@ from advice.models import (
     QuestionStatistic,
     State,
 )
-from advice.notifications import notify
 from advice.rules import rule_label
 from advice.workdays import add_working_days, previous_working_day
 from advice.workflow import SYSTEM, TransitionError, check_step, target_state
@@ -89,7 +88,12 @@ def _record(*, question, kind, actor, from_state, to_state, text="", audience=Au
 
 
 def _after_commit(question, recipients, today):
-    transaction.on_commit(lambda: notify(question=question, recipients=recipients, today=today))
+    recipient_ids = [person.pk for person in recipients if person is not None]
+    transaction.on_commit(
+        lambda: tasks.notify_route.enqueue(
+            question_id=question.pk, recipient_ids=recipient_ids, today=today.isoformat()
+        )
+    )
 
 
 # --- Asking ---------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from codeofconduct import audience, emails
+from codeofconduct import audience, tasks
 from codeofconduct.models import (
     Acknowledgement,
     Briefing,
@@ -179,5 +179,9 @@ def reminders_send_manual(*, chef, version: PolicyVersion, members: list) -> tup
     )
     claimed = set(Reminder.objects.filter(run=run).values_list("recipient_id", flat=True))
     sent = [person for person in open_members if person.pk in claimed]
-    emails.send_version_mail(kind=Reminder.Kind.MANUAL, version=version, recipients=sent, context={"chef": chef})
+    if sent:
+        # Enqueued in the same transaction as the claims: the worker sends, the chef does not wait.
+        tasks.send_manual_reminders.enqueue(
+            version_id=version.pk, chef_id=chef.pk, recipient_ids=[person.pk for person in sent]
+        )
     return sent, [person for person in open_members if person.pk not in claimed]

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "axes",
+    "django_tasks_db",
     "organisation",
     "codeofconduct",
     "advice",
@@ -185,6 +186,11 @@ elif DEBUG:
 else:
     raise ImproperlyConfigured("EMAIL_HOST must be set when DEBUG is off.")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
+
+# --- Background tasks -----------------------------------------------------------------------------
+# Mail that a click causes (advice notifications, "Herinnering sturen") is enqueued in the database
+# and sent by `manage.py db_worker`, which runs on any machine that reaches the database.
+TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 # --- Crispy forms: the project's own Core Branding template pack ----------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["core_branding"]

@@ -13,3 +13,5 @@ WHITENOISE_AUTOREFRESH = True
 # own threads and connections, as a real server does.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test.sqlite3")}  # noqa: F405
+# Tasks run where they are enqueued, so a test sees their mail at once (one test runs the real worker).
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
