@@ -115,7 +115,7 @@ def test_reminder_reaches_only_who_has_not_acknowledged_once_a_day(city, current
 
 
 # The worker closes and reopens database connections, as it does in production.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_in_production_the_reminder_waits_for_the_task_worker(city, current, as_chef, settings):
     """The chef's click only claims and enqueues; `manage.py db_worker` sends, off the request path."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
