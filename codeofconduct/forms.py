@@ -108,6 +108,16 @@ class PublishForm(forms.Form):
         return cleaned
 
 
+class PolicyForm(forms.Form):
+    title = forms.CharField(
+        label=_("Titel van de beleidstekst"),
+        max_length=200,
+        help_text=_(
+            "Bijvoorbeeld: Gedragscode e-mail en internetgebruik. De eerste versie maakt u daarna als ontwerp."
+        ),
+    )
+
+
 class WithdrawForm(forms.Form):
     note = forms.CharField(label=_("Reden van intrekking"), widget=forms.Textarea(attrs={"rows": 3}))
     reinstate_previous = forms.BooleanField(

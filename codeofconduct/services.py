@@ -7,8 +7,9 @@ the same moment are serialised; the partial unique index on the current version 
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from codeofconduct import acknowledgements, rendering
@@ -25,6 +26,26 @@ def _record(*, version, action, by, note="", at=None):
     event.full_clean()
     event.save()
     return event
+
+
+def policy_create(*, title: str) -> tuple[Policy, bool]:
+    """A new policy (its versions follow as drafts). Returns (policy, created).
+
+    The address comes from the title, so a second click with the same title finds the policy the
+    first click made instead of making another.
+    """
+    title = " ".join(title.split())
+    slug = slugify(title)[:80].strip("-")
+    if not slug:
+        raise ValidationError({"title": _("Geef een titel met letters of cijfers.")})
+    existing = Policy.objects.filter(slug=slug).first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            return Policy.objects.create(slug=slug, title=title), True
+    except IntegrityError:
+        return Policy.objects.get(slug=slug), False
 
 
 def _next_nummer(year: int) -> str:

@@ -23,6 +23,7 @@ urlpatterns = [
     path("naleving/versies/<int:pk>/export/", views_acknowledgement.compliance_export, name="compliance_export"),
     # Editing: Redactie.
     path("redactie/", views.editor_dashboard, name="editor_dashboard"),
+    path("redactie/nieuwe-beleidstekst/", views.policy_create, name="policy_create"),
     path("redactie/<slug:slug>/nieuw/", views.draft_create, name="draft_create"),
     path("redactie/versies/<int:pk>/bewerken/", views.draft_edit, name="draft_edit"),
     path("redactie/versies/<int:pk>/voorbeeld/", views.draft_preview, name="draft_preview"),

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from codeofconduct import rendering, selectors, services, views_acknowledgement
-from codeofconduct.forms import PublishForm, VersionForm, WithdrawForm
+from codeofconduct.forms import PolicyForm, PublishForm, VersionForm, WithdrawForm
 from codeofconduct.models import Policy, PolicyVersion
 from organisation.roles import Role, is_editor, require_role
 
@@ -129,6 +129,24 @@ def editor_dashboard(request):
         .order_by("policy__title", "-updated_at")
     )
     return render(request, "codeofconduct/editor/dashboard.html", {"policies": policies, "pending": pending})
+
+
+@require_role(Role.EDITOR)
+@require_http_methods(["GET", "POST"])
+def policy_create(request):
+    form = PolicyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            policy, created = services.policy_create(title=form.cleaned_data["title"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if created:
+                messages.success(request, _("Beleidstekst '%(title)s' aangemaakt.") % {"title": policy.title})
+            else:
+                messages.info(request, _("De beleidstekst '%(title)s' bestond al.") % {"title": policy.title})
+            return redirect("codeofconduct:draft_create", slug=policy.slug)
+    return render(request, "codeofconduct/editor/policy_create.html", {"form": form})
 
 
 @require_role(Role.EDITOR)

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from codeofconduct import services
-from codeofconduct.models import PolicyVersion, PublicationEvent
+from codeofconduct.models import Policy, PolicyVersion, PublicationEvent
 
 Status = PolicyVersion.Status
 
@@ -15,6 +15,7 @@ Status = PolicyVersion.Status
 def editing_urls(policy, draft, current):
     return [
         reverse("codeofconduct:editor_dashboard"),
+        reverse("codeofconduct:policy_create"),
         reverse("codeofconduct:draft_create", args=[policy.slug]),
         reverse("codeofconduct:draft_edit", args=[draft.pk]),
         reverse("codeofconduct:draft_preview", args=[draft.pk]),
@@ -230,3 +231,25 @@ def test_a_double_click_on_new_version_makes_one_draft(as_editor, policy):
     second = as_editor.post(url, {"start": "copy", "token": str(token)})
     assert first.url == second.url
     assert policy.versions.filter(status=Status.DRAFT).count() == 1
+
+
+def test_redactie_starts_a_new_policy_and_lands_on_its_first_draft(as_editor, policy):
+    url = reverse("codeofconduct:policy_create")
+    assert reverse("codeofconduct:policy_create") in as_editor.get(reverse("codeofconduct:editor_dashboard")).text
+    response = as_editor.post(url, {"title": "  Gedragscode   e-mail en internet "})
+    new = Policy.objects.get(slug="gedragscode-e-mail-en-internet")
+    assert new.title == "Gedragscode e-mail en internet"
+    assert response["Location"] == reverse("codeofconduct:draft_create", args=[new.slug])
+    # A second click (or the same title again) finds the policy instead of making another.
+    response = as_editor.post(url, {"title": "Gedragscode e-mail en internet"}, follow=True)
+    assert Policy.objects.filter(title="Gedragscode e-mail en internet").count() == 1
+    assert "bestond al" in response.text
+
+
+@pytest.mark.parametrize("title", ["", "   ", "!!!", "x" * 201])
+def test_a_policy_title_without_letters_or_too_long_is_refused(as_editor, policy, title):
+    before = Policy.objects.count()
+    response = as_editor.post(reverse("codeofconduct:policy_create"), {"title": title})
+    assert response.status_code == 200
+    assert 'id="id_title_error"' in response.text
+    assert Policy.objects.count() == before
