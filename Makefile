@@ -11,7 +11,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test venv assets messages migrate demo lint bench clean check-python
+.PHONY: run test venv assets messages migrate demo lint audit bench clean check-python
 
 check-python:
 	@test -n "$(PYTHON)" || { echo "No Python >= 3.12 found. Install one (e.g. pyenv install 3.12) or set PYTHON=/path/to/python3.12."; exit 1; }
@@ -55,6 +55,10 @@ test: venv assets messages
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# Needs an advisory service (PyPI's JSON API or OSV); fails when none answers.
+audit: venv
+	AUDIT_REQUIRED=1 scripts/audit_dependencies.sh
 
 bench: venv assets messages
 	$(PY) -m bench.run $(BENCH_ARGS)
