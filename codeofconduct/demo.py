@@ -29,19 +29,32 @@ def load(*, people, stdout) -> None:
 def _demo_acknowledgements(version, people):
     """Part of the city has read the current version, so that the team and compliance pages show something.
 
-    `medewerker` and `chef`'s team keep something to do; `chef2` confirmed notifying their team.
+    The demo organisation joined 12 days ago (see load_demo), so everyone owes an acknowledgement 14
+    days after that; people read it day by day since, so that the chart shows a curve. `medewerker` and `chef`'s team keep something to do; `chef2`
+    confirmed notifying their team.
     """
     import datetime
 
     from django.utils import timezone
 
     from codeofconduct import acknowledgements
+    from codeofconduct.models import Acknowledgement, VersionOpening
 
+    joined = min(person.unit_since for person in people.values())
     keep_open = {"medewerker", "chef", "redactie", "integriteit", "admin"}
-    for index, person in enumerate(sorted(people.values(), key=lambda p: p.personeelsnummer or "")):
-        if person.username in keep_open or index % 3 == 0:
-            continue
-        acknowledgements.acknowledgement_record(person=person, version=version)
+    readers = [
+        person
+        for index, person in enumerate(sorted(people.values(), key=lambda p: p.personeelsnummer or ""))
+        if person.username not in keep_open and index % 3 != 0
+    ]
+    for index, person in enumerate(readers):
+        # Most people read it in the first days, a few later: days 0, 0, 1, 1, 2, 3, 5, 8, ...
+        day = [0, 0, 0, 1, 1, 2, 2, 3, 4, 6, 8, 10][index % 12]
+        read_at = joined + datetime.timedelta(days=day, hours=8 + index % 9, minutes=index * 7 % 60)
+        VersionOpening.objects.create(person=person, version=version, first_opened_at=read_at)
+        Acknowledgement.objects.create(
+            person=person, version=version, content_hash=version.content_hash, acknowledged_at=read_at
+        )
     acknowledgements.team_notification_confirm(
         chef=people["chef2"],
         version=version,

@@ -1,9 +1,11 @@
+import datetime
 import importlib
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from organisation.importer import import_organisation
 from organisation.models import Person
@@ -17,6 +19,7 @@ DEMO_ROLES = {
     "admin": {"is_staff": True, "is_superuser": True},
 }
 DEMO_ACCOUNTS = ["medewerker", "medewerker2", "chef", "chef2", "integriteit", "redactie", "admin"]
+DEMO_JOINED_DAYS_AGO = 12
 # Apps that add their own demo content: `<app>.demo.load(people=..., stdout=...)`.
 DEMO_APPS = ["codeofconduct", "advice"]
 
@@ -38,6 +41,8 @@ class Command(BaseCommand):
             raise CommandError("The database already has people; demo data goes into an empty database only.")
         with transaction.atomic():
             report = import_organisation(DEMO_FILE.read_text(encoding="utf-8"))
+            # The demo organisation was imported 12 days ago, so its reading deadlines are near.
+            Person.objects.update(unit_since=timezone.now() - datetime.timedelta(days=DEMO_JOINED_DAYS_AGO))
             people = {person.username: person for person in Person.objects.all()}
             for username in DEMO_ACCOUNTS:
                 person = people[username]
