@@ -11,12 +11,14 @@ from codeofconduct.models import (
     Reminder,
     TeamNotification,
 )
+from organisation.admin import DeleteRefusedMixin
 
 
 @admin.register(Policy)
-class PolicyAdmin(admin.ModelAdmin):
+class PolicyAdmin(DeleteRefusedMixin, admin.ModelAdmin):
     list_display = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
+    delete_refused_message = _("Een beleidstekst met versies wordt niet verwijderd: trek de geldende versie in.")
 
     def has_delete_permission(self, request, obj=None):
         return False  # versions are evidence (PROTECT)
@@ -34,8 +36,13 @@ class PublicationEventInline(admin.TabularInline):
 
 
 @admin.register(PolicyVersion)
-class PolicyVersionAdmin(admin.ModelAdmin):
+class PolicyVersionAdmin(DeleteRefusedMixin, admin.ModelAdmin):
     """Beheerders get the same rules as Redactie: only drafts can be changed; publish in the app."""
+
+    delete_refused_message = _(
+        "Enkel een ontwerp kan verwijderd worden. Een gepubliceerde versie is bewijs van wat medewerkers "
+        "lazen en bevestigden: trek ze in om ze buiten werking te stellen."
+    )
 
     list_display = ["nummer", "titel", "policy", "datum", "status", "published_at"]
     list_filter = ["status", "policy"]
@@ -119,8 +126,10 @@ class PolicyVersionAdmin(admin.ModelAdmin):
 
 
 @admin.register(PublicationEvent)
-class PublicationEventAdmin(admin.ModelAdmin):
+class PublicationEventAdmin(DeleteRefusedMixin, admin.ModelAdmin):
     """Append-only: shown, never changed."""
+
+    delete_refused_message = _("Publicatiegebeurtenissen zijn bewijs: ze worden nooit gewijzigd of verwijderd.")
 
     list_display = ["at", "action", "version", "by"]
     list_filter = ["action"]
@@ -135,8 +144,10 @@ class PublicationEventAdmin(admin.ModelAdmin):
         return False
 
 
-class EvidenceAdmin(admin.ModelAdmin):
+class EvidenceAdmin(DeleteRefusedMixin, admin.ModelAdmin):
     """Acknowledgements and what chefs recorded are evidence: beheerders read them, nobody edits or deletes."""
+
+    delete_refused_message = _("Dit is een bewijsstuk: het kan niet gewijzigd of verwijderd worden.")
 
     def has_add_permission(self, request):
         return False

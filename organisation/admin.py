@@ -1,17 +1,44 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from organisation.models import Deputy, OrgUnit, Person
 
 
+class DeleteRefusedMixin:
+    """Where the admin may not delete (records are evidence), say why and what to do instead.
+
+    Django's own answer to a forged or bookmarked delete URL is a bare 403; a beheerder deserves the
+    reason. The ORM refuses too: foreign keys to these rows are PROTECT.
+    """
+
+    delete_refused_message = _("Dit kan niet verwijderd worden.")
+
+    def delete_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, admin.utils.unquote(object_id))
+        if obj is not None and self.has_view_permission(request, obj) and not self.has_delete_permission(request, obj):
+            self.message_user(request, self.delete_refused_message, messages.ERROR)
+            info = (self.opts.app_label, self.opts.model_name)
+            return redirect(
+                reverse("admin:{}_{}_change".format(*info), args=[obj.pk], current_app=self.admin_site.name)
+            )
+        return super().delete_view(request, object_id, extra_context)
+
+
 @admin.register(OrgUnit)
-class OrgUnitAdmin(admin.ModelAdmin):
+class OrgUnitAdmin(DeleteRefusedMixin, admin.ModelAdmin):
     list_display = ["code", "name", "kind", "parent", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["code", "name"]
     autocomplete_fields = ["parent"]
     readonly_fields = ["path"]
+
+    delete_refused_message = _(
+        "Organisatie-eenheden worden niet verwijderd: ze dragen de geschiedenis van wie wat las en vroeg. "
+        "Een eenheid die uit het HR-bestand verdwijnt, wordt bij de volgende import gedeactiveerd."
+    )
 
     def has_delete_permission(self, request, obj=None):
         # Units carry history (acknowledgements, questions): deactivate instead.
@@ -19,7 +46,7 @@ class OrgUnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(UserAdmin):
+class PersonAdmin(DeleteRefusedMixin, UserAdmin):
     list_display = ["personeelsnummer", "username", "last_name", "first_name", "email", "unit", "manager", "is_active"]
     list_filter = ["is_active", "is_editor", "is_integrity_officer", "is_staff"]
     search_fields = ["personeelsnummer", "username", "first_name", "last_name", "email"]
@@ -33,6 +60,10 @@ class PersonAdmin(UserAdmin):
         (_("Data"), {"fields": ["last_login", "date_joined"]}),
     ]
     readonly_fields = ["deactivated_at", "last_login", "date_joined"]
+    delete_refused_message = _(
+        "Medewerkers worden nooit verwijderd: hun bevestigingen en vragen zijn bewijs en blijven bewaard. "
+        "Gebruik de actie 'Deactiveer' in de lijst van medewerkers."
+    )
 
     def has_delete_permission(self, request, obj=None):
         # Leavers are deactivated, never deleted: their acknowledgements and questions stay.
