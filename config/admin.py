@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
 from organisation.roles import is_admin
@@ -17,6 +18,8 @@ class BeheerAdminSite(admin.AdminSite):
         return is_admin(request.user)
 
     def login(self, request, extra_context=None):
+        if self.has_permission(request):
+            return redirect("admin:index")
         if request.user.is_authenticated:
             # Signed in but not a beheerder: no admin, and no second login form either.
             from django.core.exceptions import PermissionDenied

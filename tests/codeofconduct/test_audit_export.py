@@ -83,7 +83,7 @@ def test_since_limits_the_export_and_jsonl_keeps_values_exact(city, history, tmp
     lines = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
     assert f"{len(lines)} records written to {target}." in err
     assert city.colleague.personeelsnummer not in {line["personeelsnummer"] for line in lines}
-    assert any(line["detail"] == 'notified on {}: =HYPERLINK("x")'.format(timezone.localdate()) for line in lines)
+    assert any(line["detail"] == f'notified on {timezone.localdate()}: =HYPERLINK("x")' for line in lines)
     everything, _ = export("--format", "jsonl")
     assert old.person.personeelsnummer in everything
 
