@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from advice import selectors, services
 from advice.access import Capacity, capacities, get_question_for, viewers
@@ -59,6 +59,7 @@ def _ask(request):
     return render(request, "advice/ask.html", {"form": form, "has_manager": has_manager})
 
 
+@require_GET
 def my_questions(request):
     questions = selectors.my_questions(request.user)
     return render(
@@ -174,6 +175,7 @@ def receipt(request, pk):
 
 
 # --- Leidinggevende ----------------------------------------------------------------------------------
+@require_GET
 def manager_inbox(request):
     questions = selectors.manager_inbox(request.user)
     open_questions = [q for q in questions if q.level == Level.MANAGER and q.state == State.WITH_MANAGER]
@@ -266,6 +268,7 @@ def faq_publish(request, pk):
 
 
 # --- Knowledge for everyone ----------------------------------------------------------------------------
+@require_GET
 def faq(request):
     from organisation.roles import is_integrity_officer
 

@@ -13,6 +13,7 @@ from django.test import Client
 
 from organisation.models import OrgUnit, Person
 from tests.factories import make_person, make_unit
+from tests.world import world  # noqa: F401 (a fixture: real objects for every URL)
 
 
 @dataclass

@@ -1,0 +1,264 @@
+"""Hostile input on every form and POST endpoint: a clear refusal, or stored safely and shown inert.
+
+Every URL that takes a POST has its cases here (a new one fails `test_every_post_endpoint_is_covered`
+until it gets some). Each refused case must leave every table as it was and never answer 500.
+"""
+
+import pytest
+from django.apps import apps
+from django.test import Client
+from django.urls import reverse
+from django.utils.html import escape
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from advice.models import Question
+from codeofconduct.models import PolicyVersion
+from tests.factories import make_person
+from tests.url_patterns import all_urls
+
+pytestmark = pytest.mark.django_db
+
+XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+LONG = "x" * 100_000
+NUL = "a\x00b"
+BOOKKEEPING = {"sessions.session", "axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"}
+
+# URLs that only read: a POST is refused by the view (405) or by the sign-in rules.
+GET_ONLY = {
+    "home",
+    "healthz",
+    "codeofconduct:policy_list",
+    "codeofconduct:archive",
+    "codeofconduct:search",
+    "codeofconduct:version_detail",
+    "codeofconduct:policy_history",
+    "codeofconduct:compare",
+    "codeofconduct:team",
+    "codeofconduct:compliance",
+    "codeofconduct:compliance_export",
+    "codeofconduct:editor_dashboard",
+    "codeofconduct:draft_preview",
+    "advice:my_questions",
+    "advice:question_detail",
+    "advice:receipt",
+    "advice:attachment_download",
+    "advice:manager_inbox",
+    "advice:bureau_queue",
+    "advice:statistics",
+    "advice:faq",
+}
+
+# (url name, who posts, URL arguments from the `world` fixture, form data) -> refused, nothing changes.
+# Arguments: a key of `world` for the real objects, or a literal list.
+REFUSED = [
+    ("login", None, None, {"username": XSS, "password": XSS}),
+    ("login", None, None, {"username": LONG, "password": NUL}),
+    ("login", None, None, {}),
+    ("set_language", "employee", None, {"language": XSS, "next": "javascript:alert(1)"}),
+    ("codeofconduct:acknowledge", "employee", ["draft"], {}),
+    ("codeofconduct:acknowledge", "employee", [999999], {}),
+    ("codeofconduct:team_notify", "chef", "current", {"notified_on": "gisteren", "method": "email"}),
+    ("codeofconduct:team_notify", "chef", "current", {"notified_on": "2026-11-01", "method": XSS}),
+    ("codeofconduct:team_notify", "chef", "current", {"notified_on": "2026-11-01", "method": "anders"}),
+    ("codeofconduct:team_notify", "chef", "current", {"notified_on": NUL, "method": "email", "remark": LONG}),
+    ("codeofconduct:team_notify", "chef", ["draft"], {"notified_on": "2026-11-01", "method": "email"}),
+    ("codeofconduct:team_remind", "chef", ["draft"], {}),
+    (
+        "codeofconduct:team_briefing",
+        "chef",
+        "current",
+        {"held_on": "2026-11-01", "form": "toolbox", "attendees": ["colleague"]},
+    ),
+    ("codeofconduct:team_briefing", "chef", "current", {"held_on": "x", "form": XSS, "attendees": ["abc"]}),
+    ("codeofconduct:team_briefing", "chef", "current", {}),
+    ("codeofconduct:policy_create", "editor", None, {"title": LONG}),
+    ("codeofconduct:policy_create", "editor", None, {"title": NUL}),
+    ("codeofconduct:policy_create", "editor", None, {"title": "<>&"}),
+    ("codeofconduct:draft_create", "editor", ["no-such-policy"], {"start": "copy"}),
+    ("codeofconduct:draft_edit", "editor", "draft", {"nummer": XSS, "datum": "morgen", "titel": LONG, "body": ""}),
+    ("codeofconduct:draft_edit", "editor", "draft", {"nummer": NUL, "audience_units": ["999999"]}),
+    ("codeofconduct:draft_edit", "editor", "current", {"nummer": "D2026.001", "titel": "Gewijzigd", "body": "x"}),
+    ("codeofconduct:publish", "editor", "draft", {"when": XSS}),
+    ("codeofconduct:publish", "editor", "draft", {"when": "later", "publish_at": "ooit"}),
+    ("codeofconduct:publish", "editor", "current", {"when": "now"}),
+    ("codeofconduct:withdraw", "editor", "current", {"note": ""}),
+    ("codeofconduct:withdraw", "editor", "draft", {"note": "x"}),
+    ("advice:ask", "employee", None, {"subject": LONG, "body": "Vraag", "channel": "blog"}),
+    ("advice:ask", "employee", None, {"subject": "Vraag", "body": "Vraag", "channel": XSS}),
+    (
+        "advice:ask",
+        "employee",
+        None,
+        {"subject": "Vraag", "body": "Vraag", "channel": "blog", "link": "javascript:alert(1)"},
+    ),
+    ("advice:ask", "employee", None, {"subject": "Vraag", "body": "Vraag", "channel": "blog", "needed_by": "morgen"}),
+    ("advice:ask", "employee", None, {"subject": "Vraag", "body": "Vraag", "channel": "blog", "rule_anchor": XSS}),
+    ("advice:ask", "employee", None, {"subject": NUL, "body": NUL, "channel": "blog"}),
+    ("advice:ask", "employee", None, {}),
+    ("advice:question_step", "integrity", ["asked", "bureau_answer"], {"text": "Nee"}),  # not taken up yet
+    ("advice:question_step", "chef", ["asked", "manager_answer"], {"text": "Ja"}),  # escalated already
+    ("advice:question_step", "colleague", ["asked", "asker_withdraw"], {"text": "weg"}),  # not theirs
+    ("advice:question_step", "employee", ["asked", "no-such-step"], {}),
+    ("advice:question_step", "employee", [999999, "asker_withdraw"], {}),
+    ("advice:faq_create", "integrity", "closed", {"title": "", "question_text": XSS, "rule_anchor": XSS}),
+    (
+        "advice:faq_create",
+        "integrity",
+        "closed",
+        {"title": LONG, "question_text": "v", "answer_text": "a", "rule_anchor": "loyaliteit"},
+    ),
+    (
+        "advice:faq_create",
+        "integrity",
+        "asked",
+        {"title": "t", "question_text": "v", "answer_text": "a", "rule_anchor": "loyaliteit"},
+    ),
+    ("advice:faq_publish", "integrity", [999999], {"publish": "1"}),
+]
+# Endpoints whose every POST is harmless by design (signing out, switching language).
+HARMLESS = {"logout", "set_language"}
+
+
+def row_counts():
+    return {
+        model._meta.label_lower: model._default_manager.count()
+        for model in apps.get_models()
+        if model._meta.label_lower not in BOOKKEEPING and model._meta.managed and not model._meta.proxy
+    }
+
+
+def client_for(city, persona):
+    client = Client()
+    if persona:
+        client.force_login(getattr(city, persona))
+    return client
+
+
+def path_for(name, arguments, world):
+    if arguments is None:
+        return reverse(name)
+    if isinstance(arguments, str):
+        return reverse(name, args=[world["objects"][arguments].pk])
+    args = [world["objects"][a].pk if isinstance(a, str) and a in world["objects"] else a for a in arguments]
+    return reverse(name, args=args)
+
+
+def resolve(data, city):
+    """Person keys in the data ("colleague") become that person's id: a forged id of someone else."""
+    people = {"colleague": city.colleague.pk}
+    return {key: [people.get(v, v) for v in value] if isinstance(value, list) else value for key, value in data.items()}
+
+
+def test_every_post_endpoint_is_covered():
+    names = {name for name, _ in all_urls() if not name.startswith("admin:")}
+    covered = {case[0] for case in REFUSED} | HARMLESS
+    assert names - GET_ONLY - covered == set(), "give these POST endpoints hostile-input cases"
+    assert GET_ONLY & covered == set()
+
+
+@pytest.mark.parametrize("name", sorted(GET_ONLY))
+def test_read_only_urls_refuse_a_post(city, world, name):
+    path = reverse(name, args=world[name]) if name in world else dict(all_urls())[name]
+    before = row_counts()
+    response = client_for(city, "editor").post(path, {"text": XSS})
+    assert response.status_code in (403, 404, 405), name
+    assert row_counts() == before
+
+
+@pytest.mark.parametrize(("name", "persona", "arguments", "data"), REFUSED, ids=lambda value: str(value)[:40])
+def test_hostile_input_is_refused_and_changes_nothing(city, world, name, persona, arguments, data):
+    path = path_for(name, arguments, world)
+    before = row_counts()
+    response = client_for(city, persona).post(path, resolve(data, city), follow=True)
+    assert response.status_code in (200, 400, 403, 404, 405), response.status_code
+    assert row_counts() == before
+    assert XSS not in response.content.decode(errors="replace"), "a payload came back unescaped"
+
+
+@pytest.mark.parametrize("name", sorted({case[0] for case in REFUSED}))
+def test_invalid_utf8_gets_a_clear_answer_not_an_error(city, world, name):
+    persona, arguments = next((case[1], case[2]) for case in REFUSED if case[0] == name)
+    path = path_for(name, arguments, world)
+    before = row_counts()
+    body = b"subject=%FF%FE&body=\xff\xfe&title=%C3%28&text=%80&username=%FF&nummer=%FF&method=%FF&when=\xc3"
+    response = client_for(city, persona).post(path, body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code < 500
+    assert row_counts() == before
+
+
+def test_an_xss_question_is_stored_verbatim_and_shown_inert_everywhere(city, as_employee, as_chef, as_integrity):
+    as_employee.post(reverse("advice:ask"), {"subject": XSS, "body": XSS, "channel": "blog"})
+    question = Question.objects.get(subject=XSS)
+    assert question.body == XSS
+    for client, url in [
+        (as_employee, reverse("advice:question_detail", args=[question.pk])),
+        (as_employee, reverse("advice:my_questions")),
+        (as_chef, reverse("advice:manager_inbox")),
+        (as_chef, reverse("advice:question_detail", args=[question.pk])),
+    ]:
+        page = client.get(url).content.decode()
+        assert XSS not in page and "&lt;script&gt;" in page, url
+
+
+def test_hostile_names_from_the_hr_file_are_inert_on_team_and_compliance_pages(city, world, as_editor):
+    make_person("hostile", unit=city.team_a, manager=city.chef, first_name=XSS, last_name='"><svg onload=alert(1)>')
+    chef_page = Client()
+    chef_page.force_login(city.chef)
+    pages = [
+        chef_page.get(reverse("codeofconduct:team")).content.decode(),
+        as_editor.get(
+            reverse("codeofconduct:compliance") + f"?eenheid={city.team_a.code}&status=open"
+        ).content.decode(),
+    ]
+    for page in pages:
+        assert XSS not in page and "<svg onload" not in page
+        assert "&lt;script&gt;" in page
+
+
+def test_hostile_query_strings_on_read_pages_are_inert(as_editor, world):
+    current = world["objects"]["current"]
+    for url in [
+        reverse("codeofconduct:search") + "?q=" + XSS,
+        reverse("codeofconduct:search") + "?q=" + LONG[:5000],
+        reverse("codeofconduct:compliance") + "?versie=abc&eenheid=<script>&status=<b>&pagina=-1",
+        reverse("codeofconduct:compliance_export", args=[current.pk]) + "?soort=<x>&formaat=<y>",
+        reverse("codeofconduct:compare", args=[current.policy.slug]) + "?van=abc&naar=<script>",
+        reverse("advice:bureau_queue") + "?status=<script>&leeftijd=abc",
+    ]:
+        response = as_editor.get(url)
+        assert response.status_code in (200, 400, 403, 404), url
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        assert XSS not in body.decode(errors="replace")
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(min_size=1, max_size=300).filter(lambda value: value.strip() and "\x00" not in value))
+def test_any_answer_text_is_stored_verbatim_and_rendered_escaped(city, world, text):
+    question = world["objects"]["asked"]
+    client_for(city, "integrity").post(
+        reverse("advice:question_step", args=[question.pk, "bureau_note"]), {"text": text}
+    )
+    note = question.events.order_by("-pk").first()
+    assert note.text == text.strip()
+    page = client_for(city, "integrity").get(reverse("advice:question_detail", args=[question.pk])).content.decode()
+    main = page.split("<main", 1)[1].split("</main>")[0]
+    assert "<script" not in main
+    if not any(char in note.text for char in "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"):
+        assert escape(note.text) in main  # shown, escaped (line breaks would become <br>)
+
+
+def test_a_draft_body_with_scripts_is_stored_but_rendered_inert(as_editor, world):
+    draft = world["objects"]["draft"]
+    data = {field: getattr(draft, field) or "" for field in ["nummer", "van", "rubriek", "titel", "vervangt"]}
+    data.update(
+        datum=draft.datum.isoformat(),
+        body=f"## 1. Context\n\n{XSS} [klik](javascript:alert(1))",
+        audience_all_staff="on",
+    )
+    as_editor.post(reverse("codeofconduct:draft_edit", args=[draft.pk]), data)
+    draft.refresh_from_db()
+    assert XSS in draft.body
+    preview = as_editor.get(reverse("codeofconduct:draft_preview", args=[draft.pk])).content.decode()
+    assert "<script>alert" not in preview and "onerror=" not in preview and "javascript:" not in preview
+    assert PolicyVersion.objects.filter(pk=draft.pk, status=PolicyVersion.Status.DRAFT).exists()
