@@ -262,3 +262,13 @@ def test_a_draft_body_with_scripts_is_stored_but_rendered_inert(as_editor, world
     preview = as_editor.get(reverse("codeofconduct:draft_preview", args=[draft.pk])).content.decode()
     assert "<script>alert" not in preview and "onerror=" not in preview and "javascript:" not in preview
     assert PolicyVersion.objects.filter(pk=draft.pk, status=PolicyVersion.Status.DRAFT).exists()
+
+
+def test_a_hostile_chef_name_is_escaped_in_the_reminder_mail(city, world, mailoutbox):
+    city.chef.first_name = XSS
+    city.chef.save()
+    current = world["objects"]["current"]
+    client_for(city, "chef").post(reverse("codeofconduct:team_remind", args=[current.pk]))
+    assert mailoutbox, "the reminder was sent"
+    html = mailoutbox[0].alternatives[0][0]
+    assert XSS not in html and "&lt;script&gt;" in html
