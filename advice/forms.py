@@ -16,6 +16,7 @@ def _not_blank(value, message):
 
 
 class AskForm(forms.Form):
+    submission = forms.UUIDField(required=False, widget=forms.HiddenInput)
     # strip=False: a field of only spaces gets its own clear message in clean_<field>, not "required".
     subject = forms.CharField(
         label=_("Onderwerp"), max_length=120, strip=False, help_text=_("Kort: waarover gaat je twijfel?")

@@ -108,6 +108,8 @@ class Question(models.Model):
     faq_consent = models.BooleanField(_("toestemming voor anonieme FAQ"), default=False)
 
     created_at = models.DateTimeField(_("gesteld op"))
+    # The form's one-time token: a double click or a resubmitted form finds the question it made.
+    submission = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     manager_deadline = models.DateTimeField(_("leidinggevende antwoordt voor"), null=True, blank=True)
     bureau_at = models.DateTimeField(_("bij het Bureau sinds"), null=True, blank=True)
     bureau_deadline = models.DateTimeField(_("Bureau antwoordt voor"), null=True, blank=True)

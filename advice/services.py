@@ -109,9 +109,18 @@ def question_ask(
     needed_by=None,
     concerns_manager=False,
     attachment=None,
+    submission=None,
     now=None,
 ) -> Question:
-    """Record a question and route it. `attachment`: (uploaded file, content type) already checked."""
+    """Record a question and route it. `attachment`: (uploaded file, content type) already checked.
+
+    `submission` is the ask form's one-time token: the same token twice (a double click, two
+    requests at once) gives the question the first one made, and nothing is sent twice.
+    """
+    if submission is not None:
+        earlier = Question.objects.filter(submission=submission, asker=asker).first()
+        if earlier is not None:
+            return earlier
     now = now or clock.now()
     today = timezone.localdate(now)
     routed = route_for(asker=asker, today=today)
@@ -127,6 +136,7 @@ def question_ask(
         needed_by=needed_by,
         created_at=now,
         manager=manager,
+        submission=submission,
     )
     if manager is not None:
         question.state, question.level = State.WITH_MANAGER, Level.MANAGER
@@ -139,8 +149,15 @@ def question_ask(
         question.state, question.level = State.WITH_BUREAU, Level.BUREAU
         question.bureau_at = now
         question.bureau_deadline = bureau_deadline_for(reached_at=now)
-    question.full_clean()
-    question.save()
+    question.full_clean(exclude=["submission"])
+    try:
+        with transaction.atomic():
+            question.save()
+    except IntegrityError:
+        # The same form, sent twice at once: the other request made the question.
+        if submission is None:
+            raise
+        return Question.objects.get(submission=submission, asker=asker)
     text = "" if manager is not None else str(question.get_direct_reason_display())
     _record(
         question=question,

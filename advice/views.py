@@ -1,5 +1,7 @@
 """Advice pages. Every question is fetched through `get_question_for` (404 outside the route)."""
 
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
@@ -46,6 +48,7 @@ def _ask(request):
                 needed_by=data["needed_by"],
                 concerns_manager=data["concerns_manager"],
                 attachment=(upload, form.attachment_type) if upload else None,
+                submission=data.get("submission"),
             )
             messages.success(request, _("Je vraag is verstuurd."))
             return redirect("advice:question_detail", pk=question.pk)
@@ -54,7 +57,7 @@ def _ask(request):
     else:
         anchor = request.GET.get("regel", "")
         known = dict(rule_choices())
-        form = AskForm(initial={"rule_anchor": anchor if anchor in known else ""})
+        form = AskForm(initial={"rule_anchor": anchor if anchor in known else "", "submission": uuid.uuid4()})
     has_manager = services.route_for(asker=request.user, today=timezone.localdate()) is not None
     return render(request, "advice/ask.html", {"form": form, "has_manager": has_manager})
 

@@ -105,3 +105,17 @@ def test_the_ask_form_still_checks_the_csrf_token(city):
     client.force_login(city.employee)
     assert client.post(reverse("advice:ask"), FORM).status_code == 403
     assert not Question.objects.exists()
+
+
+def test_sending_the_same_form_twice_makes_one_question(
+    city, as_employee, django_capture_on_commit_callbacks, mailoutbox
+):
+    page = as_employee.get(reverse("advice:ask")).content.decode()
+    token = page.split('name="submission" value="', 1)[1].split('"', 1)[0]
+    data = {"subject": "Foto", "body": "Mag ik deze foto delen?", "channel": "instagram", "submission": token}
+    with django_capture_on_commit_callbacks(execute=True):
+        first = as_employee.post(reverse("advice:ask"), data)
+        second = as_employee.post(reverse("advice:ask"), data)
+    assert first["Location"] == second["Location"]
+    assert Question.objects.filter(asker=city.employee).count() == 1
+    assert len([m for m in mailoutbox if city.chef.email in m.to]) == 1

@@ -1,6 +1,7 @@
 """Two people (or a person and the job) acting at once end in one consistent outcome (PostgreSQL)."""
 
 import threading
+import uuid
 
 import pytest
 from django.db import connection
@@ -77,3 +78,15 @@ def test_two_officers_take_up_the_same_question_at_once(city, attempt):
     winner = city.integrity if not isinstance(first_try, TransitionError) else second
     assert question.officer == winner
     assert question.events.filter(kind=EventKind.TAKEN_UP).count() == 1
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_a_double_click_on_send_makes_one_question(city, attempt):
+    token = uuid.uuid4()
+    first, second = run_at_once(
+        lambda: ask(city.employee, submission=token),
+        lambda: ask(city.employee, submission=token),
+    )
+    assert first.pk == second.pk
+    assert Question.objects.filter(asker=city.employee).count() == 1
+    assert list(first.events.values_list("kind", flat=True)) == [EventKind.ASKED]
