@@ -198,7 +198,8 @@ def _safe_name(name, content_type) -> str:
 
     stem = (name or "bijlage").rsplit("/", 1)[-1].rsplit("\\", 1)[-1].rsplit(".", 1)[0][:80]
     try:
-        stem = get_valid_filename(stem)
+        # No leading dots (hidden files) and nothing but letters, digits, -, _ and dots.
+        stem = get_valid_filename(stem).strip(".")
     except Exception:  # a name of only dots or spaces
         stem = "bijlage"
     return f"{stem or 'bijlage'}{Attachment.KINDS[content_type]}"

@@ -18,10 +18,13 @@ VENDOR = ROOT / "static" / "vendor"
 EXTERNAL_IMPORT = re.compile(r"@import\s+url\(\s*[\"']?https?://[^)]*\)\s*;")
 FONT_FACE = re.compile(r"@font-face\s*\{[^}]*\}")
 EXTERNAL_URL = re.compile(r"url\(\s*[\"']?(https?:)?//", re.IGNORECASE)
+# The package's source map is not shipped: the reference would break `collectstatic`'s manifest.
+SOURCE_MAP = re.compile(r"/\*#\s*sourceMappingURL=[^*]*\*/")
 
 
 def strip_external(css: str) -> str:
     css = EXTERNAL_IMPORT.sub("", css)
+    css = SOURCE_MAP.sub("", css)
     css = FONT_FACE.sub(lambda m: "" if EXTERNAL_URL.search(m.group(0)) else m.group(0), css)
     leftover = EXTERNAL_URL.search(css)
     if leftover:

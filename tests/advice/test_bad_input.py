@@ -1,5 +1,6 @@
 """Bad input is refused with a clear message, keeps what was typed, and changes nothing."""
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -119,3 +120,23 @@ def test_sending_the_same_form_twice_makes_one_question(
     assert first["Location"] == second["Location"]
     assert Question.objects.filter(asker=city.employee).count() == 1
     assert len([m for m in mailoutbox if city.chef.email in m.to]) == 1
+
+
+@pytest.mark.parametrize(
+    ("sent_name", "stored_name"),
+    [
+        ("../../etc/passwd.png", "passwd.png"),
+        ("..\\..\\windows\\win.ini.png", "win.ini.png"),
+        ("factuur\u202egnp.exe.png", "factuurgnp.exe.png"),
+        ('"><script>x</script>.png', "script.png"),
+        ("a" * 300 + ".png", "a" * 80 + ".png"),
+        ("....png", "bijlage.png"),
+    ],
+)
+def test_a_hostile_file_name_is_made_safe_and_downloads_as_an_attachment(city, as_employee, sent_name, stored_name):
+    post_ask(as_employee, attachment=SimpleUploadedFile(sent_name, PNG, content_type="image/png"))
+    attachment = Question.objects.get().attachments.get()
+    assert attachment.original_name == stored_name
+    response = as_employee.get(reverse("advice:attachment_download", args=[attachment.pk]))
+    assert response["Content-Disposition"] == f'attachment; filename="{stored_name}"'
+    assert response["X-Content-Type-Options"] == "nosniff"
