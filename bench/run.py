@@ -1,0 +1,587 @@
+"""`make bench`: every main page against the cheapest page Django can serve, at three city sizes.
+
+    .venv/bin/python -m bench.run                 # 2,500, 25,000 and 250,000 employees
+    .venv/bin/python -m bench.run --quick         # 2,500 only
+    .venv/bin/python -m bench.run --sizes 25000 --seconds 8
+
+For each size: a fresh PostgreSQL database (127.0.0.1:5432) with the generated city (bench/generate.py),
+gunicorn with production settings on loopback, and wrk as the load generator in a separate process
+(pre-made session cookies, 4 connections). Each page is measured in turn right after the floor view.
+Also: SQL queries per request, peak memory per worker, import_org (first and unchanged second run),
+the reminder job, and two app servers acknowledging at once. Results: bench/results.json and
+bench/RESULTS.md.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import re
+import resource
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+DATABASE = "gedragscode_bench"
+TEMPLATE = "gedragscode_bench_template"
+PORT, SECOND_PORT = 8793, 8794
+WORKERS, THREADS = 2, 4
+CONNECTIONS = 4
+CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+# The goals of the benchmark (issue 7): share of the floor's throughput, and query limits.
+FLOOR_SHARE = {
+    "version page": 0.5,
+    "home": 0.5,
+    "acknowledge POST": 0.3,
+    "team page (40)": 0.3,
+    "advice question": 0.3,
+    "Bureau queue": 0.3,
+}
+UNBOUNDED_QUERIES = {"compliance (city)", "CSV export (city)"}
+MAX_QUERIES = 12
+
+
+def environment(port: int) -> dict:
+    return {
+        **os.environ,
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DATABASE}",
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DEBUG": "0",
+        "SECRET_KEY": os.environ.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "EMAIL_HOST": "127.0.0.1",
+        "SITE_URL": f"https://127.0.0.1:{port}",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def psql(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as connection:
+        connection.execute(sql)
+
+
+def manage(env, *command, database=DATABASE) -> float:
+    env = {**env, "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}"}
+    started = time.perf_counter()
+    subprocess.run([PYTHON, "manage.py", *command], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def prepare_template(env) -> None:
+    """A migrated, empty database: each size starts from a copy of it."""
+    psql(f'DROP DATABASE IF EXISTS "{TEMPLATE}" WITH (FORCE)')
+    psql(f'CREATE DATABASE "{TEMPLATE}"')
+    manage(env, "migrate", "--noinput", "-v", "0", database=TEMPLATE)
+    manage(env, "collectstatic", "--noinput", "-v", "0", database=TEMPLATE)
+
+
+def fresh_database(name: str) -> None:
+    from django.db import connections
+
+    connections.close_all()
+    psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    psql(f'CREATE DATABASE "{name}" TEMPLATE "{TEMPLATE}"')
+
+
+def make_sessions(person_ids) -> dict:
+    """A signed-in session per person, as the login form would leave it (session engine: the database)."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from organisation.models import Person
+
+    people = Person.objects.filter(pk__in=person_ids).only("pk", "password")
+    rows, keys = [], {}
+    expiry = timezone.now() + timezone.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    store = SessionStore()
+    for person in people:
+        key = secrets.token_hex(16)
+        data = {
+            SESSION_KEY: str(person.pk),
+            BACKEND_SESSION_KEY: settings.AUTHENTICATION_BACKENDS[1],
+            HASH_SESSION_KEY: person.get_session_auth_hash(),
+        }
+        rows.append(Session(session_key=key, session_data=store.encode(data), expire_date=expiry))
+        keys[person.pk] = key
+    Session.objects.bulk_create(rows, batch_size=5000)
+    return keys
+
+
+def start_server(env, port):
+    process = subprocess.Popen(
+        [
+            str(Path(PYTHON).with_name("gunicorn")),
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(WORKERS),
+            "--threads",
+            str(THREADS),
+            "--worker-class",
+            "gthread",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    deadline = time.monotonic() + 40
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit("gunicorn stopped while starting")
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/healthz", headers={"X-Forwarded-Proto": "https"})
+            if connection.getresponse().status == 200:
+                return process
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit("gunicorn did not answer")
+
+
+def worker_peak_memory_mb(server) -> float:
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    peaks = []
+    for pid in children:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                peaks.append(int(line.split()[1]) / 1024)
+    return round(max(peaks), 1) if peaks else 0.0
+
+
+def csrf_for(port, session_key, path) -> tuple[str, str]:
+    """The CSRF cookie and form token a browser would have after opening `path`."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request("GET", path, headers={"Cookie": f"sessionid={session_key}", "X-Forwarded-Proto": "https"})
+    response = connection.getresponse()
+    page = response.read().decode()
+    cookie = next(
+        v.split(";", 1)[0].split("=", 1)[1]
+        for k, v in response.getheaders()
+        if k.lower() == "set-cookie" and v.startswith("csrftoken=")
+    )
+    return cookie, CSRF_INPUT.search(page).group(1)
+
+
+def wrk(port, path, cookies, seconds, method="GET", body="") -> dict:
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as cookie_file:
+        cookie_file.write("\n".join(cookies) + "\n")
+    env = {
+        **os.environ,
+        "BENCH_COOKIES": cookie_file.name,
+        "BENCH_METHOD": method,
+        "BENCH_BODY": body,
+        "BENCH_ORIGIN": f"https://127.0.0.1:{port}",
+    }
+    output = subprocess.run(
+        [
+            "wrk",
+            "-t2",
+            f"-c{CONNECTIONS}",
+            f"-d{seconds}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(ROOT / "bench" / "wrk.lua"),
+            f"http://127.0.0.1:{port}{path}",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    ).stdout
+    os.unlink(cookie_file.name)
+    result = json.loads(next(line for line in output.splitlines() if line.startswith("BENCH "))[6:])
+    seconds_run = result["duration_us"] / 1e6
+    return {
+        "rps": round(result["requests"] / seconds_run, 1),
+        "p50_ms": result["p50_us"] / 1000,
+        "p95_ms": result["p95_us"] / 1000,
+        "p99_ms": result["p99_us"] / 1000,
+        "requests": result["requests"],
+        "errors": result["socket_errors"] + result["status_errors"],
+    }
+
+
+def queries_per_request(person_id, path, method="GET", data=None) -> int:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from organisation.models import Person
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(Person.objects.get(pk=person_id))
+    client.get(path, secure=True) if method == "GET" else None  # warm: first opening, caches
+    with CaptureQueriesContext(connection) as captured:
+        response = getattr(client, method.lower())(path, data or {}, secure=True)
+    assert response.status_code in (200, 302), (path, response.status_code)
+    return len(captured.captured_queries)
+
+
+def two_servers_acknowledge(env, people, version_pk) -> dict:
+    """Every person clicks on two app servers at the same moment: one record each, none lost."""
+    from codeofconduct.models import Acknowledgement
+
+    second = start_server(environment(SECOND_PORT) | {"SECRET_KEY": env["SECRET_KEY"]}, SECOND_PORT)
+    try:
+        sessions = make_sessions(people)
+        cookie, token = csrf_for(PORT, next(iter(sessions.values())), f"/gedragscode/versies/{version_pk}/")
+        body = f"csrfmiddlewaretoken={token}"
+        statuses = []
+
+        def click(port, key, barrier):
+            barrier.wait()
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            connection.request(
+                "POST",
+                f"/gedragscode/versies/{version_pk}/gelezen-en-begrepen/",
+                body=body,
+                headers={
+                    "Cookie": f"sessionid={key}; csrftoken={cookie}",
+                    "X-Forwarded-Proto": "https",
+                    "Origin": f"https://127.0.0.1:{port}",
+                    "Content-Type": "application/x-www-form-urlencoded",
+                },
+            )
+            statuses.append(connection.getresponse().status)
+
+        for key in sessions.values():
+            barrier = threading.Barrier(2)
+            threads = [threading.Thread(target=click, args=(port, key, barrier)) for port in (PORT, SECOND_PORT)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        records = Acknowledgement.objects.filter(person_id__in=people, version_id=version_pk).count()
+        return {
+            "people": len(people),
+            "requests": len(statuses),
+            "failed": sum(s != 302 for s in statuses),
+            "records": records,
+            "ok": records == len(people) and all(s == 302 for s in statuses),
+        }
+    finally:
+        second.terminate()
+        second.wait()
+
+
+def measure_size(size, env, seconds) -> dict:
+    from django.urls import reverse
+
+    from bench import generate
+    from codeofconduct.models import Acknowledgement
+    from organisation.models import Person
+
+    print(f"\n== {size:,} employees", flush=True)
+    fresh_database(DATABASE)
+    the_plan = generate.plan(size)
+    started = time.perf_counter()
+    made = generate.load(the_plan)
+    generated = time.perf_counter() - started
+    print(f"   generated in {generated:.1f} s", flush=True)
+    version = made["current"]
+    acknowledged = set(Acknowledgement.objects.filter(version=version).values_list("person_id", flat=True))
+    open_people = list(
+        Person.objects.exclude(pk__in=acknowledged)
+        .filter(manager__isnull=False)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    # Separate people for: the POST's query count, two servers at once, and wrk's POSTs (each a real
+    # first acknowledgement until the pool is used up; then repeats, which the results say).
+    query_person, pool_two_servers, pool_posts = open_people[-1], open_people[:200], open_people[200:-1][:5000]
+    visitors = {
+        "employee": made["employee"],
+        "chef": made["chef_of_40"],
+        "editor": made["editor"],
+        "officer": made["officer"],
+        "asker": made["asker"],
+    }
+    sessions = make_sessions(list(visitors.values()) + pool_posts)
+    server = start_server(env, PORT)
+    try:
+        cookie, token = csrf_for(PORT, sessions[made["employee"]], version.get_absolute_url())
+        pages = [
+            ("floor", "employee", "/bench/floor/"),
+            ("version page", "employee", version.get_absolute_url()),
+            ("home", "employee", reverse("home")),
+            ("acknowledge POST", "posts", reverse("codeofconduct:acknowledge", args=[version.pk])),
+            ("team page (40)", "chef", reverse("codeofconduct:team")),
+            ("compliance (city)", "editor", reverse("codeofconduct:compliance")),
+            (
+                "compliance (department)",
+                "editor",
+                reverse("codeofconduct:compliance") + f"?eenheid={made['department']}",
+            ),
+            ("CSV export (city)", "editor", reverse("codeofconduct:compliance_export", args=[version.pk])),
+            ("advice question", "asker", reverse("advice:question_detail", args=[made["question"]])),
+            ("Bureau queue", "officer", reverse("advice:bureau_queue")),
+        ]
+        results = {}
+        floor = None
+        for name, who, path in pages:
+            if who == "posts":
+                cookies = [f"sessionid={sessions[pk]}; csrftoken={cookie}" for pk in pool_posts]
+                measured = wrk(PORT, path, cookies, seconds, "POST", f"csrfmiddlewaretoken={token}")
+                queries = queries_per_request(query_person, path, "POST", {"csrfmiddlewaretoken": token})
+                measured["first_acknowledgements"] = min(measured["requests"], len(pool_posts))
+            else:
+                if name != "floor" and floor is not None:
+                    floor = wrk(
+                        PORT, "/bench/floor/", [f"sessionid={sessions[made['employee']]}"], max(2, seconds // 2)
+                    )
+                measured = wrk(PORT, path, [f"sessionid={sessions[visitors[who]]}"], seconds)
+                queries = queries_per_request(visitors[who], path)
+            if name == "floor":
+                floor = measured
+            measured["queries"] = queries
+            measured["floor_rps"] = floor["rps"]
+            measured["share_of_floor"] = round(measured["rps"] / floor["rps"], 3) if floor["rps"] else None
+            results[name] = measured
+            print(
+                f"   {name:26} {measured['rps']:8.1f} req/s  p95 {measured['p95_ms']:7.1f} ms  "
+                f"{queries:3} queries  {measured['share_of_floor'] or 0:5.0%} of floor  errors {measured['errors']}",
+                flush=True,
+            )
+        memory = worker_peak_memory_mb(server)
+        two_servers = two_servers_acknowledge(env, pool_two_servers, version.pk)
+    finally:
+        server.terminate()
+        server.wait()
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    reminder_seconds = manage(env, "send_reminders")
+    reminder_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    hr_file = Path(tempfile.gettempdir()) / f"bench-hr-{size}.csv"
+    generate.write_hr_csv(the_plan, hr_file)
+    fresh_database(f"{DATABASE}_import")
+    first = manage(env, "import_org", str(hr_file), database=f"{DATABASE}_import")
+    second = manage(env, "import_org", str(hr_file), database=f"{DATABASE}_import")
+    psql(f'DROP DATABASE IF EXISTS "{DATABASE}_import" WITH (FORCE)')
+    print(
+        f"   peak memory per worker {memory} MB; reminders {reminder_seconds:.1f} s; import_org {first:.1f} s, "
+        f"unchanged {second:.1f} s; two servers: {two_servers}",
+        flush=True,
+    )
+    return {
+        "size": size,
+        "units": len(the_plan.units),
+        "plan": generate.fingerprint(the_plan),
+        "generate_s": round(generated, 1),
+        "pages": results,
+        "worker_peak_mb": memory,
+        "reminder_job_s": round(reminder_seconds, 1),
+        "reminder_job_peak_mb": round(max(before, reminder_peak) / 1024, 1),
+        "import_org_first_s": round(first, 1),
+        "import_org_unchanged_s": round(second, 1),
+        "two_servers": two_servers,
+    }
+
+
+def goals(sizes: list[dict]) -> list[dict]:
+    """Each goal of issue 7, met or not, with the margin."""
+    checks = []
+
+    def check(goal, value, limit, ok):
+        checks.append({"goal": goal, "value": value, "limit": limit, "met": bool(ok)})
+
+    for result in sizes:
+        size, pages = result["size"], result["pages"]
+        for name, page in pages.items():
+            if name != "floor" and name not in UNBOUNDED_QUERIES:
+                check(
+                    f"{name} @ {size:,}: queries", page["queries"], f"<= {MAX_QUERIES}", page["queries"] <= MAX_QUERIES
+                )
+            if name in FLOOR_SHARE:
+                share = page["share_of_floor"]
+                check(
+                    f"{name} @ {size:,}: share of floor", share, f">= {FLOOR_SHARE[name]}", share >= FLOOR_SHARE[name]
+                )
+            if page["errors"]:
+                check(f"{name} @ {size:,}: no errors", page["errors"], "0", False)
+        if size == 25_000:
+            p95 = pages["compliance (city)"]["p95_ms"]
+            check("compliance (city) @ 25,000: p95 with 4 users", p95, "< 250 ms", p95 < 250)
+            check(
+                "import_org 25,000 first run", result["import_org_first_s"], "< 30 s", result["import_org_first_s"] < 30
+            )
+            check(
+                "import_org 25,000 unchanged",
+                result["import_org_unchanged_s"],
+                "< 10 s",
+                result["import_org_unchanged_s"] < 10,
+            )
+            check("reminder job 25,000", result["reminder_job_s"], "< 30 s", result["reminder_job_s"] < 30)
+            check("generate 25,000", result["generate_s"], "< 60 s", result["generate_s"] < 60)
+        if size == 250_000:
+            p95 = pages["compliance (city)"]["p95_ms"]
+            check("compliance (city) @ 250,000: p95 with 4 users", p95, "< 1000 ms", p95 < 1000)
+        check(
+            f"peak memory per worker @ {size:,}", result["worker_peak_mb"], "< 150 MB", result["worker_peak_mb"] < 150
+        )
+        check(
+            f"two servers, no lost or double acknowledgement @ {size:,}",
+            result["two_servers"]["records"],
+            f"== {result['two_servers']['people']}",
+            result["two_servers"]["ok"],
+        )
+    if len(sizes) > 1:
+        smallest, largest = sizes[0], sizes[-1]
+        for name in smallest["pages"]:
+            if name in UNBOUNDED_QUERIES or name == "floor":
+                continue
+            a, b = smallest["pages"][name], largest["pages"][name]
+            check(
+                f"{name}: same queries {smallest['size']:,} → {largest['size']:,}",
+                f"{a['queries']} → {b['queries']}",
+                "equal",
+                a["queries"] == b["queries"],
+            )
+            drop = 1 - b["share_of_floor"] / a["share_of_floor"] if a["share_of_floor"] else 0
+            check(
+                f"{name}: throughput (share of floor) {smallest['size']:,} → {largest['size']:,}",
+                f"{drop:+.0%} loss",
+                "within 10%",
+                drop <= 0.10,
+            )
+    return checks
+
+
+def machine() -> dict:
+    import django
+    import psycopg
+
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    memory = next(
+        line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")
+    )
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres") as connection:
+        postgres = connection.execute("SHOW server_version").fetchone()[0]
+    gunicorn = subprocess.run(
+        [str(Path(PYTHON).with_name("gunicorn")), "--version"], capture_output=True, text=True
+    ).stdout.strip()
+    wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.splitlines()[0]
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": round(int(memory) / 1024 / 1024, 1),
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "postgresql": postgres,
+        "gunicorn": gunicorn,
+        "wrk": wrk_version,
+        "server": f"gunicorn gthread, {WORKERS} workers x {THREADS} threads",
+        "load": f"wrk, 2 threads, {CONNECTIONS} connections",
+    }
+
+
+def write_results(report: dict) -> None:
+    (ROOT / "bench" / "results.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Produced by `{report['command']}` on {report['date']}. Machine: {report['machine']['cpu']}, "
+        f"{report['machine']['cores']} cores, {report['machine']['memory_gb']} GB; Python {report['machine']['python']}, "
+        f"Django {report['machine']['django']}, PostgreSQL {report['machine']['postgresql']}, {report['machine']['gunicorn']}, "
+        f"{report['machine']['wrk']}. Server: {report['machine']['server']}, production settings, loopback. "
+        f"Load: {report['machine']['load']}, {report['seconds']} s per page. Raw data: `bench/results.json`.",
+        "",
+    ]
+    for result in report["sizes"]:
+        lines += [
+            f"## {result['size']:,} employees ({result['units']:,} units, generated in {result['generate_s']} s)",
+            "",
+            "| page | req/s | p50 ms | p95 ms | p99 ms | queries | share of floor | errors |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for name, page in result["pages"].items():
+            lines.append(
+                f"| {name} | {page['rps']} | {page['p50_ms']:.1f} | {page['p95_ms']:.1f} | {page['p99_ms']:.1f} | "
+                f"{page['queries']} | {page['share_of_floor']:.0%} | {page['errors']} |"
+            )
+        two = result["two_servers"]
+        lines += [
+            "",
+            f"Peak memory per worker: {result['worker_peak_mb']} MB. Reminder job: {result['reminder_job_s']} s "
+            f"(peak {result['reminder_job_peak_mb']} MB). import_org: {result['import_org_first_s']} s first run, "
+            f"{result['import_org_unchanged_s']} s unchanged. Two app servers, {two['people']} people clicking on both "
+            f"at once: {two['records']} acknowledgements, {two['failed']} failed requests.",
+            "",
+        ]
+    lines += ["## Goals", "", "| goal | value | limit | met |", "|---|---|---|---|"]
+    for goal in report["goals"]:
+        lines.append(f"| {goal['goal']} | {goal['value']} | {goal['limit']} | {'yes' if goal['met'] else '**no**'} |")
+    lines += ["", report.get("notes", "")]
+    (ROOT / "bench" / "RESULTS.md").write_text("\n".join(lines).rstrip() + "\n")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="one size (2,500), shorter runs")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[2_500, 25_000, 250_000])
+    parser.add_argument("--seconds", type=int, default=6, help="wrk duration per page")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is missing: apt-get install wrk")
+    sizes = [2_500] if args.quick else args.sizes
+    seconds = 3 if args.quick else args.seconds
+    env = environment(PORT)
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    print("Template database (migrations, static files) ...", flush=True)
+    prepare_template(env)
+    django.setup()
+    started = time.monotonic()
+    try:
+        measured = [measure_size(size, env, seconds) for size in sizes]
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        psql(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
+        psql(f'DROP DATABASE IF EXISTS "{TEMPLATE}" WITH (FORCE)')
+    report = {
+        "command": "make bench" + (" BENCH_ARGS=--quick" if args.quick else ""),
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "duration_s": round(time.monotonic() - started),
+        "seconds": seconds,
+        "machine": machine(),
+        "sizes": measured,
+    }
+    report["goals"] = goals(measured)
+    missed = [goal for goal in report["goals"] if not goal["met"]]
+    report["notes"] = f"{len(report['goals']) - len(missed)} of {len(report['goals'])} goals met." + (
+        " Missed goals are listed with their values above; see README, Performance." if missed else ""
+    )
+    write_results(report)
+    print(f"\nWritten bench/results.json and bench/RESULTS.md ({report['duration_s']} s). {report['notes']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
