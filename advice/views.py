@@ -4,6 +4,7 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -177,6 +178,9 @@ def receipt(request, pk):
     return response
 
 
+QUEUE_PAGE_SIZE = 50
+
+
 # --- Leidinggevende ----------------------------------------------------------------------------------
 @require_GET
 def manager_inbox(request):
@@ -205,7 +209,10 @@ def bureau_queue(request):
         state = form.cleaned_data["state"]
         age = int(form.cleaned_data["age"]) if form.cleaned_data["age"] else None
     now = timezone.now()
-    questions = list(selectors.bureau_queue(request.user, state=state, min_age_days=age, now=now))
+    # The queue grows with the city: a page at a time, oldest first.
+    page = Paginator(selectors.bureau_queue(request.user, state=state, min_age_days=age, now=now), QUEUE_PAGE_SIZE)
+    page = page.get_page(request.GET.get("pagina"))
+    questions = list(page.object_list)
     for question in questions:
         question.is_overdue = (
             question.state in (State.WITH_BUREAU, State.TAKEN_UP)
@@ -218,6 +225,7 @@ def bureau_queue(request):
         {
             "form": form,
             "questions": questions,
+            "page": page,
             "counts": selectors.queue_counts(request.user),
             "states": State,
         },

@@ -46,6 +46,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "organisation.middleware.SessionRenewalMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -103,8 +104,10 @@ if CACHE_URL.startswith("redis://"):
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_HOURS", 8) * 3600
-# Every request renews the cookie, so the age above is an inactivity timeout.
-SESSION_SAVE_EVERY_REQUEST = True
+# Requests renew the session (organisation.middleware.SessionRenewalMiddleware), at most once every
+# SESSION_RENEW_SECONDS, so the age above is an inactivity timeout without a write on every page.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_RENEW_SECONDS = env_int("SESSION_RENEW_SECONDS", 300)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = False
 
 # --- Authentication -------------------------------------------------------------------------------

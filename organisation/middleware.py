@@ -1,3 +1,5 @@
+import time
+
 from django.conf import settings
 from django.contrib import auth
 from django.core.exceptions import ImproperlyConfigured
@@ -50,4 +52,33 @@ class PrivatePagesMiddleware:
         if not request.path.startswith(settings.STATIC_URL):
             response.headers.setdefault("Cache-Control", "private, no-store")
             response.headers["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+
+class SessionRenewalMiddleware:
+    """Renew a signed-in session's inactivity timeout, at most once every `SESSION_RENEW_SECONDS`.
+
+    Writing the session on every request (SESSION_SAVE_EVERY_REQUEST) would cost every page a
+    database write. Renewing every few minutes keeps the timeout (8 hours by default) within that
+    margin and leaves most requests with nothing to write.
+    """
+
+    KEY = "_renewed_at"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    @classmethod
+    def signed_in(cls, sender, request, user, **kwargs):
+        """Signing in writes the session anyway: count it as the first renewal."""
+        if request is not None and hasattr(request, "session"):
+            request.session[cls.KEY] = int(time.time())
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and session.get(auth.SESSION_KEY):
+            now = int(time.time())
+            if now - session.get(self.KEY, 0) >= settings.SESSION_RENEW_SECONDS:
+                session[self.KEY] = now  # modified: SessionMiddleware saves it with a fresh expiry
         return response

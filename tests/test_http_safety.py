@@ -1,10 +1,15 @@
 """Every URL of the project, read from the URL configuration: CSRF on every POST, no state change on GET,
 and sessions that expire after inactivity."""
 
+import datetime
+
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from tests.url_patterns import all_urls
 
@@ -47,7 +52,27 @@ def test_get_never_changes_data(city, persona):
 def test_session_expires_after_the_configured_inactivity(as_employee):
     as_employee.get("/")
     assert as_employee.session.get_expiry_age() == settings.SESSION_COOKIE_AGE == 8 * 3600
-    assert settings.SESSION_SAVE_EVERY_REQUEST, "each request must renew the inactivity timeout"
+
+
+def test_activity_renews_the_session_every_few_minutes_without_writing_on_every_page(as_employee):
+    from django.contrib.sessions.models import Session
+
+    as_employee.get("/")
+    key = as_employee.cookies["sessionid"].value
+    # Someone who was last renewed long ago gets a fresh 8 hours from this request on.
+    session = as_employee.session
+    session["_renewed_at"] = 0
+    session.save()
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() + datetime.timedelta(minutes=1))
+    response = as_employee.get("/")
+    assert "sessionid" in response.cookies
+    expiry = Session.objects.get(session_key=key).expire_date
+    assert expiry > timezone.now() + datetime.timedelta(hours=7, minutes=59)
+    # A click a moment later writes nothing and sends no new cookie.
+    with CaptureQueriesContext(connection) as queries:
+        response = as_employee.get("/")
+    assert "sessionid" not in response.cookies
+    assert not [q for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
 
 
 def test_expired_session_sends_the_person_back_to_login(as_employee):

@@ -178,6 +178,22 @@ def test_bureau_queue_filters_by_state_and_age_and_marks_overdue(city, as_integr
     assert old.pk
 
 
+def test_the_bureau_queue_shows_fifty_at_a_time_oldest_first_keeping_the_filter(city, as_integrity, settings):
+    for number in range(55):
+        ask(
+            city.employee,
+            concerns_manager=True,
+            subject=f"Vraag {number:02d}",
+            now=at(2026, 1, 5) + datetime.timedelta(hours=number),
+        )
+    first = as_integrity.get(reverse("advice:bureau_queue") + f"?state={State.WITH_BUREAU}").content.decode()
+    assert "Vraag 00" in first and "Vraag 49" in first and "Vraag 50" not in first
+    assert "(1–50 van 55)" in first
+    assert f"?state={State.WITH_BUREAU}&amp;pagina=2" in first
+    second = as_integrity.get(reverse("advice:bureau_queue") + f"?state={State.WITH_BUREAU}&pagina=2").content.decode()
+    assert "Vraag 50" in second and "Vraag 54" in second and "Vraag 49" not in second
+
+
 @pytest.mark.parametrize("size", [2, 8])
 def test_list_pages_use_a_fixed_number_of_queries(
     city, size, as_employee, as_chef, as_integrity, django_assert_max_num_queries
