@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from advice import selectors, services
 from advice.access import Capacity, capacities, get_question_for, viewers
@@ -25,6 +25,7 @@ from organisation.roles import Role, require_role
 
 # --- Asking ---------------------------------------------------------------------------------------
 @csrf_exempt
+@require_http_methods(["GET", "POST"])
 def ask(request):
     # The size limit must be in place before anything reads the request body (CSRF reads it too),
     # hence csrf_exempt here and csrf_protect on the view that does the work.
@@ -77,6 +78,7 @@ def my_questions(request):
 
 
 # --- One question -----------------------------------------------------------------------------------
+@require_GET
 def question_detail(request, pk):
     question = get_question_for(request.user, pk)
     held = capacities(request.user, question)
@@ -124,7 +126,12 @@ def question_step(request, pk, step):
     if STEPS[step].actor not in held:
         raise PermissionDenied
     form = StepForm(request.POST)
-    form.is_valid()
+    if not form.is_valid():
+        # Too long, or characters no text may hold: the step is not taken (not even one that needs no text).
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("advice:question_detail", pk=question.pk)
     try:
         services.question_take_step(
             question=question,
@@ -140,6 +147,7 @@ def question_step(request, pk, step):
     return redirect("advice:question_detail", pk=question.pk)
 
 
+@require_GET
 def attachment_download(request, pk):
     attachment = get_object_or_404(Attachment.objects.select_related("question"), pk=pk)
     # The same rule as the question page: the question must be visible to this person.
@@ -154,6 +162,7 @@ def attachment_download(request, pk):
     return response
 
 
+@require_GET
 def receipt(request, pk):
     """A dated text receipt for the asker: proof that they asked before acting."""
     question = get_question_for(request.user, pk)
@@ -201,6 +210,7 @@ def manager_inbox(request):
 
 
 # --- Bureau voor Integriteit -------------------------------------------------------------------------
+@require_GET
 @require_role(Role.INTEGRITY)
 def bureau_queue(request):
     form = QueueFilterForm(request.GET or None)
@@ -232,6 +242,7 @@ def bureau_queue(request):
     )
 
 
+@require_GET
 @require_role(Role.INTEGRITY)
 def statistics(request):
     return render(
@@ -239,6 +250,7 @@ def statistics(request):
     )
 
 
+@require_http_methods(["GET", "POST"])
 @require_role(Role.INTEGRITY)
 def faq_create(request, pk):
     question = get_question_for(request.user, pk)

@@ -58,7 +58,8 @@ def search_versions(query: str):
     PostgreSQL: full-text search with the Dutch configuration, ranked (title weighs more).
     Elsewhere (SQLite in development): every word must occur in title or text, case-insensitive.
     """
-    query = (query or "").strip()
+    # No text column can hold NUL (PostgreSQL refuses it outright): it is never part of a word.
+    query = (query or "").replace("\x00", " ").strip()
     versions = public_versions()
     if not query:
         return versions.none()

@@ -17,6 +17,14 @@ from organisation.roles import Role, is_editor, require_role
 Status = PolicyVersion.Status
 
 
+def posted(request):
+    """The form data of a POST, also when it is empty (then every required field says so), else None.
+
+    `request.POST or None` would show an empty POST the blank form again, without a word.
+    """
+    return request.POST if request.method == "POST" else None
+
+
 def get_version_for_user(user, pk, *, editable=False) -> PolicyVersion:
     """The one access rule: everyone reads published versions; drafts and scheduled ones are Redactie's.
 
@@ -134,7 +142,7 @@ def editor_dashboard(request):
 @require_role(Role.EDITOR)
 @require_http_methods(["GET", "POST"])
 def policy_create(request):
-    form = PolicyForm(request.POST or None)
+    form = PolicyForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             policy, created = services.policy_create(title=form.cleaned_data["title"])
@@ -172,7 +180,7 @@ def draft_create(request, slug):
 @require_http_methods(["GET", "POST"])
 def draft_edit(request, pk):
     version = get_version_for_user(request.user, pk, editable=True)
-    form = VersionForm(request.POST or None, instance=version)
+    form = VersionForm(posted(request), instance=version)
     if request.method == "POST" and form.is_valid():
         try:
             version = services.draft_save(version=form.save(commit=False), by=request.user)
@@ -207,7 +215,7 @@ def publish(request, pk):
     if version.status not in (Status.DRAFT, Status.SCHEDULED):
         raise PermissionDenied(_("Deze versie is al gepubliceerd of ingetrokken."))
     current = selectors.current_version(version.policy)
-    form = PublishForm(request.POST or None)
+    form = PublishForm(posted(request))
     problems = []
     if request.method == "POST" and form.is_valid():
         try:
@@ -244,7 +252,7 @@ def withdraw(request, pk):
     if version.status not in (Status.PUBLISHED, Status.SCHEDULED):
         raise PermissionDenied(_("Enkel een gepubliceerde of geplande versie kan ingetrokken worden."))
     predecessor = services.reinstatable_version(version)
-    form = WithdrawForm(request.POST or None, predecessor=predecessor)
+    form = WithdrawForm(posted(request), predecessor=predecessor)
     if request.method == "POST" and form.is_valid():
         services.version_withdraw(
             version=version,

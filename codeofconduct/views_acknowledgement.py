@@ -21,6 +21,13 @@ Status = PolicyVersion.Status
 OPENED_SESSION_KEY = "codeofconduct:opened"
 
 
+def _id_from_query(value: str) -> int | None:
+    """A database id from the query string, or None. str.isdigit() alone also accepts "²" and "١"."""
+    if value.isascii() and value.isdigit() and len(value) < 19:
+        return int(value)
+    return None
+
+
 def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
 
@@ -96,8 +103,8 @@ def acknowledge(request, pk):
 
 def _team_version(request, pk=None) -> PolicyVersion:
     """The current version the chef works on: the one asked for, or the code of conduct's."""
-    if pk is None and request.GET.get("versie", "").isdigit():
-        pk = int(request.GET["versie"])
+    if pk is None:
+        pk = _id_from_query(request.GET.get("versie", ""))
     if pk is not None:
         return get_object_or_404(PolicyVersion.objects.select_related("policy"), pk=pk, status=Status.PUBLISHED)
     from codeofconduct.content import MAIN_POLICY_SLUG
@@ -196,7 +203,9 @@ def team_briefing(request, pk):
         if row.in_audience and row.acknowledgement is None
     ]
     choices = [(row.person.pk, row.person.get_full_name()) for row in members]
-    form = BriefingForm(request.POST or None, attendee_choices=choices, initial={"held_on": timezone.localdate()})
+    form = BriefingForm(
+        reading_views.posted(request), attendee_choices=choices, initial={"held_on": timezone.localdate()}
+    )
     if request.method == "POST" and form.is_valid():
         chosen = {int(pk) for pk in form.cleaned_data["attendees"]}
         attendees = [row.person for row in members if row.person.pk in chosen]
@@ -228,12 +237,12 @@ STATUS_FILTERS = {"": None, "open": "open", "overdue": "overdue", "acknowledged"
 
 
 def _compliance_version(request) -> PolicyVersion:
-    pk = request.GET.get("versie", "")
+    pk = _id_from_query(request.GET.get("versie", ""))
     versions = PolicyVersion.objects.select_related("policy").filter(
         status__in=[Status.PUBLISHED, Status.SUPERSEDED, Status.WITHDRAWN]
     )
-    if pk.isdigit():
-        return get_object_or_404(versions, pk=int(pk))
+    if pk is not None:
+        return get_object_or_404(versions, pk=pk)
     version = selectors.main_policy_current_version()
     if version is None:
         raise Http404(_("Er is geen gepubliceerde versie."))

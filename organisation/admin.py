@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.admin import UserAdmin
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -45,6 +46,10 @@ class OrgUnitAdmin(DeleteRefusedMixin, admin.ModelAdmin):
         return False
 
 
+def _is_id(value: str) -> bool:
+    return value.isascii() and value.isdigit() and len(value) < 19
+
+
 @admin.register(Person)
 class PersonAdmin(DeleteRefusedMixin, UserAdmin):
     list_display = ["personeelsnummer", "username", "last_name", "first_name", "email", "unit", "manager", "is_active"]
@@ -68,6 +73,15 @@ class PersonAdmin(DeleteRefusedMixin, UserAdmin):
     def has_delete_permission(self, request, obj=None):
         # Leavers are deactivated, never deleted: their acknowledgements and questions stay.
         return False
+
+    def response_action(self, request, queryset, **kwargs):
+        # Django filters on the posted ids as they come: a forged id that is no number ("abc") would
+        # be a server error. Such ids name nobody, so they are dropped before the action runs.
+        if ACTION_CHECKBOX_NAME in request.POST:
+            request.POST = request.POST.copy()
+            ids = request.POST.getlist(ACTION_CHECKBOX_NAME)
+            request.POST.setlist(ACTION_CHECKBOX_NAME, [value for value in ids if _is_id(value)])
+        return super().response_action(request, queryset, **kwargs)
 
     @admin.action(description=_("Deactiveer de gekozen medewerkers"))
     def deactivate(self, request, queryset):

@@ -1,5 +1,9 @@
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
+
+# An e-mail address (254) or a username (150), whichever is longer.
+USERNAME_MAX_LENGTH = 254
 
 
 class LoginForm(AuthenticationForm):
@@ -16,3 +20,8 @@ class LoginForm(AuthenticationForm):
         self.fields["username"].label = _("E-mailadres of gebruikersnaam")
         self.fields["username"].widget.attrs["autocomplete"] = "username"
         self.fields["password"].label = _("Wachtwoord")
+        # AuthenticationForm sets max_length only for the browser. Enforce it, so that an overlong
+        # name never reaches sign-in or the lock-out records (whose columns are 255 long).
+        self.fields["username"].max_length = USERNAME_MAX_LENGTH
+        self.fields["username"].widget.attrs["maxlength"] = USERNAME_MAX_LENGTH
+        self.fields["username"].validators.append(MaxLengthValidator(USERNAME_MAX_LENGTH))
