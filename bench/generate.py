@@ -146,23 +146,12 @@ def plan(size: int, *, seed: int = 2018) -> Plan:
 
 def write_hr_csv(the_plan: Plan, path) -> None:
     """The organisation as the HR export that `import_org` reads."""
+    from organisation.importer import COLUMNS
+
     units = {unit.code: unit for unit in the_plan.units}
     with open(path, "w", encoding="utf-8", newline="") as stream:
         writer = csv.writer(stream, delimiter=";")
-        writer.writerow(
-            [
-                "personeelsnummer",
-                "voornaam",
-                "achternaam",
-                "email",
-                "gebruikersnaam",
-                "eenheid_code",
-                "eenheid_naam",
-                "eenheid_soort",
-                "bovenliggende_eenheid_code",
-                "leidinggevende_personeelsnummer",
-            ]
-        )
+        writer.writerow(COLUMNS)
         for employee in the_plan.people:
             unit = units[employee.unit]
             writer.writerow(
