@@ -73,3 +73,41 @@ def test_deactivation_keeps_the_leavers_records(city, records):
     city.employee.deactivate()
     assert Acknowledgement.objects.filter(person=city.employee).count() == 1
     assert Question.objects.filter(asker=city.employee).count() == 1
+
+
+# Relations to people, versions or questions that do not PROTECT, each with why nothing is lost.
+MAY_CASCADE = {
+    # Configuration, not a record; a person with records cannot be deleted in the first place.
+    ("organisation.Deputy", "manager"),
+    ("organisation.Deputy", "deputy"),
+    # Each attendee has an acknowledgement of the version (PROTECT), so no attendee can be deleted.
+    ("codeofconduct.Briefing", "attendees"),
+    # Django's own permission tables.
+    ("organisation.Person", "groups"),
+    ("organisation.Person", "user_permissions"),
+    # A question is removed only by the retention job, with its timeline and files on purpose.
+    ("advice.QuestionEvent", "question"),
+    ("advice.Attachment", "question"),
+    # Anonymous by design: they outlive the question they came from.
+    ("advice.FaqEntry", "source"),
+    ("advice.QuestionStatistic", "question"),
+}
+
+
+@pytest.mark.parametrize("target", ["organisation.Person", "codeofconduct.PolicyVersion", "advice.Question"])
+def test_a_new_relation_that_does_not_protect_the_record_fails_here(target):
+    from django.apps import apps
+    from django.db import models
+
+    target_model = apps.get_model(target)
+    unprotected = []
+    for app in ("organisation", "codeofconduct", "advice"):
+        for model in apps.get_app_config(app).get_models():
+            for field in model._meta.get_fields():
+                if not (field.is_relation and field.concrete and field.related_model is target_model):
+                    continue
+                if (model._meta.label, field.name) in MAY_CASCADE:
+                    continue
+                if isinstance(field, models.ManyToManyField) or field.remote_field.on_delete is not models.PROTECT:
+                    unprotected.append(f"{model._meta.label}.{field.name}")
+    assert not unprotected, f"protect these records or list them in MAY_CASCADE with a reason: {unprotected}"
