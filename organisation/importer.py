@@ -11,9 +11,10 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -252,6 +253,26 @@ def import_organisation(
     return report
 
 
+def _set_managers(changes: list) -> None:
+    """Write new reporting lines. On PostgreSQL one UPDATE ... FROM (VALUES ...) per 5,000 people:
+    Django's bulk_update builds a CASE per row, which costs minutes on a city-sized first import."""
+    if connection.vendor != "postgresql":
+        Person.objects.bulk_update(changes, ["manager_id"], batch_size=2000)
+        return
+    table = Person._meta.db_table
+    with connection.cursor() as cursor:
+        for start in range(0, len(changes), 5000):
+            batch = changes[start : start + 5000]
+            rows = ", ".join(["(%s::bigint, %s::bigint)"] * len(batch))
+            params = [value for person in batch for value in (person.id, person.manager_id)]
+            # Only the model's table name and placeholders are formatted in; the values are parameters.
+            sql = (
+                f'UPDATE "{table}" AS person SET manager_id = new.manager_id '  # noqa: S608  # nosec B608
+                f"FROM (VALUES {rows}) AS new(id, manager_id) WHERE person.id = new.id"
+            )
+            cursor.execute(sql, params)
+
+
 def _apply(units, people, max_deactivate_share, progress) -> ImportReport:
     report = ImportReport()
     now = timezone.now()
@@ -300,6 +321,9 @@ def _apply(units, people, max_deactivate_share, progress) -> ImportReport:
         )
     }
     to_create, to_update = [], []
+    # Imported people sign in through SSO: one unusable password for all (hashing a random one per
+    # person would cost seconds on a city-sized file and protect nothing more).
+    unusable = make_password(None)
     for index, row in enumerate(people, start=1):
         unit_id = existing_units[row.unit_code].pk
         person = existing.get(row.number)
@@ -314,7 +338,7 @@ def _apply(units, people, max_deactivate_share, progress) -> ImportReport:
                 is_active=True,
                 unit_since=now,
             )
-            person.set_unusable_password()
+            person.password = unusable
             to_create.append(person)
             report.people_created.append(row.number)
         else:
@@ -338,13 +362,15 @@ def _apply(units, people, max_deactivate_share, progress) -> ImportReport:
     ids = dict(Person.objects.filter(personeelsnummer__isnull=False).values_list("personeelsnummer", "id"))
     managers = dict(Person.objects.filter(personeelsnummer__isnull=False).values_list("personeelsnummer", "manager_id"))
     manager_changes = []
+    already_reported = {*report.people_created, *report.people_updated}  # a set: 250,000 rows stay linear
     for row in people:
         wanted = ids[row.manager_number] if row.manager_number else None
         if managers[row.number] != wanted:
             manager_changes.append(Person(id=ids[row.number], manager_id=wanted))
-            if row.number not in report.people_created and row.number not in report.people_updated:
+            if row.number not in already_reported:
                 report.people_updated.append(row.number)
-    Person.objects.bulk_update(manager_changes, ["manager_id"], batch_size=2000)
+                already_reported.add(row.number)
+    _set_managers(manager_changes)
 
     in_file = {row.number for row in people}
     leavers = [person for number, person in existing.items() if number not in in_file and person.is_active]
