@@ -30,8 +30,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
-DATABASE = "gedragscode_bench"
-TEMPLATE = "gedragscode_bench_template"
+# Names of this run's own: two runs on one server (or another tool's databases) never collide.
+DATABASE = os.environ.get("BENCH_DATABASE", f"gedragscode_bench_{os.getpid()}")
+TEMPLATE = f"{DATABASE}_template"
 PORT, SECOND_PORT = 8793, 8794
 WORKERS, THREADS = 2, 4
 CONNECTIONS = 4
