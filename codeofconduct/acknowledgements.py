@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from codeofconduct import audience, tasks
+from codeofconduct import audience, figures, tasks
 from codeofconduct.models import (
     Acknowledgement,
     Briefing,
@@ -81,6 +81,7 @@ def acknowledgements_carry_over(*, previous: PolicyVersion, new: PolicyVersion) 
         )
     ]
     Acknowledgement.objects.bulk_create(carried, batch_size=2000, ignore_conflicts=True)
+    figures.changed()
     return len(carried)
 
 
@@ -154,6 +155,7 @@ def briefing_record(
         ],
         ignore_conflicts=True,  # who acknowledged themselves already keeps their own record
     )
+    figures.changed()
     return briefing
 
 

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class CodeOfConductConfig(AppConfig):
     name = "codeofconduct"
     verbose_name = _("Gedragscode")
+
+    def ready(self):
+        from codeofconduct import figures
+
+        figures.connect()

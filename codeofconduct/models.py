@@ -1,6 +1,7 @@
 """Policies and their versions: each version is one dienstnota with the paper note's full header."""
 
 import datetime
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -479,3 +480,22 @@ class Reminder(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} – {self.recipient} – {self.version.nummer}"
+
+
+class FiguresGeneration(models.Model):
+    """A counter that every change to what compliance figures count moves on (see codeofconduct.figures).
+
+    Figures at city scale are kept in memory per server process under this counter: a page that
+    reads the counter (one primary-key lookup) never shows figures from before a change it can see.
+    `epoch` tells one database from another (a test database that was emptied, a restored backup).
+    """
+
+    value = models.BigIntegerField(default=0)
+    epoch = models.UUIDField(default=uuid.uuid4)
+
+    class Meta:
+        verbose_name = _("generatie van de nalevingscijfers")
+        verbose_name_plural = _("generaties van de nalevingscijfers")
+
+    def __str__(self):
+        return f"{self.epoch}:{self.value}"

@@ -11,7 +11,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from codeofconduct import acknowledgements, audience, compliance, exports, rendering, selectors
+from codeofconduct import acknowledgements, audience, compliance, exports, figures, rendering, selectors
 from codeofconduct import views as reading_views
 from codeofconduct.forms_team import BriefingForm, TeamNotificationForm
 from codeofconduct.models import Acknowledgement, PolicyVersion, TeamNotification
@@ -253,16 +253,18 @@ def _compliance_version(request) -> PolicyVersion:
 @require_role(Role.EDITOR)
 def compliance_page(request):
     version = _compliance_version(request)
-    units, total = compliance.unit_figures(version)
+    city = figures.city_figures(version)
     selected = None
     code = request.GET.get("eenheid", "")
     if code:
-        selected = next((figures for figures in units.values() if figures.unit["code"] == code), None)
+        selected = city.by_code.get(code)
         if selected is None:
             raise Http404(_("Deze eenheid bestaat niet."))
-    shown = selected or total
-    rows = selected.children if selected else compliance.top_units(units)
-    breadcrumbs = list(reversed(list(compliance._ancestors(units, selected.unit["parent_id"])))) if selected else []
+    shown = selected or city.total
+    rows = selected.children if selected else compliance.top_units(city.units)
+    breadcrumbs = (
+        list(reversed(list(compliance._ancestors(city.units, selected.unit["parent_id"])))) if selected else []
+    )
     status = request.GET.get("status", "")
     if status not in STATUS_FILTERS:
         status = ""
@@ -270,7 +272,6 @@ def compliance_page(request):
     if selected is not None or status:
         people = compliance.people_in_unit(version, selected.unit["path"] if selected else None, status)
         people_page = Paginator(people, 50).get_page(request.GET.get("pagina"))
-    series = compliance.acknowledgements_per_day(version)
     return render(
         request,
         "codeofconduct/compliance.html",
@@ -285,7 +286,7 @@ def compliance_page(request):
             "breadcrumbs": breadcrumbs,
             "status": status,
             "people_page": people_page,
-            "chart": _chart(series, total.audience),
+            "chart": _chart(city.per_day, city.total.audience),
         },
     )
 
@@ -329,14 +330,14 @@ def compliance_export(request, pk):
         PolicyVersion, pk=pk, status__in=[Status.PUBLISHED, Status.SUPERSEDED, Status.WITHDRAWN]
     )
     code = request.GET.get("eenheid", "")
-    units, _total = compliance.unit_figures(version)
-    selected = next((f for f in units.values() if f.unit["code"] == code), None) if code else None
+    city = figures.city_figures(version)
+    selected = city.by_code.get(code) if code else None
     if code and selected is None:
         raise Http404
     path = selected.unit["path"] if selected else None
     unit_list = [
         f
-        for f in sorted(units.values(), key=lambda f: f.unit["path"])
+        for f in sorted(city.units.values(), key=lambda f: f.unit["path"])
         if f.audience and (path is None or f.unit["path"].startswith(path))
     ]
     people = compliance.people_in_unit(version, path)

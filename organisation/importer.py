@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from organisation.models import UNIT_CODE_VALIDATOR, OrgUnit, Person
+from organisation.signals import organisation_bulk_changed
 
 COLUMNS = [
     "personeelsnummer",
@@ -248,6 +249,7 @@ def import_organisation(
         raise ImportRefused([_("Het bestand bevat geen medewerkers.")])
     with transaction.atomic():
         report = _apply(units, people, max_deactivate_share, progress or (lambda message: None))
+        organisation_bulk_changed.send(sender=import_organisation)
         if dry_run:
             transaction.set_rollback(True)
     return report

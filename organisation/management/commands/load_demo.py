@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from organisation.importer import import_organisation
 from organisation.models import Person
+from organisation.signals import organisation_bulk_changed
 
 DEMO_FILE = Path(__file__).resolve().parents[2] / "demo_data" / "organisatie.csv"
 DEMO_PASSWORD = "demo"  # noqa: S105  # nosec B105
@@ -43,6 +44,7 @@ class Command(BaseCommand):
             report = import_organisation(DEMO_FILE.read_text(encoding="utf-8"))
             # The demo organisation was imported 12 days ago, so its reading deadlines are near.
             Person.objects.update(unit_since=timezone.now() - datetime.timedelta(days=DEMO_JOINED_DAYS_AGO))
+            organisation_bulk_changed.send(sender=self.__class__)
             people = {person.username: person for person in Person.objects.all()}
             for username in DEMO_ACCOUNTS:
                 person = people[username]
