@@ -50,6 +50,7 @@ run: venv assets messages demo
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 test: venv assets messages
+	@command -v chromium >/dev/null || { echo "Chromium (browser tests) is missing: installing it"; apt-get install -y -qq chromium >/dev/null || { echo "Install Chromium (apt-get install chromium)"; exit 1; }; }
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: venv
@@ -65,6 +66,7 @@ audit: venv
 	AUDIT_REQUIRED=1 scripts/audit_dependencies.sh
 
 bench: venv assets messages
+	@command -v wrk >/dev/null || { echo "wrk (the load generator) is missing: installing it"; apt-get install -y -qq wrk >/dev/null || { echo "Install wrk"; exit 1; }; }
 	$(PY) -m bench.run $(BENCH_ARGS)
 
 clean:

@@ -219,6 +219,35 @@ def wrk(port, path, cookies, seconds, method="GET", body="") -> dict:
     }
 
 
+def timed_downloads(port, path, session_key, seconds) -> dict:
+    """Downloads in turn over one connection for about `seconds` (at least three), as wrk would report them."""
+    durations, errors, started = [], 0, time.perf_counter()
+    while len(durations) < 3 or time.perf_counter() - started < seconds:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        begin = time.perf_counter()
+        connection.request("GET", path, headers={"Cookie": f"sessionid={session_key}", "X-Forwarded-Proto": "https"})
+        response = connection.getresponse()
+        size = len(response.read())
+        durations.append(time.perf_counter() - begin)
+        errors += response.status != 200 or size == 0
+        connection.close()
+    durations.sort()
+
+    def percentile(share):
+        return round(durations[min(len(durations) - 1, int(share * len(durations)))] * 1000, 1)
+
+    return {
+        "rps": round(len(durations) / sum(durations), 2),
+        "p50_ms": percentile(0.5),
+        "p95_ms": percentile(0.95),
+        "p99_ms": percentile(0.99),
+        "requests": len(durations),
+        "errors": errors,
+        "bytes": size,
+        "note": "one connection, downloads in turn",
+    }
+
+
 def queries_per_request(person_id, path, method="GET", data=None) -> int:
     from django.db import connection
     from django.test import Client
@@ -295,6 +324,11 @@ def measure_size(size, env, seconds) -> dict:
     started = time.perf_counter()
     made = generate.load(the_plan)
     generated = time.perf_counter() - started
+    # A live database has planner statistics (autovacuum keeps them); fresh bulk inserts do not yet.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     print(f"   generated in {generated:.1f} s", flush=True)
     version = made["current"]
     acknowledged = set(Acknowledgement.objects.filter(version=version).values_list("person_id", flat=True))
@@ -337,7 +371,12 @@ def measure_size(size, env, seconds) -> dict:
         results = {}
         floor = None
         for name, who, path in pages:
-            if who == "posts":
+            if name == "CSV export (city)":
+                # A download of the whole city takes seconds at 250,000: timed one after the other
+                # (an editor downloads it now and then), not hammered by 4 connections at once.
+                measured = timed_downloads(PORT, path, sessions[visitors[who]], seconds)
+                queries = queries_per_request(visitors[who], path)
+            elif who == "posts":
                 cookies = [f"sessionid={sessions[pk]}; csrftoken={cookie}" for pk in pool_posts]
                 measured = wrk(PORT, path, cookies, seconds, "POST", f"csrfmiddlewaretoken={token}")
                 queries = queries_per_request(query_person, path, "POST", {"csrfmiddlewaretoken": token})

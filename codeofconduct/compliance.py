@@ -8,7 +8,17 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Prefetch, Q, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -43,12 +53,14 @@ def current_versions_for(person) -> list[PolicyVersion]:
 
 
 def current_versions():
-    return list(
-        PolicyVersion.objects.filter(status=Status.PUBLISHED)
-        .select_related("policy")
-        .prefetch_related(Prefetch("audience_units", queryset=OrgUnit.objects.only("pk", "path")))
-        .order_by("policy__title")
+    versions = list(
+        PolicyVersion.objects.filter(status=Status.PUBLISHED).select_related("policy").order_by("policy__title")
     )
+    # Most versions go to all staff: their audience units are only looked up when one does not.
+    chosen_units = [version for version in versions if not version.audience_all_staff]
+    if chosen_units:
+        prefetch_related_objects(chosen_units, Prefetch("audience_units", queryset=OrgUnit.objects.only("pk", "path")))
+    return versions
 
 
 def reading_list(person) -> tuple[list[ToRead], list[Acknowledgement]]:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from codeofconduct import acknowledgements, audience, compliance, exports, figures, rendering, selectors
 from codeofconduct import views as reading_views
 from codeofconduct.forms_team import BriefingForm, TeamNotificationForm
-from codeofconduct.models import Acknowledgement, PolicyVersion, TeamNotification
+from codeofconduct.models import PolicyVersion, TeamNotification
 from organisation.roles import Role, is_chef, require_role
 
 Status = PolicyVersion.Status
@@ -56,21 +56,16 @@ def acknowledgement_context(request, version: PolicyVersion) -> dict:
         request.session[OPENED_SESSION_KEY] = [*opened, version.pk][-50:]
     if not audience.is_in_audience(version, person):
         return {"acknowledgement_owed": False}
-    acknowledgement = (
-        Acknowledgement.objects.filter(person=person, version=version).select_related("recorded_by").first()
-    )
+    # The person's acknowledgements are read once per request (the navigation's "Te lezen" needs them too).
+    _to_read, acknowledged = compliance.reading_list(person)
+    acknowledgement = next((ack for ack in acknowledged if ack.version_id == version.pk), None)
     context = {
         "acknowledgement_owed": True,
         "acknowledgement": acknowledgement,
         "due_date": audience.due_date_for(version, person),
     }
     if acknowledgement is None:
-        earlier = (
-            Acknowledgement.objects.filter(person=person, version__policy_id=version.policy_id)
-            .select_related("version")
-            .order_by("-acknowledged_at")
-            .first()
-        )
+        earlier = next((ack for ack in acknowledged if ack.version.policy_id == version.policy_id), None)
         if earlier is not None:
             diffs = rendering.compare_bodies(earlier.version.rendered_body(), version.rendered_body())
             context["changes_since"] = {
