@@ -51,6 +51,7 @@ run: venv assets messages demo
 
 test: venv assets messages
 	@command -v chromium >/dev/null || { echo "Chromium (browser tests) is missing: installing it"; apt-get install -y -qq chromium >/dev/null || { echo "Install Chromium (apt-get install chromium)"; exit 1; }; }
+	@scripts/ensure_redis.sh
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: venv
@@ -67,6 +68,7 @@ audit: venv
 
 bench: venv assets messages
 	@command -v wrk >/dev/null || { echo "wrk (the load generator) is missing: installing it"; apt-get install -y -qq wrk >/dev/null || { echo "Install wrk"; exit 1; }; }
+	@scripts/ensure_redis.sh
 	$(PY) -m bench.run $(BENCH_ARGS)
 
 clean:

@@ -36,6 +36,7 @@ TEMPLATE = f"{DATABASE}_template"
 PORT, SECOND_PORT = 8793, 8794
 WORKERS, THREADS = 2, 4
 CONNECTIONS = 4
+CACHE_URL = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/7")
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 # The goals of the benchmark (issue 7): share of the floor's throughput, and query limits.
@@ -62,6 +63,9 @@ def environment(port: int) -> dict:
         "EMAIL_HOST": "127.0.0.1",
         "SITE_URL": f"https://127.0.0.1:{port}",
         "LOG_LEVEL": "WARNING",
+        # As in production with more than one app server: cache and sessions in Redis (database 7 is the
+        # benchmark's own, emptied at the start of each run).
+        "CACHE_URL": CACHE_URL,
     }
 
 
@@ -533,7 +537,7 @@ def machine() -> dict:
         "postgresql": postgres,
         "gunicorn": gunicorn,
         "wrk": wrk_version,
-        "server": f"gunicorn gthread, {WORKERS} workers x {THREADS} threads",
+        "server": f"gunicorn gthread, {WORKERS} workers x {THREADS} threads, cache and sessions in Redis",
         "load": f"wrk, 2 threads, {CONNECTIONS} connections",
     }
 
@@ -592,7 +596,9 @@ def main() -> int:
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
     import django
+    import redis
 
+    redis.Redis.from_url(CACHE_URL).flushdb()
     print("Template database (migrations, static files) ...", flush=True)
     prepare_template(env)
     django.setup()

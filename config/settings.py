@@ -99,8 +99,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and sessions ---------------------------------------------------------------------------
 CACHE_URL = env("CACHE_URL", "")
-if CACHE_URL.startswith("redis://"):
+if CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    # Sessions are read from the shared cache (no query per page) and written through to the
+    # database, so a restart of Redis signs nobody out. Never with a per-process cache: a logout in one
+    # process would not reach the others' copies.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_HOURS", 8) * 3600

@@ -16,6 +16,14 @@ from tests.factories import make_person, make_unit
 from tests.world import world  # noqa: F401 (a fixture: real objects for every URL)
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: a page rendered by an earlier test is not reused."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @dataclass
 class City:
     city: OrgUnit

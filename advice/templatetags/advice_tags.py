@@ -1,3 +1,5 @@
+import hashlib
+
 from django import template
 
 from advice.selectors import faq_by_rule
@@ -5,13 +7,28 @@ from advice.selectors import faq_by_rule
 register = template.Library()
 
 
-@register.simple_tag(takes_context=True)
-def faq_for_rule(context, anchor):
-    """Published FAQ entries for one rule. One query per page, however many rules ask."""
+def _grouped(context) -> dict:
+    """Published FAQ entries per rule, read once per request however many rules ask."""
     request = context.get("request")
     grouped = getattr(request, "_advice_faq_by_rule", None) if request is not None else None
     if grouped is None:
         grouped = faq_by_rule()
         if request is not None:
             request._advice_faq_by_rule = grouped
-    return grouped.get(anchor, [])
+    return grouped
+
+
+@register.simple_tag(takes_context=True)
+def faq_for_rule(context, anchor):
+    """Published FAQ entries for one rule."""
+    return _grouped(context).get(anchor, [])
+
+
+@register.simple_tag(takes_context=True)
+def faq_state(context) -> str:
+    """A fingerprint of what `faq_for_rule` would show: part of the cache key of a rendered dienstnota."""
+    digest = hashlib.sha256()
+    for anchor, entries in sorted(_grouped(context).items()):
+        for entry in entries:
+            digest.update(f"{anchor}\x1f{entry.pk}\x1f{entry.title}\x1e".encode())
+    return digest.hexdigest()[:16]

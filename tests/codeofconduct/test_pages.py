@@ -126,3 +126,26 @@ def test_the_version_page_renders_in_english_too(as_employee, current):
     response = as_employee.get(current.get_absolute_url())
     assert response.status_code == 200
     assert '<html lang="en">' in response.content.decode()
+
+
+def test_the_text_of_a_published_version_is_rendered_once_and_follows_the_faq(city, as_employee, current):
+    from advice.models import FaqEntry
+
+    first = as_employee.get(current.get_absolute_url())
+    again = as_employee.get(current.get_absolute_url())
+    assert "codeofconduct/includes/rule_actions.html" in [t.name for t in first.templates]
+    assert "codeofconduct/includes/rule_actions.html" not in [t.name for t in again.templates]
+    assert again.text.count('class="coc-section ') == first.text.count('class="coc-section ') > 0
+    anchor = current.sections()[0].anchor
+    FaqEntry.objects.create(
+        title="Mag ik een foto van mijn werkplek delen?",
+        question_text="q",
+        answer_text="a",
+        rule_anchor=anchor,
+        rule_label=anchor,
+        is_published=True,
+        published_at=timezone.now(),
+        edited_by=city.integrity,
+        created_at=timezone.now(),
+    )
+    assert "Mag ik een foto van mijn werkplek delen?" in as_employee.get(current.get_absolute_url()).text
