@@ -1,7 +1,8 @@
 """Compliance exports (CSV and XLSX), safe to open in a spreadsheet.
 
-A cell that starts with =, +, -, @, tab or carriage return would be read as a formula
-(`=HYPERLINK(...)`): such cells get a leading apostrophe, which spreadsheets show as text.
+A cell that starts with =, +, -, @, tab or carriage return (also behind spaces, or in full-width
+form) would be read as a formula (`=HYPERLINK(...)`): such cells get a leading apostrophe, which
+spreadsheets show as text.
 """
 
 import csv
@@ -15,6 +16,8 @@ from openpyxl import Workbook
 from codeofconduct.compliance import UnitFigures
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Spreadsheets also read a formula behind leading spaces, and some read the full-width signs as ASCII.
+FULL_WIDTH = str.maketrans({"\uff1d": "=", "\uff0b": "+", "\uff0d": "-", "\uff20": "@"})
 
 
 def safe_cell(value, zone=None) -> str:
@@ -25,7 +28,7 @@ def safe_cell(value, zone=None) -> str:
     elif hasattr(value, "strftime"):
         value = value.strftime("%d-%m-%Y")
     text = str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return "'" + text if text.lstrip(" \u00a0\u3000").translate(FULL_WIDTH).startswith(FORMULA_START) else text
 
 
 def _full_name(first, last) -> str:

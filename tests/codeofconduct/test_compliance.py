@@ -160,3 +160,20 @@ def test_compliance_page_runs_the_same_number_of_queries_for_a_bigger_city(city,
     with CaptureQueriesContext(connection) as big:
         as_editor.get(url)
     assert len(big) == len(small) <= 20
+
+
+@pytest.mark.parametrize(
+    "value",
+    ['=HYPERLINK("http://x")', '  =HYPERLINK("http://x")', "\u3000+1+1", '\uff1dHYPERLINK("http://x")', "@SUM(A1)"],
+)
+def test_a_formula_behind_spaces_or_in_full_width_is_neutralised_too(value):
+    from codeofconduct.exports import safe_cell
+
+    assert safe_cell(value) == "'" + value
+
+
+@pytest.mark.parametrize("value", ["Jan De Smet", " Jan", "2026-01-01", "e-mail"])
+def test_ordinary_text_is_left_alone(value):
+    from codeofconduct.exports import safe_cell
+
+    assert safe_cell(value) == value
