@@ -18,7 +18,6 @@ import json
 import os
 import platform
 import re
-import resource
 import secrets
 import shutil
 import subprocess
@@ -77,10 +76,21 @@ def psql(sql: str) -> None:
 
 
 def manage(env, *command, database=DATABASE) -> float:
+    return manage_measured(env, *command, database=database)[0]
+
+
+def manage_measured(env, *command, database=DATABASE) -> tuple[float, float]:
+    """Seconds and peak memory in MB of one management command: its own peak, from wait4, where
+    RUSAGE_CHILDREN would give the largest of every child so far (a gunicorn worker, another command)."""
     env = {**env, "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}"}
     started = time.perf_counter()
-    subprocess.run([PYTHON, "manage.py", *command], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - started
+    process = subprocess.Popen([PYTHON, "manage.py", *command], cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode:
+        raise subprocess.CalledProcessError(process.returncode, process.args)
+    return seconds, usage.ru_maxrss / 1024
 
 
 def prepare_template(env) -> None:
@@ -409,9 +419,7 @@ def measure_size(size, env, seconds) -> dict:
         server.terminate()
         server.wait()
 
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    reminder_seconds = manage(env, "send_reminders")
-    reminder_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    reminder_seconds, reminder_peak_mb = manage_measured(env, "send_reminders")
     hr_file = Path(tempfile.gettempdir()) / f"bench-hr-{size}.csv"
     generate.write_hr_csv(the_plan, hr_file)
     fresh_database(f"{DATABASE}_import")
@@ -431,7 +439,7 @@ def measure_size(size, env, seconds) -> dict:
         "pages": results,
         "worker_peak_mb": memory,
         "reminder_job_s": round(reminder_seconds, 1),
-        "reminder_job_peak_mb": round(max(before, reminder_peak) / 1024, 1),
+        "reminder_job_peak_mb": round(reminder_peak_mb, 1),
         "import_org_first_s": round(first, 1),
         "import_org_unchanged_s": round(second, 1),
         "two_servers": two_servers,

@@ -1,17 +1,22 @@
 """The reminder job: notices, reminders around the due date, summaries for chefs — each e-mail once."""
 
 import datetime
+from collections import Counter
+from smtplib import SMTPException
 
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from codeofconduct import acknowledgements
+from codeofconduct import acknowledgements, emails, reminders
 from codeofconduct.models import PolicyVersion, Reminder
 from codeofconduct.reminders import run_reminders
 from organisation.models import Person
 from tests.codeofconduct.compliance_fixture import LONG_AGO
+from tests.factories import make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -116,3 +121,103 @@ def test_the_notice_states_each_persons_own_due_date(city, fresh_version):
     own_due = (timezone.localdate() + datetime.timedelta(days=17)).strftime("%d-%m-%Y")
     assert version_due in by_address[city.colleague.email]
     assert own_due in by_address[city.employee.email]
+
+
+# --- At city scale: pages of people, claims per page ----------------------------------------------
+
+
+def sent_mails() -> Counter:
+    return Counter((address, message.subject) for message in mail.outbox for address in message.to)
+
+
+def add_team_members(city, count: int, *, acknowledged_every: int = 3):
+    """Members for both chefs; every third one has acknowledged already."""
+    version = PolicyVersion.objects.get(status=PolicyVersion.Status.PUBLISHED)
+    for index in range(count):
+        chef = city.chef if index % 2 else city.other_chef
+        person = make_person(f"lid{index}", unit=chef.unit, manager=chef)
+        if index % acknowledged_every == 0:
+            acknowledgements.acknowledgement_record(person=person, version=version)
+    Person.objects.update(unit_since=LONG_AGO)
+
+
+@pytest.mark.parametrize("page_size", [1, 2, 1000])
+def test_pages_of_any_size_remind_everyone_exactly_once(city, fresh_version, monkeypatch, page_size):
+    add_team_members(city, 7)
+    monkeypatch.setattr(reminders, "PAGE_SIZE", page_size)
+    due = fresh_version.acknowledgement_due_date
+    open_people = set(
+        Person.objects.filter(is_active=True)
+        .exclude(acknowledgements__version=fresh_version)
+        .values_list("email", flat=True)
+    )
+    for day in (due - datetime.timedelta(days=1), due + datetime.timedelta(days=3)):
+        run_reminders(now=at(day))
+        run_reminders(now=at(day))
+    mails = sent_mails()
+    assert set(mails.values()) == {1}
+    assert Reminder.objects.count() == len(mails)
+    for kind_subject in ("Nieuwe dienstnota", "Herinnering: dienstnota", "Te laat: dienstnota"):
+        assert set(recipients(kind_subject)) == open_people
+    # The director's reports (the chefs, the editor) are overdue too; nobody confirmed notifying their team.
+    chefs = sorted([city.director.email, city.chef.email, city.other_chef.email])
+    assert sorted(recipients("Wekelijks overzicht")) == chefs
+    assert sorted(recipients("Breng je team op de hoogte")) == chefs
+    # Both chefs report to the director: one summary with both names, even when a page holds one person.
+    (escalation,) = [message for message in mail.outbox if "nog niet op de hoogte brachten" in message.subject]
+    assert escalation.to == [city.director.email]
+    assert "Tom Peeters" in escalation.body and "Sofie Maes" in escalation.body
+
+
+def test_a_run_that_fails_half_way_keeps_the_pages_it_sent_and_the_next_run_sends_the_rest(
+    city, fresh_version, monkeypatch
+):
+    add_team_members(city, 5)
+    monkeypatch.setattr(reminders, "PAGE_SIZE", 2)
+    send = emails.send_version_mail
+    calls = []
+
+    def mail_server_fails_on_the_second_page(**kwargs):
+        calls.append(kwargs)
+        if len(calls) == 2:
+            raise SMTPException("421 try again later")
+        return send(**kwargs)
+
+    monkeypatch.setattr(emails, "send_version_mail", mail_server_fails_on_the_second_page)
+    with pytest.raises(SMTPException):
+        run_reminders()
+    first_page = {person.email for person in calls[0]["recipients"]}
+    assert set(recipients("Nieuwe dienstnota")) == first_page
+    # The failed page's claims were rolled back with it: nothing is recorded that was not sent.
+    assert set(Reminder.objects.values_list("recipient__email", flat=True)) == first_page
+
+    monkeypatch.setattr(emails, "send_version_mail", send)
+    run_reminders()
+    open_people = Person.objects.filter(is_active=True).exclude(acknowledgements__version=fresh_version)
+    assert sorted(recipients("Nieuwe dienstnota")) == sorted(open_people.values_list("email", flat=True))
+    assert set(sent_mails().values()) == {1}
+
+
+def test_a_mail_another_run_claimed_meanwhile_is_not_sent_again(city, fresh_version, monkeypatch):
+    run_reminders()
+    sent = len(mail.outbox)
+    # Another run's claims that this run did not yet see when it looked: the unique row still decides.
+    monkeypatch.setattr(reminders, "_already_sent", lambda *args, **kwargs: set())
+    run_reminders()
+    assert len(mail.outbox) == sent
+
+
+def test_the_number_of_queries_does_not_grow_with_the_number_of_people(city, fresh_version):
+    day = at(fresh_version.acknowledgement_due_date + datetime.timedelta(days=3))
+    add_team_members(city, 3)
+    with CaptureQueriesContext(connection) as small:
+        run_reminders(now=day)
+    assert Reminder.objects.filter(kind="after_due").exists()
+    Reminder.objects.all().delete()
+    for index in range(40):
+        chef = city.chef if index % 2 else city.other_chef
+        make_person(f"extra{index}", unit=chef.unit, manager=chef, unit_since=LONG_AGO)
+    with CaptureQueriesContext(connection) as big:
+        run_reminders(now=day)
+    assert Reminder.objects.filter(kind="after_due").count() > 40
+    assert len(big) == len(small)
