@@ -47,11 +47,18 @@ def status_label(question, held) -> str:
     return State(question.state).label
 
 
-def latest_answer(question, held):
-    """The answer event the viewer may read, newest first (the Bureau's over the leidinggevende's)."""
+def latest_answer(question, held, *, timeline=None):
+    """The answer event the viewer may read, newest first (the Bureau's over the leidinggevende's).
+
+    `timeline`: the events `timeline_for` gave this viewer, to take the answer from them instead of
+    asking the database again (the answers a viewer may read are on their timeline).
+    """
     kinds = [EventKind.MANAGER_ANSWERED]
     if Capacity.ASKER in held or Capacity.BUREAU in held:
         kinds.append(EventKind.BUREAU_ANSWERED)
+    if timeline is not None:
+        # The timeline runs oldest first, in the same order (created_at, pk) as below.
+        return next((event for event in reversed(timeline) if event.kind in kinds), None)
     return question.events.filter(kind__in=kinds).select_related("actor").order_by("-created_at", "-pk").first()
 
 

@@ -83,6 +83,7 @@ def question_detail(request, pk):
     question = get_question_for(request.user, pk)
     held = capacities(request.user, question)
     steps = available_steps(question, held)
+    events = selectors.timeline_for(question, held)
     return render(
         request,
         "advice/question_detail.html",
@@ -93,12 +94,12 @@ def question_detail(request, pk):
             "is_manager": Capacity.MANAGER in held,
             "is_bureau": Capacity.BUREAU in held,
             "status": selectors.status_label(question, held),
-            "events": selectors.timeline_for(question, held),
+            "events": events,
             "steps": steps,
             "step_names": {step.name for step in steps},
             "viewers": viewers(question),
             "attachments": question.attachments.all(),
-            "answer": selectors.latest_answer(question, held),
+            "answer": selectors.latest_answer(question, held, timeline=events),
             "can_make_faq": (
                 Capacity.BUREAU in held
                 and question.state == State.CLOSED
