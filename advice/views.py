@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -191,6 +192,18 @@ def receipt(request, pk):
 QUEUE_PAGE_SIZE = 50
 
 
+class CountedPaginator(Paginator):
+    """A paginator told its total: the queue's figures counted it already, in the same query."""
+
+    def __init__(self, object_list, per_page, *, count, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self._count = count
+
+    @cached_property
+    def count(self):
+        return self._count
+
+
 # --- Leidinggevende ----------------------------------------------------------------------------------
 @require_GET
 def manager_inbox(request):
@@ -220,9 +233,10 @@ def bureau_queue(request):
         state = form.cleaned_data["state"]
         age = int(form.cleaned_data["age"]) if form.cleaned_data["age"] else None
     now = timezone.now()
+    counts, listed = selectors.queue_counts(request.user, state=state, min_age_days=age, now=now)
     # The queue grows with the city: a page at a time, oldest first.
-    page = Paginator(selectors.bureau_queue(request.user, state=state, min_age_days=age, now=now), QUEUE_PAGE_SIZE)
-    page = page.get_page(request.GET.get("pagina"))
+    questions = selectors.bureau_queue(request.user, state=state, min_age_days=age, now=now)
+    page = CountedPaginator(questions, QUEUE_PAGE_SIZE, count=listed).get_page(request.GET.get("pagina"))
     questions = list(page.object_list)
     for question in questions:
         question.is_overdue = (
@@ -237,7 +251,7 @@ def bureau_queue(request):
             "form": form,
             "questions": questions,
             "page": page,
-            "counts": selectors.queue_counts(request.user),
+            "counts": counts,
             "states": State,
         },
     )
