@@ -4,7 +4,7 @@ import datetime
 import statistics
 from collections import defaultdict
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +12,7 @@ from advice.access import Capacity, managers_acted_for
 from advice.models import (
     BUREAU_QUEUE_STATES,
     FINAL_STATES,
+    Attachment,
     Audience,
     Channel,
     EventKind,
@@ -24,6 +25,18 @@ from advice.models import (
 from advice.rules import rule_choices
 
 MIN_GROUP = 5  # no figure for a group smaller than this
+
+
+def with_attachment_flag(queryset):
+    """Questions that say whether they have attachments (`has_attachments`), asked in the same query."""
+    return queryset.annotate(has_attachments=Exists(Attachment.objects.filter(question=OuterRef("pk"))))
+
+
+def attachments_of(question):
+    # Most questions have none: then the page asks nothing more (the flag came with the question).
+    if not getattr(question, "has_attachments", True):
+        return []
+    return list(question.attachments.all())
 
 
 def timeline_for(question, held):

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from advice import selectors, services
 from advice.access import Capacity, capacities, get_question_for, viewers
 from advice.forms import AskForm, FaqEntryForm, QueueFilterForm, StepForm
-from advice.models import Attachment, FaqEntry, Level, State
+from advice.models import Attachment, FaqEntry, Level, Question, State
 from advice.rules import rule_choices
 from advice.uploads import SizeLimitUploadHandler
 from advice.workflow import PAGE_STEPS, STEPS, TransitionError, available_steps
@@ -81,7 +81,7 @@ def my_questions(request):
 # --- One question -----------------------------------------------------------------------------------
 @require_GET
 def question_detail(request, pk):
-    question = get_question_for(request.user, pk)
+    question = get_question_for(request.user, pk, queryset=selectors.with_attachment_flag(Question.objects.all()))
     held = capacities(request.user, question)
     steps = available_steps(question, held)
     events = selectors.timeline_for(question, held)
@@ -99,7 +99,7 @@ def question_detail(request, pk):
             "steps": steps,
             "step_names": {step.name for step in steps},
             "viewers": viewers(question),
-            "attachments": question.attachments.all(),
+            "attachments": selectors.attachments_of(question),
             "answer": selectors.latest_answer(question, held, timeline=events),
             "can_make_faq": (
                 Capacity.BUREAU in held
