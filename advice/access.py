@@ -11,7 +11,7 @@ Nobody else, whatever their role: not other managers, not Redactie, not beheerde
 import datetime
 import enum
 
-from django.db.models import Q
+from django.db.models import Q, Value
 from django.http import Http404
 from django.utils import timezone
 
@@ -58,10 +58,19 @@ def capacities(user, question, *, today=None) -> frozenset[Capacity]:
     """In which capacities `user` sees `question` (empty: not at all)."""
     if not is_employee(user):
         return frozenset()
+    handles_route = question.manager_id is not None and question.manager_id in managers_acted_for(user, today=today)
+    return _held(user, question, handles_route=handles_route)
+
+
+def _held(user, question, *, handles_route: bool) -> frozenset[Capacity]:
+    """The rule itself, for an active `user`; `handles_route`: they are the question's leidinggevende or
+    its plaatsvervanger today (the one fact that needs the deputies table)."""
+    if not is_employee(user):
+        return frozenset()
     held = set()
     if question.asker_id == user.pk:
         held.add(Capacity.ASKER)
-    if question.manager_id is not None and question.manager_id in managers_acted_for(user, today=today):
+    if handles_route:
         held.add(Capacity.MANAGER)
     if is_integrity_officer(user) and question.bureau_at is not None and question.concerns_person_id != user.pk:
         held.add(Capacity.BUREAU)
@@ -102,13 +111,41 @@ def manager_handlers(manager, *, today=None) -> list[Person]:
 
 
 def viewers(question, *, today=None) -> list[Person]:
-    """Everyone who can read `question` right now ("Wie kan dit zien?"), following the same rule."""
-    people = {}
-    if question.asker.is_active:
-        people[question.asker.pk] = question.asker
-    for person in manager_handlers(question.manager, today=today):
-        people[person.pk] = person
+    """Everyone who can read `question` right now ("Wie kan dit zien?"), following the same rule.
+
+    The asker, the leidinggevende, today's plaatsvervangers and (once it reached the Bureau) the
+    officers, each checked against the rule. Plaatsvervangers and officers come in one query that
+    marks who acts for the leidinggevende today, so no person costs a query of their own.
+    """
+    today = _today(today)
+    parts = []
+    if question.manager_id is not None:
+        deputy_ids = Deputy.objects.filter(
+            manager_id=question.manager_id, starts_on__lte=today, ends_on__gte=today
+        ).values("deputy_id")
+        parts.append(
+            Person.objects.filter(is_active=True, pk__in=deputy_ids).annotate(deputising_today=Value(True)).order_by()
+        )
     if question.bureau_at is not None:
-        for person in Person.objects.filter(is_active=True, is_integrity_officer=True):
+        parts.append(
+            Person.objects.filter(is_active=True, is_integrity_officer=True)
+            .annotate(deputising_today=Value(False))
+            .order_by()
+        )
+    # Two index lookups glued together (UNION ALL): an OR in one WHERE would read every person.
+    others = list(parts[0].union(*parts[1:], all=True).order_by("last_name", "first_name")) if parts else []
+    deputies = {person.pk for person in others if person.deputising_today}
+    candidates = [question.asker]
+    if question.manager_id is not None:
+        candidates.append(question.manager)
+    # In the order the page lists them: asker, leidinggevende, plaatsvervangers, then the Bureau.
+    candidates += [person for person in others if person.deputising_today]
+    candidates += [person for person in others if not person.deputising_today]
+    people = {}
+    for person in candidates:
+        if person.pk in people:
+            continue
+        handles_route = question.manager_id is not None and (person.pk == question.manager_id or person.pk in deputies)
+        if _held(person, question, handles_route=handles_route):
             people[person.pk] = person
-    return [person for person in people.values() if can_view(person, question, today=today)]
+    return list(people.values())

@@ -22,6 +22,8 @@ class State(models.TextChoices):
 
 OPEN_STATES = [State.WITH_MANAGER, State.WITH_BUREAU, State.TAKEN_UP, State.INFO_REQUESTED]
 FINAL_STATES = [State.CLOSED, State.WITHDRAWN]
+# The Bureau's queue: what still needs the Bureau, or waits for the asker after its answer.
+BUREAU_QUEUE_STATES = [State.WITH_BUREAU, State.TAKEN_UP, State.INFO_REQUESTED, State.BUREAU_ANSWERED]
 
 
 class Level(models.TextChoices):
@@ -124,6 +126,14 @@ class Question(models.Model):
         indexes = [
             models.Index(fields=["state", "manager_deadline"], name="advice_q_state_deadline"),
             models.Index(fields=["bureau_at"], name="advice_q_bureau_at"),
+            # The Bureau's queue, oldest first, without the history of closed questions: its first page
+            # is read in index order, and its counts from the index alone (state and the columns the
+            # access rule looks at are in it), however many questions the city has asked over the years.
+            models.Index(
+                fields=["bureau_at", "id", "state", "asker", "manager", "concerns_person"],
+                condition=Q(bureau_at__isnull=False, state__in=BUREAU_QUEUE_STATES),
+                name="advice_q_bureau_queue",
+            ),
         ]
         constraints = [
             # Routed to a leidinggevende xor straight to the Bureau with a recorded reason.

@@ -4,13 +4,15 @@ import datetime
 import statistics
 from collections import defaultdict
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from advice.access import Capacity, managers_acted_for
 from advice.models import (
+    BUREAU_QUEUE_STATES,
     FINAL_STATES,
+    Attachment,
     Audience,
     Channel,
     EventKind,
@@ -23,6 +25,18 @@ from advice.models import (
 from advice.rules import rule_choices
 
 MIN_GROUP = 5  # no figure for a group smaller than this
+
+
+def with_attachment_flag(queryset):
+    """Questions that say whether they have attachments (`has_attachments`), asked in the same query."""
+    return queryset.annotate(has_attachments=Exists(Attachment.objects.filter(question=OuterRef("pk"))))
+
+
+def attachments_of(question):
+    # Most questions have none: then the page asks nothing more (the flag came with the question).
+    if not getattr(question, "has_attachments", True):
+        return []
+    return list(question.attachments.all())
 
 
 def timeline_for(question, held):
@@ -47,11 +61,18 @@ def status_label(question, held) -> str:
     return State(question.state).label
 
 
-def latest_answer(question, held):
-    """The answer event the viewer may read, newest first (the Bureau's over the leidinggevende's)."""
+def latest_answer(question, held, *, timeline=None):
+    """The answer event the viewer may read, newest first (the Bureau's over the leidinggevende's).
+
+    `timeline`: the events `timeline_for` gave this viewer, to take the answer from them instead of
+    asking the database again (the answers a viewer may read are on their timeline).
+    """
     kinds = [EventKind.MANAGER_ANSWERED]
     if Capacity.ASKER in held or Capacity.BUREAU in held:
         kinds.append(EventKind.BUREAU_ANSWERED)
+    if timeline is not None:
+        # The timeline runs oldest first, in the same order (created_at, pk) as below.
+        return next((event for event in reversed(timeline) if event.kind in kinds), None)
     return question.events.filter(kind__in=kinds).select_related("actor").order_by("-created_at", "-pk").first()
 
 
@@ -70,24 +91,37 @@ def manager_inbox(user, *, today=None):
     )
 
 
+def _reached_bureau(user):
+    return Question.objects.visible_to(user).filter(bureau_at__isnull=False)
+
+
+def _queue_filter(*, state, min_age_days, now) -> Q:
+    """Which of those the queue lists: one filter for the list and for its count, so they cannot differ."""
+    listed = Q(state=state) if state else Q(state__in=BUREAU_QUEUE_STATES)
+    if min_age_days:
+        listed &= Q(bureau_at__lte=now - datetime.timedelta(days=min_age_days))
+    return listed
+
+
 def bureau_queue(user, *, state="", min_age_days=None, now=None):
     now = now or timezone.now()
-    questions = Question.objects.visible_to(user).filter(bureau_at__isnull=False)
-    questions = (
-        questions.filter(state=state)
-        if state
-        else questions.filter(
-            state__in=[State.WITH_BUREAU, State.TAKEN_UP, State.INFO_REQUESTED, State.BUREAU_ANSWERED]
-        )
-    )
-    if min_age_days:
-        questions = questions.filter(bureau_at__lte=now - datetime.timedelta(days=min_age_days))
+    questions = _reached_bureau(user).filter(_queue_filter(state=state, min_age_days=min_age_days, now=now))
     return questions.select_related("asker", "officer").order_by("bureau_at", "pk")
 
 
-def queue_counts(user):
-    rows = Question.objects.visible_to(user).filter(bureau_at__isnull=False).values("state").annotate(n=Count("pk"))
-    return {row["state"]: row["n"] for row in rows}
+def queue_counts(user, *, state="", min_age_days=None, now=None) -> tuple[dict[str, int], int]:
+    """Per state of the queue, how many questions that reached the Bureau `user` sees; and how many of
+    them `bureau_queue` lists with the same filter. One pass over the queue (not the closed history)."""
+    now = now or timezone.now()
+    listed = _queue_filter(state=state, min_age_days=min_age_days, now=now)
+    states = [*BUREAU_QUEUE_STATES, state] if state and state not in BUREAU_QUEUE_STATES else BUREAU_QUEUE_STATES
+    rows = (
+        _reached_bureau(user)
+        .filter(state__in=states)
+        .values("state")
+        .annotate(n=Count("pk"), listed=Count("pk", filter=listed))
+    )
+    return {row["state"]: row["n"] for row in rows}, sum(row["listed"] for row in rows)
 
 
 def published_faq():

@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from advice import selectors, services
 from advice.access import Capacity, capacities, get_question_for, viewers
 from advice.forms import AskForm, FaqEntryForm, QueueFilterForm, StepForm
-from advice.models import Attachment, FaqEntry, Level, State
+from advice.models import Attachment, FaqEntry, Level, Question, State
 from advice.rules import rule_choices
 from advice.uploads import SizeLimitUploadHandler
 from advice.workflow import PAGE_STEPS, STEPS, TransitionError, available_steps
@@ -80,9 +81,10 @@ def my_questions(request):
 # --- One question -----------------------------------------------------------------------------------
 @require_GET
 def question_detail(request, pk):
-    question = get_question_for(request.user, pk)
+    question = get_question_for(request.user, pk, queryset=selectors.with_attachment_flag(Question.objects.all()))
     held = capacities(request.user, question)
     steps = available_steps(question, held)
+    events = selectors.timeline_for(question, held)
     return render(
         request,
         "advice/question_detail.html",
@@ -93,12 +95,12 @@ def question_detail(request, pk):
             "is_manager": Capacity.MANAGER in held,
             "is_bureau": Capacity.BUREAU in held,
             "status": selectors.status_label(question, held),
-            "events": selectors.timeline_for(question, held),
+            "events": events,
             "steps": steps,
             "step_names": {step.name for step in steps},
             "viewers": viewers(question),
-            "attachments": question.attachments.all(),
-            "answer": selectors.latest_answer(question, held),
+            "attachments": selectors.attachments_of(question),
+            "answer": selectors.latest_answer(question, held, timeline=events),
             "can_make_faq": (
                 Capacity.BUREAU in held
                 and question.state == State.CLOSED
@@ -190,6 +192,18 @@ def receipt(request, pk):
 QUEUE_PAGE_SIZE = 50
 
 
+class CountedPaginator(Paginator):
+    """A paginator told its total: the queue's figures counted it already, in the same query."""
+
+    def __init__(self, object_list, per_page, *, count, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self._count = count
+
+    @cached_property
+    def count(self):
+        return self._count
+
+
 # --- Leidinggevende ----------------------------------------------------------------------------------
 @require_GET
 def manager_inbox(request):
@@ -219,9 +233,10 @@ def bureau_queue(request):
         state = form.cleaned_data["state"]
         age = int(form.cleaned_data["age"]) if form.cleaned_data["age"] else None
     now = timezone.now()
+    counts, listed = selectors.queue_counts(request.user, state=state, min_age_days=age, now=now)
     # The queue grows with the city: a page at a time, oldest first.
-    page = Paginator(selectors.bureau_queue(request.user, state=state, min_age_days=age, now=now), QUEUE_PAGE_SIZE)
-    page = page.get_page(request.GET.get("pagina"))
+    questions = selectors.bureau_queue(request.user, state=state, min_age_days=age, now=now)
+    page = CountedPaginator(questions, QUEUE_PAGE_SIZE, count=listed).get_page(request.GET.get("pagina"))
     questions = list(page.object_list)
     for question in questions:
         question.is_overdue = (
@@ -236,7 +251,7 @@ def bureau_queue(request):
             "form": form,
             "questions": questions,
             "page": page,
-            "counts": selectors.queue_counts(request.user),
+            "counts": counts,
             "states": State,
         },
     )

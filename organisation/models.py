@@ -115,6 +115,15 @@ class Person(AbstractUser):
         verbose_name = _("medewerker")
         verbose_name_plural = _("medewerkers")
         ordering = ["last_name", "first_name"]
+        indexes = [
+            # The Bureau voor Integriteit is a handful of people in a city of thousands: who sees a
+            # question and who gets its e-mails must not read every person to find them.
+            models.Index(
+                fields=["last_name", "first_name"],
+                condition=Q(is_integrity_officer=True),
+                name="person_integrity_officers",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(Lower("email"), name="person_email_unique_ci", condition=~Q(email="")),
             models.CheckConstraint(condition=~Q(manager=models.F("pk")), name="person_not_own_manager"),
