@@ -5,6 +5,7 @@ is never stale after an acknowledgement, and the number of queries does not grow
 """
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
@@ -231,10 +232,11 @@ def unit_figures(
     )
     total = UnitFigures(unit={"pk": None, "code": "", "name": "", "path": "/", "depth": -1})
     for row in counts:
-        for figures in [total, *_ancestors(units, row["unit_id"])]:
-            figures.audience += row["total"]
-            figures.acknowledged += row["done"]
-            figures.overdue += row["late"]
+        for figures in (total, units.get(row["unit_id"])):
+            if figures is not None:
+                figures.audience += row["total"]
+                figures.acknowledged += row["done"]
+                figures.overdue += row["late"]
     # A unit's chef-waardeerders: the people in it (and in the audience) with active direct reports.
     managers = get_user_model().objects.filter(is_active=True, manager__isnull=False).values("manager_id")
     chefs = (
@@ -245,13 +247,21 @@ def unit_figures(
         .order_by()
     )
     for row in chefs:
-        for figures in [total, *_ancestors(units, row["unit_id"])]:
-            figures.chefs += row["chefs"]
-            figures.chefs_confirmed += row["confirmed"]
-    for figures in units.values():
+        for figures in (total, units.get(row["unit_id"])):
+            if figures is not None:
+                figures.chefs += row["chefs"]
+                figures.chefs_confirmed += row["confirmed"]
+    # Sub-units before their parent, each added once to the unit above it.
+    for figures in reversed(_top_down(units)):
         parent = units.get(figures.unit["parent_id"])
-        if parent is not None and figures.audience:
-            parent.children.append(figures)
+        if parent is not None:
+            parent.audience += figures.audience
+            parent.acknowledged += figures.acknowledged
+            parent.overdue += figures.overdue
+            parent.chefs += figures.chefs
+            parent.chefs_confirmed += figures.chefs_confirmed
+            if figures.audience:
+                parent.children.append(figures)
     for figures in units.values():
         figures.children.sort(key=lambda child: child.unit["name"])
     return units, total
@@ -260,6 +270,19 @@ def unit_figures(
 def _acknowledgement_of(version: PolicyVersion) -> FilteredRelation:
     """A person's acknowledgement of `version` as a LEFT JOIN (at most one: unique per person and version)."""
     return FilteredRelation("acknowledgements", condition=Q(acknowledgements__version=version))
+
+
+def _top_down(units: dict[int, UnitFigures]) -> list[UnitFigures]:
+    """Every unit after the unit above it (the import refuses cycles; a unit on one would be left out)."""
+    below = defaultdict(list)
+    for figures in units.values():
+        below[figures.unit["parent_id"] if figures.unit["parent_id"] in units else None].append(figures)
+    order, stack = [], list(below[None])
+    while stack:
+        figures = stack.pop()
+        order.append(figures)
+        stack.extend(below[figures.unit["pk"]])
+    return order
 
 
 def _ancestors(units: dict[int, UnitFigures], unit_id):

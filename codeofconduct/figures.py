@@ -23,6 +23,7 @@ from organisation.signals import organisation_bulk_changed
 
 _lock = threading.Lock()
 _latest: dict[int, tuple[tuple, "CityFigures"]] = {}  # version pk -> (key, figures); one entry per version
+_counting: dict[int, threading.Lock] = {}  # version pk -> held by the thread that counts it
 
 
 @dataclass(frozen=True)
@@ -46,31 +47,47 @@ def _generation():
 def city_figures(version: PolicyVersion, today: datetime.date | None = None) -> CityFigures:
     """The figures of every unit for `version`, as of now (computed, or this process's copy of them)."""
     today = today or timezone.localdate()
-    generation = _generation()
-    key = (
-        generation,
+    cached = _cached(version, _key(version, today))
+    if cached is not None:
+        return cached
+    # One thread per process counts; the others wait for its result instead of counting the city too.
+    with _lock:
+        counting = _counting.setdefault(version.pk, threading.Lock())
+    with counting:
+        key = _key(version, today)  # read again: a change may have landed while this thread waited
+        cached = _cached(version, key)
+        if cached is not None:
+            return cached
+        units, total = compliance.unit_figures(version, today)
+        figures = CityFigures(
+            units=units,
+            total=total,
+            by_code={unit.unit["code"]: unit for unit in units.values()},
+            per_day=compliance.acknowledgements_per_day(version),
+        )
+        if key[0] is not None:
+            with _lock:
+                _latest[version.pk] = (key, figures)
+        return figures
+
+
+def _key(version: PolicyVersion, today: datetime.date) -> tuple:
+    return (
+        _generation(),
         today,
         version.status,
         version.audience_all_staff,
         version.acknowledgement_due_date,
         version.published_at,
     )
-    if generation is not None:
-        with _lock:
-            cached = _latest.get(version.pk)
-        if cached is not None and cached[0] == key:
-            return cached[1]
-    units, total = compliance.unit_figures(version, today)
-    figures = CityFigures(
-        units=units,
-        total=total,
-        by_code={unit.unit["code"]: unit for unit in units.values()},
-        per_day=compliance.acknowledgements_per_day(version),
-    )
-    if generation is not None:
-        with _lock:
-            _latest[version.pk] = (key, figures)
-    return figures
+
+
+def _cached(version: PolicyVersion, key: tuple) -> CityFigures | None:
+    if key[0] is None:  # no counter (an emptied database): never trust a copy
+        return None
+    with _lock:
+        cached = _latest.get(version.pk)
+    return cached[1] if cached is not None and cached[0] == key else None
 
 
 # A person's save that touches none of these (a login writes last_login) changes no figure.

@@ -88,3 +88,39 @@ def test_signing_in_changes_no_figure(city, client):
     city.employee.refresh_from_db()
     assert city.employee.last_login is not None
     assert generation() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_editors_opening_the_page_together_wait_for_one_count(city, current, monkeypatch):
+    import threading
+    import time
+
+    from django.db import connection
+
+    from codeofconduct import compliance, figures
+
+    figures.changed()  # figures of an earlier test with the same ids are not these
+    counted = []
+    real_count = compliance.unit_figures
+
+    def count_slowly(*args, **kwargs):
+        counted.append(threading.get_ident())
+        time.sleep(0.5)  # a city takes a while: every editor asks before the first count finishes
+        return real_count(*args, **kwargs)
+
+    monkeypatch.setattr(compliance, "unit_figures", count_slowly)
+    results = []
+
+    def open_page():
+        try:
+            results.append(figures.city_figures(current).total.audience)
+        finally:
+            connection.close()
+
+    editors = [threading.Thread(target=open_page) for _ in range(4)]
+    for editor in editors:
+        editor.start()
+    for editor in editors:
+        editor.join(10)
+    assert len(counted) == 1
+    assert len(results) == 4 and len(set(results)) == 1
