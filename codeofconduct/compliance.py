@@ -55,7 +55,10 @@ def current_versions_for(person) -> list[PolicyVersion]:
 
 def current_versions():
     versions = list(
-        PolicyVersion.objects.filter(status=Status.PUBLISHED).select_related("policy").order_by("policy__title")
+        PolicyVersion.objects.filter(status=Status.PUBLISHED)
+        .select_related("policy")
+        .defer(*PolicyVersion.TEXT_FIELDS)
+        .order_by("policy__title")
     )
     # Most versions go to all staff: their audience units are only looked up when one does not.
     chosen_units = [version for version in versions if not version.audience_all_staff]
@@ -73,6 +76,7 @@ def _reading_list(person):
     acknowledged = list(
         Acknowledgement.objects.filter(person=person)
         .select_related("version__policy", "recorded_by")
+        .defer(*(f"version__{name}" for name in PolicyVersion.TEXT_FIELDS))
         .order_by("-acknowledged_at", "-pk")
     )
     done = {ack.version_id for ack in acknowledged}

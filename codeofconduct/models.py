@@ -124,6 +124,8 @@ class PolicyVersion(models.Model):
     )
     content_hash = models.CharField(_("inhoudshash"), max_length=64, blank=True, editable=False)
     body_html = models.TextField(editable=False, blank=True)
+    # The text itself, tens of kilobytes a version: lists and the navigation leave it in the database.
+    TEXT_FIELDS = ("body", "body_html")
     # Idempotency key of the "new version" form: one draft per submitted form, however often it is sent.
     creation_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_by = models.ForeignKey(

@@ -27,11 +27,12 @@ def policies_with_current():
 
 
 def previous_version(version: PolicyVersion) -> PolicyVersion | None:
-    """The public version published just before `version`: what it updates."""
+    """The public version published just before `version`: what it updates (its number; not its text)."""
+    versions = version.policy.versions.defer(*PolicyVersion.TEXT_FIELDS)
     if version.published_at is None:
-        return current_version(version.policy)
+        return versions.filter(status=Status.PUBLISHED).first()
     return (
-        version.policy.versions.filter(status__in=PUBLIC_STATUSES, published_at__lt=version.published_at)
+        versions.filter(status__in=PUBLIC_STATUSES, published_at__lt=version.published_at)
         .order_by("-published_at")
         .first()
     )
