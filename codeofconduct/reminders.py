@@ -225,16 +225,13 @@ def _weekly_summary(version, today, chef_ids, week, report) -> None:
         .annotate(count=Count("pk"))
         .order_by()
     )
-    if not overdue_per_chef:
-        return
-    sent = _already_sent(version, chef_ids[0], chef_ids[-1], kinds=[Kind.CHEF_WEEKLY], period=week)
-    chefs = get_user_model().objects.filter(pk__in=overdue_per_chef, is_active=True).order_by("pk")
-    wanted = [
-        (chef, Kind.CHEF_WEEKLY, {"overdue_count": overdue_per_chef[chef.pk]})
-        for chef in chefs
-        if (chef.pk, Kind.CHEF_WEEKLY) not in sent
-    ]
-    _claim_and_send(version, wanted, period=week, send=lambda claimed: _send_personal_mails(version, claimed, report))
+    _personal_mail_once(
+        version,
+        Kind.CHEF_WEEKLY,
+        week,
+        {chef: {"overdue_count": count} for chef, count in overdue_per_chef.items()},
+        report,
+    )
 
 
 def _notify_request(version, unconfirmed_chefs, report) -> None:
@@ -254,15 +251,21 @@ def _escalation(version, unconfirmed_chefs, week, report) -> None:
         "manager_id", "last_name", "first_name"
     ):
         chefs_per_manager[chef.manager_id].append(chef)
-    if not chefs_per_manager:
-        return
-    sent = _already_sent(
-        version, min(chefs_per_manager), max(chefs_per_manager), kinds=[Kind.CHEF_ESCALATION], period=week
+    _personal_mail_once(
+        version,
+        Kind.CHEF_ESCALATION,
+        week,
+        {manager: {"chefs": chefs} for manager, chefs in chefs_per_manager.items()},
+        report,
     )
-    managers = get_user_model().objects.filter(pk__in=chefs_per_manager, is_active=True).order_by("pk")
-    wanted = [
-        (manager, Kind.CHEF_ESCALATION, {"chefs": chefs_per_manager[manager.pk]})
-        for manager in managers
-        if (manager.pk, Kind.CHEF_ESCALATION) not in sent
-    ]
-    _claim_and_send(version, wanted, period=week, send=lambda claimed: _send_personal_mails(version, claimed, report))
+
+
+def _personal_mail_once(version, kind, period, context_per_person: dict, report) -> None:
+    """A personal mail of `kind` to each active person in `context_per_person` (pk -> the mail's context)
+    who has not had it this period."""
+    if not context_per_person:
+        return
+    sent = _already_sent(version, min(context_per_person), max(context_per_person), kinds=[kind], period=period)
+    people = get_user_model().objects.filter(pk__in=context_per_person, is_active=True).order_by("pk")
+    wanted = [(person, kind, context_per_person[person.pk]) for person in people if (person.pk, kind) not in sent]
+    _claim_and_send(version, wanted, period=period, send=lambda claimed: _send_personal_mails(version, claimed, report))
