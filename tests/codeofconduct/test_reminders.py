@@ -29,13 +29,21 @@ def at(day: datetime.date):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(9)))
 
 
+def first_wednesday_from(day: datetime.date) -> datetime.date:
+    return day + datetime.timedelta(days=(2 - day.weekday()) % 7)
+
+
 @pytest.fixture
 def fresh_version(city, current):
-    """The current version as if published today, due in 14 days; everyone was there before."""
+    """The current version as if published today, due on a Wednesday two to three weeks from now;
+    everyone was there before.
+
+    Weekly mails count per ISO week: with the due date on a Wednesday, the days the tests pick
+    around it (Monday to Saturday) share one week, whatever day the suite runs."""
     Person.objects.update(unit_since=LONG_AGO)
     PolicyVersion.objects.filter(pk=current.pk).update(
         published_at=timezone.now() - datetime.timedelta(minutes=5),
-        acknowledgement_due_date=timezone.localdate() + datetime.timedelta(days=14),
+        acknowledgement_due_date=first_wednesday_from(timezone.localdate() + datetime.timedelta(days=14)),
     )
     current.refresh_from_db()
     return current
@@ -114,11 +122,13 @@ def test_emails_contain_nothing_but_the_version_and_a_link(city, fresh_version):
 
 
 def test_the_notice_states_each_persons_own_due_date(city, fresh_version):
-    Person.objects.filter(pk=city.employee.pk).update(unit_since=timezone.now() + datetime.timedelta(days=3))
+    # The employee joins their unit later: their own 14 days end three days after the version's due date.
+    joins = fresh_version.acknowledgement_due_date - datetime.timedelta(days=11)
+    Person.objects.filter(pk=city.employee.pk).update(unit_since=at(joins))
     run_reminders()
     by_address = {message.to[0]: message.body for message in mail.outbox if "Nieuwe dienstnota" in message.subject}
     version_due = fresh_version.acknowledgement_due_date.strftime("%d-%m-%Y")
-    own_due = (timezone.localdate() + datetime.timedelta(days=17)).strftime("%d-%m-%Y")
+    own_due = (fresh_version.acknowledgement_due_date + datetime.timedelta(days=3)).strftime("%d-%m-%Y")
     assert version_due in by_address[city.colleague.email]
     assert own_due in by_address[city.employee.email]
 
