@@ -4,12 +4,10 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -21,6 +19,7 @@ from advice.models import Attachment, FaqEntry, Level, Question, State
 from advice.rules import rule_choices
 from advice.uploads import SizeLimitUploadHandler
 from advice.workflow import PAGE_STEPS, STEPS, TransitionError, available_steps
+from config.pagination import CountedPaginator
 from organisation.roles import Role, require_role
 
 
@@ -190,18 +189,6 @@ def receipt(request, pk):
 
 
 QUEUE_PAGE_SIZE = 50
-
-
-class CountedPaginator(Paginator):
-    """A paginator told its total: the queue's figures counted it already, in the same query."""
-
-    def __init__(self, object_list, per_page, *, count, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
-        self._count = count
-
-    @cached_property
-    def count(self):
-        return self._count
 
 
 # --- Leidinggevende ----------------------------------------------------------------------------------

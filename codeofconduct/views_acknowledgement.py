@@ -3,7 +3,6 @@ team page and the compliance pages of Redactie."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -233,8 +232,10 @@ STATUS_FILTERS = {"": None, "open": "open", "overdue": "overdue", "acknowledged"
 
 def _compliance_version(request) -> PolicyVersion:
     pk = _id_from_query(request.GET.get("versie", ""))
-    versions = PolicyVersion.objects.select_related("policy").filter(
-        status__in=[Status.PUBLISHED, Status.SUPERSEDED, Status.WITHDRAWN]
+    versions = (
+        PolicyVersion.objects.select_related("policy")
+        .defer(*PolicyVersion.TEXT_FIELDS)
+        .filter(status__in=[Status.PUBLISHED, Status.SUPERSEDED, Status.WITHDRAWN])
     )
     if pk is not None:
         return get_object_or_404(versions, pk=pk)
@@ -265,8 +266,7 @@ def compliance_page(request):
         status = ""
     people_page = None
     if selected is not None or status:
-        people = compliance.people_in_unit(version, selected.unit["path"] if selected else None, status)
-        people_page = Paginator(people, 50).get_page(request.GET.get("pagina"))
+        people_page = compliance.people_page(version, shown, status, request.GET.get("pagina"))
     return render(
         request,
         "codeofconduct/compliance.html",
@@ -274,6 +274,7 @@ def compliance_page(request):
             "version": version,
             "versions": PolicyVersion.objects.filter(status__in=[Status.PUBLISHED, Status.SUPERSEDED, Status.WITHDRAWN])
             .select_related("policy")
+            .defer(*PolicyVersion.TEXT_FIELDS)
             .order_by("-published_at"),
             "shown": shown,
             "selected": selected,

@@ -15,6 +15,7 @@ Chef-waardeerders (people with direct reports): directeur (BZ), chef (A, confirm
 
 import csv
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -93,6 +94,38 @@ def test_status_filter_lists_the_overdue_people_of_a_unit(small_city, current, a
     people = page.split('id="people-title"')[1]
     assert "Mieke Bosmans" in people and "Tom Peeters" in people
     assert "Nele Dubois" not in people and "Lotte Janssens" not in people and "Dries Cools" not in people
+
+
+def listed_people(page: str) -> tuple[int, list[str]]:
+    """The count in the people list's heading and the personeelsnummers in its rows."""
+    people = page.split('id="people-title"')[1]
+    count = int(re.search(r"\((\d+)\)</h2>", people).group(1))
+    return count, re.findall(r"<tr><td>([^<]*)</td>", people)
+
+
+@pytest.mark.parametrize("status", ["", "open", "overdue", "acknowledged"])
+def test_paging_through_a_unit_lists_everyone_of_the_status_once(small_city, current, as_editor, monkeypatch, status):
+    monkeypatch.setattr(compliance, "PEOPLE_PER_PAGE", 2)
+    expected = [p.personeelsnummer for p in compliance.people_in_unit(current, "/STAD/BZ/", status)]
+    seen, number = [], 1
+    while True:
+        url = reverse("codeofconduct:compliance") + f"?eenheid=BZ&status={status}&pagina={number}"
+        count, rows = listed_people(as_editor.get(url).text)
+        assert count == len(expected)
+        seen += rows
+        if len(seen) >= count:
+            break
+        number += 1
+    assert seen == expected
+    assert len(expected) == {"": 9, "open": 6, "overdue": 5, "acknowledged": 3}[status]
+
+
+def test_the_people_list_shows_when_each_person_opened_and_acknowledged(small_city, current, as_editor):
+    page = as_editor.get(reverse("codeofconduct:compliance") + "?eenheid=BZ-COM-A").text
+    people = page.split('id="people-title"')[1]
+    briefed = next(row for row in people.split("<tr>") if "Jef Aerts" in row)
+    assert "via briefing door Tom Peeters" in briefed
+    assert "Tom Peeters" in next(row for row in people.split("<tr>") if "Mieke Bosmans" in row)  # their chef
 
 
 def test_csv_export_per_person_matches_the_page(small_city, current, as_editor):
