@@ -1,4 +1,6 @@
 import pytest
+from django.contrib import auth
+from django.http import HttpRequest
 from django.test import Client, override_settings
 from django.urls import reverse
 
@@ -82,3 +84,35 @@ def test_pages_are_private_and_not_indexed(as_employee):
     response = as_employee.get("/")
     assert "private" in response["Cache-Control"]
     assert response["X-Robots-Tag"].startswith("noindex")
+
+
+def signed_in_person(client):
+    """The person a request with this client's session is signed in as, as the pages see them."""
+    request = HttpRequest()
+    request.session = client.session
+    return auth.get_user(request)
+
+
+def test_the_chef_role_in_the_navigation_comes_with_the_signed_in_person(city, client, django_assert_num_queries):
+    """The pages know who is a chef-waardeerder from the query that loads the person, and no other."""
+    client.force_login(city.chef)
+    assert "Mijn team" in client.get(reverse("codeofconduct:policy_list")).text
+    chef = signed_in_person(client)
+    with django_assert_num_queries(0):
+        assert chef.has_direct_reports
+    # Once their last report has left, the next page no longer shows them a team.
+    for report in city.chef.direct_reports.filter(is_active=True):
+        report.deactivate()
+    assert "Mijn team" not in client.get(reverse("codeofconduct:policy_list")).text
+    former_chef = signed_in_person(client)
+    with django_assert_num_queries(0):
+        assert not former_chef.has_direct_reports
+
+
+@override_settings(SSO_TRUSTED_HEADER="X-Remote-User")
+def test_single_sign_on_also_loads_the_chef_role_with_the_person(city, django_assert_num_queries):
+    client = Client(headers={"X-Remote-User": city.chef.email})
+    assert "Mijn team" in client.get(reverse("codeofconduct:policy_list")).text
+    chef = signed_in_person(client)
+    with django_assert_num_queries(0):
+        assert chef.has_direct_reports

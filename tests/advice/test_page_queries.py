@@ -23,7 +23,7 @@ from tests.advice.conftest import PNG, ask, at, step
 from tests.conftest import client_for
 from tests.factories import make_person
 
-QUESTION_PAGE_QUERIES = 9
+QUESTION_PAGE_QUERIES = 8
 # A question with attachments reads them in one more query, however many there are.
 WITH_ATTACHMENTS = QUESTION_PAGE_QUERIES + 1
 
@@ -124,7 +124,7 @@ def test_the_latest_answer_on_the_page_is_the_one_the_viewer_may_read(city, answ
 
 
 # --- The Bureau's queue -----------------------------------------------------------------------------
-QUEUE_PAGE_QUERIES = 8
+QUEUE_PAGE_QUERIES = 7
 
 
 def queue(client, query=""):
