@@ -605,8 +605,8 @@ def goals(sizes: list[dict]) -> list[dict]:
             drop = 1 - b["share_of_floor"] / a["share_of_floor"] if a["share_of_floor"] else 0
             check(
                 f"{name}: throughput (share of floor) {smallest['size']:,} → {largest['size']:,}",
-                f"{drop:+.0%} loss",
-                "within 10%",
+                f"{a['share_of_floor']:.0%} → {b['share_of_floor']:.0%} ({'loses' if drop > 0 else 'gains'} {abs(drop):.0%})",
+                "loses at most 10%",
                 drop <= 0.10,
             )
     return checks
