@@ -38,8 +38,8 @@ def fresh_version(city, current):
     """The current version as if published today, due on a Wednesday two to three weeks from now;
     everyone was there before.
 
-    Weekly mails count per ISO week: with the due date on a Wednesday, the days the tests pick
-    around it (Monday to Saturday) share one week, whatever day the suite runs."""
+    Weekly mails count per ISO week: with the due date on a Wednesday, the days from two before to
+    three after it (Monday to Saturday) share one week, whatever day the suite runs."""
     Person.objects.update(unit_since=LONG_AGO)
     PolicyVersion.objects.filter(pk=current.pk).update(
         published_at=timezone.now() - datetime.timedelta(minutes=5),
