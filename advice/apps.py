@@ -1,7 +1,16 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete
 from django.utils.translation import gettext_lazy as _
 
 
 class AdviceConfig(AppConfig):
     name = "advice"
     verbose_name = _("Advies")
+
+    def ready(self):
+        from advice.models import Question
+        from advice.notifications import MAIL_KIND, forget_question_mail
+        from jobs import outbox
+
+        outbox.describe_kind(MAIL_KIND, _("Melding bij een adviesvraag"))
+        post_delete.connect(forget_question_mail, sender=Question, dispatch_uid="advice_forget_question_mail")

@@ -5,6 +5,7 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from jobs.health import worker_state
 from organisation.forms import LoginForm
 
 
@@ -24,4 +25,5 @@ def healthz(request):
             cursor.fetchone()
     except DatabaseError:
         return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
-    return JsonResponse({"status": "ok", "database": "up"})
+    # The mail worker's heartbeat is reported, never a reason to take this server out of rotation.
+    return JsonResponse({"status": "ok", "database": "up", "worker": worker_state()})
