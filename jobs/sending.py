@@ -131,19 +131,21 @@ def due(now=None):
     return Delivery.objects.filter(status=Status.QUEUED, next_attempt_at__lte=now or timezone.now())
 
 
-def claim_next(worker_id: str) -> Delivery | None:
-    """Take the next due delivery for this worker, holding it for MAIL_LEASE_SECONDS.
+def claim_next(worker_id: str, *, due_by=None) -> Delivery | None:
+    """Take the next delivery due (by now, or by `due_by`) for this worker, holding it for
+    MAIL_LEASE_SECONDS.
 
     Several workers at once each get a different delivery (PostgreSQL: a row lock that the others skip;
     SQLite: one writer at a time). A delivery queued longer than MAIL_GIVE_UP_HOURS is failed instead.
     """
     now = timezone.now()
-    if not due(now).exists():  # the common, idle case costs one read and no transaction
+    due_by = min(due_by or now, now)
+    if not due(due_by).exists():  # the common, idle case costs one read and no transaction
         return None
     give_up_before = now - datetime.timedelta(hours=settings.MAIL_GIVE_UP_HOURS)
     with transaction.atomic():
         while True:
-            delivery = due(now).select_for_update(skip_locked=True).order_by("next_attempt_at", "pk").first()
+            delivery = due(due_by).select_for_update(skip_locked=True).order_by("next_attempt_at", "pk").first()
             if delivery is None:
                 return None
             if delivery.queued_at >= give_up_before:

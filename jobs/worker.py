@@ -87,7 +87,8 @@ class Worker:
 
     def _step(self) -> bool:
         """Send the next due delivery, if any. Returns whether there was one."""
-        delivery = sending.claim_next(self.worker_id)
+        # Once: each delivery due at the start, tried once (a failure moves it past the start).
+        delivery = sending.claim_next(self.worker_id, due_by=self.started_at if self.once else None)
         if delivery is None:
             return False
         self.state = "sending"
@@ -101,7 +102,7 @@ class Worker:
             self._connection.close()
             fault = sending.record_failure(delivery, error, worker_id=self.worker_id)
             logger.warning("Delivery %s not sent (%s): %s", delivery.pk, fault.value, sending.describe(error))
-            if fault is sending.Fault.SERVER:
+            if fault is sending.Fault.SERVER and not self.once:
                 self._server_failures += 1
                 self._sleep(growing_pause(self._server_failures), state="waiting for the mail server")
             return True
