@@ -100,8 +100,8 @@ def test_status_filter_lists_the_overdue_people_of_a_unit(small_city, current, a
 def listed_people(page: str) -> tuple[int, list[str]]:
     """The count in the people list's heading and the personeelsnummers in its rows."""
     people = page.split('id="people-title"')[1]
-    count = int(re.search(r"\((\d+)\)</h2>", people).group(1))
-    return count, re.findall(r"<tr><td>([^<]*)</td>", people)
+    count = int(re.search(r"\((\d+)\)\s*</h2>", people).group(1))
+    return count, re.findall(r"<tr>\s*<td>\s*([^<\s][^<]*?)\s*</td>", people)
 
 
 @pytest.mark.parametrize("status", ["", "open", "overdue", "acknowledged"])
