@@ -8,9 +8,16 @@ the row keeps only its kind and times: no address, no person, no content.
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+class MessageQuerySet(models.QuerySet):
+    def delete_unused(self) -> int:
+        """Delete those of these messages that no delivery needs any more (all sent, or removed)."""
+        removed, _ = self.filter(~Exists(Delivery.objects.filter(message=OuterRef("pk")))).delete()
+        return removed
 
 
 class Message(models.Model):
@@ -22,6 +29,8 @@ class Message(models.Model):
     # subject, body, from_email, reply_to, cc, bcc, headers, alternatives: what EmailMessage needs.
     content = models.JSONField()
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = MessageQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("e-mailbericht")

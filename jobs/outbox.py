@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q
+from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
 from jobs.models import Delivery, Message, WorkerHeartbeat
@@ -176,12 +176,6 @@ def clear_finished(*, now: datetime.datetime | None = None) -> dict:
     failed, _ = Delivery.objects.filter(
         status=Status.FAILED, failed_at__lt=now - datetime.timedelta(days=settings.MAIL_KEEP_FAILED_DAYS)
     ).delete()
-    messages = delete_unused_messages(Message.objects.all())
+    messages = Message.objects.all().delete_unused()
     heartbeats, _ = WorkerHeartbeat.objects.filter(beat_at__lt=now - datetime.timedelta(days=1)).delete()
     return {"sent": sent, "failed": failed, "messages": messages, "heartbeats": heartbeats}
-
-
-def delete_unused_messages(messages) -> int:
-    """Delete those of `messages` that no delivery needs any more (all sent, or removed)."""
-    removed, _ = messages.filter(~Exists(Delivery.objects.filter(message=OuterRef("pk")))).delete()
-    return removed

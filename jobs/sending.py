@@ -27,7 +27,6 @@ from django.dispatch import Signal
 from django.utils import timezone
 
 from jobs.models import Delivery, Message
-from jobs.outbox import delete_unused_messages
 
 Status = Delivery.Status
 
@@ -181,7 +180,7 @@ def record_sent(delivery_ids: list[int]) -> None:
         claimed_by="",
         last_error="",
     )
-    delete_unused_messages(Message.objects.filter(pk__in=message_ids))
+    Message.objects.filter(pk__in=message_ids).delete_unused()
 
 
 @transaction.atomic
