@@ -86,12 +86,19 @@ class Delivery(models.Model):
 class WorkerHeartbeat(models.Model):
     """Each running worker says here, every few seconds, that it is alive and what it is doing."""
 
+    class State(models.TextChoices):
+        STARTING = "starting", _("start")
+        IDLE = "idle", _("wacht op e-mail")
+        SENDING = "sending", _("verstuurt")
+        MAIL_SERVER_DOWN = "mail_server_down", _("wacht op de mailserver")
+        DATABASE_DOWN = "database_down", _("wacht op de database")
+
     worker_id = models.CharField(max_length=64, primary_key=True)
     host = models.CharField(max_length=255)
     pid = models.PositiveIntegerField()
     started_at = models.DateTimeField()
     beat_at = models.DateTimeField()
-    state = models.CharField(max_length=100, blank=True)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.STARTING)
     sent = models.PositiveIntegerField(default=0)  # deliveries this worker sent since it started
 
     class Meta:

@@ -26,6 +26,7 @@ from jobs import sending
 from jobs.models import Message, WorkerHeartbeat
 
 logger = logging.getLogger("jobs.worker")
+State = WorkerHeartbeat.State
 
 # The longest the worker waits between two tries of an unreachable database or mail server.
 LONGEST_PAUSE_SECONDS = 30
@@ -43,7 +44,7 @@ class Worker:
         self.once = once
         self.stopping = False
         self.sent = 0
-        self.state = "starting"
+        self.state = State.STARTING
         self.started_at = timezone.now()
         self._wake = threading.Event()
         self._last_beat = 0.0
@@ -77,7 +78,7 @@ class Worker:
                     if self.once:
                         break
                     self._connection.close()  # no mail server connection left open while idle
-                    self._sleep(self.interval, state="idle")
+                    self._sleep(self.interval, state=State.IDLE)
         finally:
             self._connection.close()
             self._say_goodbye()
@@ -91,7 +92,7 @@ class Worker:
         delivery = sending.claim_next(self.worker_id, due_by=self.started_at if self.once else None)
         if delivery is None:
             return False
-        self.state = "sending"
+        self.state = State.SENDING
         try:
             message = sending.message_for(delivery)
         except Message.DoesNotExist:
@@ -104,7 +105,7 @@ class Worker:
             logger.warning("Delivery %s not sent (%s): %s", delivery.pk, fault.value, sending.describe(error))
             if fault is sending.Fault.SERVER and not self.once:
                 self._server_failures += 1
-                self._sleep(growing_pause(self._server_failures), state="waiting for the mail server")
+                self._sleep(growing_pause(self._server_failures), state=State.MAIL_SERVER_DOWN)
             return True
         self._server_failures = 0
         self._record_sent(delivery)
@@ -127,14 +128,14 @@ class Worker:
                     return
                 self._forget_connections()
                 logger.warning("Delivery %s sent; recording it waits for the database: %s", delivery.pk, error)
-                self._sleep(growing_pause(failures), state="waiting for the database")
+                self._sleep(growing_pause(failures), state=State.DATABASE_DOWN)
 
     # --- Outages -----------------------------------------------------------------------------------
 
     def _database_lost(self, error, failures: int) -> None:
         logger.warning("Database unavailable (%s); trying again", type(error).__name__)
         self._forget_connections()
-        self._sleep(growing_pause(failures), state="waiting for the database")
+        self._sleep(growing_pause(failures), state=State.DATABASE_DOWN)
 
     @staticmethod
     def _forget_connections() -> None:
@@ -143,7 +144,7 @@ class Worker:
             with contextlib.suppress(DatabaseError):
                 connection.close()
 
-    def _sleep(self, seconds: float, *, state: str) -> None:
+    def _sleep(self, seconds: float, *, state: "State") -> None:
         """Wait, waking for SIGTERM, and keep the heartbeat going meanwhile."""
         self.state = state
         end = time.monotonic() + seconds

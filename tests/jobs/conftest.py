@@ -17,7 +17,13 @@ from tests.smtp_sink import SmtpSink
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def eventually(check, *, timeout: float = 20.0, every: float = 0.05, message: str = ""):
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
+            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL"))
+
+
+def eventually(check, *, timeout: float = 90.0, every: float = 0.2, message: str = ""):
     """Wait until `check()` is true (and return its value); fail after `timeout` seconds."""
     end = time.monotonic() + timeout
     while True:

@@ -57,7 +57,7 @@ def test_mail_queued_while_the_mail_server_is_down_arrives_once_when_it_is_back(
     assert "ConnectionRefusedError" in Delivery.objects.exclude(last_error="").first().last_error
 
     smtp_to_sink.up()
-    eventually(all_sent, timeout=30, message="not every mail was sent after the mail server came back")
+    eventually(all_sent, message="not every mail was sent after the mail server came back")
     assert smtp_to_sink.received_by() == expected, "a mail was lost, or arrived twice without a fault in flight"
 
 
@@ -76,7 +76,7 @@ def test_a_mail_server_that_crashes_mid_batch_repeats_at_most_the_mail_in_flight
     assert Delivery.objects.count() == mails
 
     smtp_to_sink.up()
-    eventually(all_sent, timeout=30, message="not every mail was sent after the crash")
+    eventually(all_sent, message="not every mail was sent after the crash")
     # Nothing lost; the one mail the server took without answering was sent again, no other mail.
     assert smtp_to_sink.received_by() - expected == Counter(in_flight)
     assert expected - smtp_to_sink.received_by() == Counter()
@@ -88,17 +88,17 @@ def test_a_worker_killed_while_sending_leaves_the_mail_to_the_next_worker_after_
     as_chef.post(reverse("codeofconduct:team_remind", args=[current.pk]))
     smtp_to_sink.hold()  # the server takes the message and does not answer yet
     first = workers.start(MAIL_LEASE_SECONDS=4)
-    assert smtp_to_sink.wait_until_held(timeout=20), "the first worker never sent"
+    assert smtp_to_sink.wait_until_held(timeout=90), "the first worker never sent"
     taken = Delivery.objects.get()
     assert taken.claimed_by and taken.attempts == 1
 
     first.send_signal(signal.SIGKILL)  # mid-send: no chance to record anything
-    first.wait(timeout=10)
+    first.wait(timeout=60)
     smtp_to_sink.release()  # the server never finished taking it: nothing delivered
     assert smtp_to_sink.accepted == []
 
     workers.start(MAIL_LEASE_SECONDS=4)
-    eventually(lambda: smtp_to_sink.accepted, timeout=30, message="the mail of the killed worker was lost")
+    eventually(lambda: smtp_to_sink.accepted, message="the mail of the killed worker was lost")
     accepted_at = timezone.now()
     assert accepted_at - taken.last_attempt_at >= datetime.timedelta(seconds=4), "taken before the lease ended"
     eventually(all_sent)
@@ -118,6 +118,6 @@ def test_the_worker_says_it_is_alive_and_health_reports_when_it_is_not(client, s
     killed = workers.start()
     eventually(lambda: client.get("/healthz").json()["worker"] == "up", message="no heartbeat")
     killed.send_signal(signal.SIGKILL)
-    killed.wait(timeout=10)
-    eventually(lambda: client.get("/healthz").json()["worker"] == "late", timeout=10)
+    killed.wait(timeout=60)
+    eventually(lambda: client.get("/healthz").json()["worker"] == "late", timeout=60)
     assert client.get("/healthz").status_code == 200  # the web server itself is fine

@@ -103,7 +103,7 @@ def test_the_worker_survives_a_database_outage_and_sends_what_was_queued_after_i
     manage(database, "migrate", "--noinput", "-v", "0")
     manage(database, "shell", "-c", QUEUE.format(to="voor@stad.antwerpen.be"))
     worker = workers.start(database=database, MAIL_WORKER_HEARTBEAT_SECONDS=1)
-    eventually(lambda: sink.received_by().get("voor@stad.antwerpen.be"), timeout=30, message="nothing sent")
+    eventually(lambda: sink.received_by().get("voor@stad.antwerpen.be"), message="nothing sent")
 
     private_postgres.stop()
     time.sleep(4)  # a few rounds of the worker's loop against a database that is not there
@@ -111,7 +111,7 @@ def test_the_worker_survives_a_database_outage_and_sends_what_was_queued_after_i
 
     private_postgres.start()
     manage(database, "shell", "-c", QUEUE.format(to="na@stad.antwerpen.be"))
-    eventually(lambda: sink.received_by().get("na@stad.antwerpen.be"), timeout=60, message="not sent after the outage")
+    eventually(lambda: sink.received_by().get("na@stad.antwerpen.be"), message="not sent after the outage")
     assert worker.poll() is None
     assert sink.received_by() == {"voor@stad.antwerpen.be": 1, "na@stad.antwerpen.be": 1}
     # It says it is alive again: the heartbeat is fresh.
@@ -125,4 +125,4 @@ def test_the_worker_survives_a_database_outage_and_sends_what_was_queued_after_i
         timeout=10,
     )
     log = workers.stop_all()
-    assert "Database unavailable" in log
+    assert "Database unavailable" in log or "waits for the database" in log
