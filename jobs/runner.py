@@ -8,7 +8,7 @@ machine was off: the demo's overdue advice question escalates as soon as `make r
 
 import datetime
 import signal
-import subprocess
+import subprocess  # nosec B404: starts our own manage.py (see README, Security linter)
 import sys
 import threading
 import time
