@@ -48,7 +48,7 @@ def retry_delay(attempts: int) -> datetime.timedelta:
     """MAIL_RETRY_SECONDS after the first attempt, doubling up to MAIL_RETRY_MAX_SECONDS, with up to
     a fifth more at random so that mail held back by one outage does not all return in one second."""
     base = min(settings.MAIL_RETRY_SECONDS * 2 ** max(attempts - 1, 0), settings.MAIL_RETRY_MAX_SECONDS)
-    return datetime.timedelta(seconds=base * random.uniform(1, 1.2))  # noqa: S311  # nosec B311 (timing, not security)
+    return datetime.timedelta(seconds=base * random.uniform(1, 1.2))  # noqa: S311  # nosec B311: spreads retries only
 
 
 def classify(error: BaseException) -> Fault:
