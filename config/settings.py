@@ -132,6 +132,11 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # Single sign-on: the city's proxy authenticates and passes the username in a header. Off unless set.
 SSO_TRUSTED_HEADER = env("SSO_TRUSTED_HEADER", "")
+# Who may sign in with a password: everyone ("on"), only beheerders' break-glass accounts
+# ("break-glass"), or nobody ("off"). See docs/sign-in.md.
+PASSWORD_SIGN_IN = env("PASSWORD_SIGN_IN", "on").strip().lower()
+if PASSWORD_SIGN_IN not in {"on", "break-glass", "off"}:
+    raise ImproperlyConfigured(f"PASSWORD_SIGN_IN must be on, break-glass or off, not {PASSWORD_SIGN_IN!r}.")
 
 # Guessing passwords: lock an account/address pair after repeated failures (django-axes).
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)

@@ -2,8 +2,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
-# An e-mail address (254) or a username (150), whichever is longer.
-USERNAME_MAX_LENGTH = 254
+from organisation.identity import MAX_IDENTIFIER_LENGTH as USERNAME_MAX_LENGTH
 
 
 class LoginForm(AuthenticationForm):

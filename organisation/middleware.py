@@ -2,43 +2,36 @@ import time
 
 from django.conf import settings
 from django.contrib import auth
-from django.core.exceptions import ImproperlyConfigured
+from django.contrib.auth.middleware import PersistentRemoteUserMiddleware
 
-from organisation.backends import TrustedHeaderBackend
+from organisation import identity
 
 
-class TrustedHeaderMiddleware:
-    """Sign people in from the city's single sign-on proxy, when `SSO_TRUSTED_HEADER` is set.
+class TrustedHeaderMiddleware(PersistentRemoteUserMiddleware):
+    """Sign people in from the city's sign-on proxy, when `SSO_TRUSTED_HEADER` is set.
 
-    Off by default: only behind a proxy that strips the header from incoming requests may the
-    application trust it. The header names the person by username or e-mail.
+    Django's own remote-user sign-in, with the header taken from the settings and off by default:
+    only behind a proxy that strips the header from incoming requests may the application trust it.
+    The header names the person by username or e-mail address (`TrustedHeaderBackend`); the session
+    stays when a later request comes without the header (the proxy may send it on some pages only).
     """
 
-    backend_path = "organisation.backends.TrustedHeaderBackend"
+    async_capable = False
 
-    def __init__(self, get_response):
-        self.get_response = get_response
+    @property
+    def header(self):
+        return "HTTP_" + settings.SSO_TRUSTED_HEADER.upper().replace("-", "_")
 
-    def __call__(self, request):
-        header = settings.SSO_TRUSTED_HEADER
-        if header:
-            self.process(request, "HTTP_" + header.upper().replace("-", "_"))
-        return self.get_response(request)
+    def process_request(self, request):
+        if settings.SSO_TRUSTED_HEADER:
+            super().process_request(request)
 
-    def process(self, request, meta_key):
-        if not hasattr(request, "user"):
-            raise ImproperlyConfigured("TrustedHeaderMiddleware needs AuthenticationMiddleware before it.")
-        remote = request.META.get(meta_key, "").strip()
-        if not remote:
-            return
-        user = request.user
-        if user.is_authenticated and remote.lower() in {user.get_username().lower(), user.email.lower()}:
-            return
-        found = TrustedHeaderBackend().authenticate(request, remote_user=remote)
-        if found is not None:
-            found.backend = self.backend_path
-            auth.login(request, found)
-            request.user = found
+    def clean_username(self, username, request):
+        # The header may name the signed-in person by e-mail address or in another case: that is
+        # still them, and signing them in again would write a new session on every request.
+        if identity.names(request.user, username):
+            return request.user.get_username()
+        return super().clean_username(username, request)
 
 
 class PrivatePagesMiddleware:
