@@ -120,6 +120,7 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "organisation.backends.EmailOrUsernameBackend",
     "organisation.backends.TrustedHeaderBackend",
+    "organisation.backends.OpenIDConnectBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -132,11 +133,39 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # Single sign-on: the city's proxy authenticates and passes the username in a header. Off unless set.
 SSO_TRUSTED_HEADER = env("SSO_TRUSTED_HEADER", "")
+# Sign-in with the city account through the city's OpenID Connect provider (docs/sign-in.md). Off
+# unless an issuer (or a discovery URL) is set.
+OIDC_ISSUER = env("OIDC_ISSUER", "")
+OIDC_DISCOVERY_URL = env("OIDC_DISCOVERY_URL", "")
+OIDC_ENABLED = bool(OIDC_ISSUER or OIDC_DISCOVERY_URL)
+OIDC_CLIENT_ID = env("OIDC_CLIENT_ID", "")
+OIDC_CLIENT_SECRET = env("OIDC_CLIENT_SECRET", "")
+OIDC_SCOPES = env("OIDC_SCOPES", "openid email profile")
+# The claim that names the person, and the field of the HR import it is matched against.
+OIDC_PERSON_CLAIM = env("OIDC_PERSON_CLAIM", "email")
+OIDC_PERSON_FIELD = env("OIDC_PERSON_FIELD", "email")
+OIDC_CLOCK_SKEW_SECONDS = env_int("OIDC_CLOCK_SKEW_SECONDS", 60)
+OIDC_TIMEOUT_SECONDS = env_int("OIDC_TIMEOUT_SECONDS", 10)
+if OIDC_ENABLED:
+    if SSO_TRUSTED_HEADER:
+        raise ImproperlyConfigured(
+            "SSO_TRUSTED_HEADER and OIDC_ISSUER/OIDC_DISCOVERY_URL are both set: choose one way of single "
+            "sign-on. Behind the sign-on proxy unset the OIDC_* variables; with OpenID Connect unset "
+            "SSO_TRUSTED_HEADER (and make sure no proxy passes that header)."
+        )
+    if not (OIDC_CLIENT_ID and OIDC_CLIENT_SECRET):
+        raise ImproperlyConfigured("OpenID Connect needs OIDC_CLIENT_ID and OIDC_CLIENT_SECRET.")
+    if "openid" not in OIDC_SCOPES.split():
+        raise ImproperlyConfigured(f"OIDC_SCOPES must include 'openid', not {OIDC_SCOPES!r}.")
+    if OIDC_PERSON_FIELD not in {"email", "personeelsnummer"}:
+        raise ImproperlyConfigured(f"OIDC_PERSON_FIELD must be email or personeelsnummer, not {OIDC_PERSON_FIELD!r}.")
 # Who may sign in with a password: everyone ("on"), only beheerders' break-glass accounts
 # ("break-glass"), or nobody ("off"). See docs/sign-in.md.
-PASSWORD_SIGN_IN = env("PASSWORD_SIGN_IN", "on").strip().lower()
-if PASSWORD_SIGN_IN not in {"on", "break-glass", "off"}:
-    raise ImproperlyConfigured(f"PASSWORD_SIGN_IN must be on, break-glass or off, not {PASSWORD_SIGN_IN!r}.")
+LOCAL_SIGN_IN = env("LOCAL_SIGN_IN", "on").strip().lower()
+if LOCAL_SIGN_IN not in {"on", "break-glass", "off"}:
+    raise ImproperlyConfigured(f"LOCAL_SIGN_IN must be on, break-glass or off, not {LOCAL_SIGN_IN!r}.")
+if LOCAL_SIGN_IN == "off" and not (OIDC_ENABLED or SSO_TRUSTED_HEADER):
+    raise ImproperlyConfigured("LOCAL_SIGN_IN=off needs OpenID Connect or the sign-on proxy: nobody could sign in.")
 
 # Guessing passwords: lock an account/address pair after repeated failures (django-axes).
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)

@@ -1,9 +1,13 @@
+import logging
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.backends import ModelBackend, RemoteUserBackend
+from django.contrib.auth.backends import BaseBackend, ModelBackend, RemoteUserBackend
 from django.db.models import Exists, OuterRef
 
 from organisation import identity
+
+logger = logging.getLogger("organisation.sign_in")
 
 
 class SignedInPersonMixin:
@@ -23,7 +27,7 @@ class SignedInPersonMixin:
 class EmailOrUsernameBackend(SignedInPersonMixin, ModelBackend):
     """Staff sign in with their username or their e-mail address (see `organisation.identity`).
 
-    `PASSWORD_SIGN_IN` decides who may use a password at all: everyone (`on`), only beheerders'
+    `LOCAL_SIGN_IN` decides who may use a password at all: everyone (`on`), only beheerders'
     break-glass accounts (`break-glass`), or nobody (`off`; sign-in through OpenID Connect or the
     sign-on proxy only).
     """
@@ -32,17 +36,19 @@ class EmailOrUsernameBackend(SignedInPersonMixin, ModelBackend):
         if not username or password is None:
             return None
         user = identity.find_person(username)
-        if user is None or not password_sign_in_allowed(user):
+        if user is None or not local_sign_in_allowed(user):
             # Spend the same time as a real check, so that timing does not reveal accounts.
             get_user_model()().set_password(password)
             return None
         if user.check_password(password) and self.user_can_authenticate(user):
+            if settings.LOCAL_SIGN_IN == "break-glass":
+                logger.warning("Break-glass sign-in with a password by beheerder %s (%s)", user.pk, user.username)
             return user
         return None
 
 
-def password_sign_in_allowed(person) -> bool:
-    mode = settings.PASSWORD_SIGN_IN
+def local_sign_in_allowed(person) -> bool:
+    mode = settings.LOCAL_SIGN_IN
     if mode == "on":
         return True
     if mode == "break-glass":
@@ -58,3 +64,14 @@ class TrustedHeaderBackend(SignedInPersonMixin, RemoteUserBackend):
     def authenticate(self, request, remote_user):
         person = identity.find_person(remote_user)
         return person if person is not None and self.user_can_authenticate(person) else None
+
+
+class OpenIDConnectBackend(SignedInPersonMixin, BaseBackend):
+    """The person signed in through OpenID Connect (`organisation.oidc`), loaded on later requests.
+
+    It authenticates nothing itself: the callback has checked the provider's ID token and found the
+    person from the HR import. Permissions come from the other backends, as for everyone.
+    """
+
+    def user_can_authenticate(self, user):
+        return user.is_active

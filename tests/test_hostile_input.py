@@ -28,6 +28,8 @@ BOOKKEEPING = {"sessions.session", "axes.accessattempt", "axes.accesslog", "axes
 GET_ONLY = {
     "home",
     "healthz",
+    "signed_out",
+    "oidc_callback",
     "codeofconduct:policy_list",
     "codeofconduct:archive",
     "codeofconduct:search",
@@ -117,7 +119,7 @@ REFUSED = [
     ("advice:faq_publish", "integrity", [999999], {"publish": "1"}),
 ]
 # Endpoints whose every POST is harmless by design (signing out, switching language).
-HARMLESS = {"logout", "set_language"}
+HARMLESS = {"logout", "set_language", "oidc_start"}
 
 
 def row_counts():
