@@ -5,6 +5,7 @@ With no environment at all the app runs in development mode on a SQLite file und
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -146,6 +147,11 @@ OIDC_PERSON_CLAIM = env("OIDC_PERSON_CLAIM", "email")
 OIDC_PERSON_FIELD = env("OIDC_PERSON_FIELD", "email")
 OIDC_CLOCK_SKEW_SECONDS = env_int("OIDC_CLOCK_SKEW_SECONDS", 60)
 OIDC_TIMEOUT_SECONDS = env_int("OIDC_TIMEOUT_SECONDS", 10)
+# The browser is sent to the provider after a form (sign-in and sign-out buttons), so the
+# Content-Security-Policy's form-action must allow the provider's origin (by default the issuer's).
+OIDC_PROVIDER_ORIGINS = env_list(
+    "OIDC_PROVIDER_ORIGINS", "{0.scheme}://{0.netloc}".format(urlsplit(OIDC_ISSUER or OIDC_DISCOVERY_URL))
+)
 if OIDC_ENABLED:
     if SSO_TRUSTED_HEADER:
         raise ImproperlyConfigured(
@@ -253,7 +259,7 @@ SECURE_CSP = {
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],
-    "form-action": [CSP.SELF],
+    "form-action": [CSP.SELF, *(OIDC_PROVIDER_ORIGINS if OIDC_ENABLED else [])],
     "frame-ancestors": [CSP.NONE],
 }
 if not DEBUG:

@@ -169,6 +169,10 @@ def oidc(oidc_provider, city, settings):
     settings.OIDC_PERSON_CLAIM = "email"
     settings.OIDC_PERSON_FIELD = "email"
     settings.OIDC_CLOCK_SKEW_SECONDS = 60
+    settings.SECURE_CSP = {
+        **settings.SECURE_CSP,
+        "form-action": [*settings.SECURE_CSP["form-action"], oidc_provider.url],
+    }
     reset()
     oidc_provider.reset = reset
     yield oidc_provider
