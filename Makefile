@@ -11,7 +11,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test venv assets messages migrate demo lint audit loadtest bench clean check-python
+.PHONY: run test venv assets messages migrate demo lint format audit loadtest bench clean check-python
 
 check-python:
 	@test -n "$(PYTHON)" || { echo "No Python >= 3.12 found. Install one (e.g. pyenv install 3.12) or set PYTHON=/path/to/python3.12."; exit 1; }
@@ -57,6 +57,14 @@ test: venv assets messages
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djlint templates --check
+	$(VENV)/bin/djlint templates --lint
+
+# Formats Python and templates in place (run before committing).
+format: venv
+	$(VENV)/bin/ruff check --fix -q .
+	$(VENV)/bin/ruff format -q .
+	$(VENV)/bin/djlint templates --reformat --quiet
 
 # A minute of concurrent acknowledging and asking against gunicorn on PostgreSQL (127.0.0.1:5432).
 loadtest: venv assets messages
