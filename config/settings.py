@@ -36,7 +36,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "crispy_forms",
-    "axes",
     "django_tasks_db",
     "organisation",
     "codeofconduct",
@@ -58,8 +57,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "organisation.middleware.PrivatePagesMiddleware",
-    # Last, so that a locked-out login attempt never reaches the view.
-    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -118,7 +115,6 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = False
 # --- Authentication -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "organisation.Person"
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
     "organisation.backends.EmailOrUsernameBackend",
     "organisation.backends.TrustedHeaderBackend",
     "organisation.backends.OpenIDConnectBackend",
@@ -173,14 +169,15 @@ if LOCAL_SIGN_IN not in {"on", "break-glass", "off"}:
 if LOCAL_SIGN_IN == "off" and not (OIDC_ENABLED or SSO_TRUSTED_HEADER):
     raise ImproperlyConfigured("LOCAL_SIGN_IN=off needs OpenID Connect or the sign-on proxy: nobody could sign in.")
 
-# Guessing passwords: lock an account/address pair after repeated failures (django-axes).
-AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = env_int("LOGIN_COOLOFF_MINUTES", 30) / 60
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_RESET_ON_SUCCESS = True
-AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
+# Guessing passwords (organisation/lockout.py, docs/sign-in.md): failures per person, whatever
+# spelling was typed, and per client address, within a sliding window.
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)  # one person from one address
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20)  # one address, any names
+LOGIN_PERSON_FAILURE_LIMIT = env_int("LOGIN_PERSON_FAILURE_LIMIT", 30)  # one person, all addresses
+LOGIN_COOLOFF_MINUTES = env_int("LOGIN_COOLOFF_MINUTES", 15)
+# Reverse proxies in front of the app that append to X-Forwarded-For: the client address is the one
+# the outermost of them saw. 0: the connection's own address.
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
 
 # --- Language and time ----------------------------------------------------------------------------
 LANGUAGE_CODE = "nl-be"
@@ -276,8 +273,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    # django-axes logs every sign-in at INFO; failures and lock-outs are warnings.
-    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 # --- Advice (advice app): response targets, retention and attachments -----------------------------

@@ -3,9 +3,10 @@ import logging
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import BaseBackend, ModelBackend, RemoteUserBackend
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 
-from organisation import identity
+from organisation import identity, lockout
 
 logger = logging.getLogger("organisation.sign_in")
 
@@ -29,12 +30,16 @@ class EmailOrUsernameBackend(SignedInPersonMixin, ModelBackend):
 
     `LOCAL_SIGN_IN` decides who may use a password at all: everyone (`on`), only beheerders'
     break-glass accounts (`break-glass`), or nobody (`off`; sign-in through OpenID Connect or the
-    sign-on proxy only).
+    sign-on proxy only). The lock-out (`organisation.lockout`) is asked first.
     """
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         if not username or password is None:
             return None
+        if request is not None and lockout.is_locked(request, username):
+            # Refused before the password is looked at; Django reports the failure, uncounted.
+            request.sign_in_locked = True
+            raise PermissionDenied
         user = identity.find_person(username)
         if user is None or not local_sign_in_allowed(user):
             # Spend the same time as a real check, so that timing does not reveal accounts.

@@ -23,6 +23,11 @@ class LoginView(auth_views.LoginView):
     form_class = LoginForm
     redirect_authenticated_user = True
 
+    def form_invalid(self, form):
+        if getattr(self.request, "sign_in_locked", False):
+            return render(self.request, "registration/locked_out.html", status=429)
+        return super().form_invalid(form)
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             oidc_enabled=settings.OIDC_ENABLED, local_sign_in=settings.LOCAL_SIGN_IN, **kwargs
