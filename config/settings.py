@@ -52,7 +52,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "organisation.middleware.TrustedHeaderMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "organisation.middleware.SignInAgainMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -120,6 +120,8 @@ AUTHENTICATION_BACKENDS = [
     "organisation.backends.OpenIDConnectBackend",
 ]
 LOGIN_URL = "login"
+# A failed CSRF check (a page left open across a new sign-in) gets a page that says what to do.
+CSRF_FAILURE_VIEW = "organisation.views.csrf_failure"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [

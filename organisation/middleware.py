@@ -1,8 +1,13 @@
 import time
+from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.contrib import auth
-from django.contrib.auth.middleware import PersistentRemoteUserMiddleware
+from django.contrib import auth, messages
+from django.contrib.auth.middleware import LoginRequiredMiddleware, PersistentRemoteUserMiddleware
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
 from organisation import identity
 
@@ -32,6 +37,37 @@ class TrustedHeaderMiddleware(PersistentRemoteUserMiddleware):
         if identity.names(request.user, username):
             return request.user.get_username()
         return super().clean_username(username, request)
+
+
+class SignInAgainMiddleware(LoginRequiredMiddleware):
+    """Everything needs a signed-in person; a click that arrives after the session ended loses nothing.
+
+    A button (a POST) pressed on a page that stayed open past the inactivity limit cannot be
+    replayed after signing in again: the browser would come back with a GET. So the person is sent
+    to sign in with the page they were on (its same-origin Referer) as the way back, told why on the
+    login page, and on that page again asked to press the button once more.
+    """
+
+    SESSION_KEY = "_press_again_on"
+
+    def handle_no_permission(self, request, view_func):
+        if request.method != "POST":
+            return super().handle_no_permission(request, view_func)
+        referer = request.headers.get("Referer", "")
+        page = None
+        if url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+            page = urlsplit(referer).path
+        page = page or resolve_url(settings.LOGIN_REDIRECT_URL)
+        request.session[self.SESSION_KEY] = page
+        messages.warning(request, _("Je sessie was verlopen. Meld je opnieuw aan; daarna kom je terug op de pagina."))
+        return redirect_to_login(page, self.get_login_url(view_func), self.get_redirect_field_name(view_func))
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method == "GET" and request.user.is_authenticated and self.SESSION_KEY in request.session:
+            # The first page after signing in again: the one they were on, unless they went elsewhere.
+            if request.session.pop(self.SESSION_KEY) == request.path:
+                messages.info(request, _("Je klik kwam aan nadat je sessie verlopen was en werd niet bewaard. Druk nog eens op de knop."))
+        return super().process_view(request, view_func, view_args, view_kwargs)
 
 
 class PrivatePagesMiddleware:

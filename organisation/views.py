@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -82,6 +83,15 @@ def _refused(request, refused):
         {"refusal": refused.refusal, "oidc_enabled": True},
         status=refused.refusal.status,
     )
+
+
+@login_not_required
+def csrf_failure(request, reason=""):
+    """A form that no longer matches the session (left open across a sign-in or sign-out)."""
+    logger.warning("CSRF check failed on %s: %s", request.path, reason)
+    referer = request.headers.get("Referer", "")
+    back = referer if url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()}) else ""
+    return render(request, "403_csrf.html", {"back": back}, status=403)
 
 
 @login_not_required
