@@ -55,7 +55,9 @@ class SignInAgainMiddleware(LoginRequiredMiddleware):
             return super().handle_no_permission(request, view_func)
         referer = request.headers.get("Referer", "")
         page = None
-        if url_has_allowed_host_and_scheme(referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        if url_has_allowed_host_and_scheme(
+            referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
             page = urlsplit(referer).path
         page = page or resolve_url(settings.LOGIN_REDIRECT_URL)
         request.session[self.SESSION_KEY] = page
@@ -63,10 +65,17 @@ class SignInAgainMiddleware(LoginRequiredMiddleware):
         return redirect_to_login(page, self.get_login_url(view_func), self.get_redirect_field_name(view_func))
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if request.method == "GET" and request.user.is_authenticated and self.SESSION_KEY in request.session:
-            # The first page after signing in again: the one they were on, unless they went elsewhere.
-            if request.session.pop(self.SESSION_KEY) == request.path:
-                messages.info(request, _("Je klik kwam aan nadat je sessie verlopen was en werd niet bewaard. Druk nog eens op de knop."))
+        # The first page after signing in again: the one they were on, unless they went elsewhere.
+        if (
+            request.method == "GET"
+            and request.user.is_authenticated
+            and self.SESSION_KEY in request.session
+            and request.session.pop(self.SESSION_KEY) == request.path
+        ):
+            messages.info(
+                request,
+                _("Je klik kwam aan nadat je sessie verlopen was en werd niet bewaard. Druk nog eens op de knop."),
+            )
         return super().process_view(request, view_func, view_args, view_kwargs)
 
 
