@@ -9,6 +9,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
+# The suite runs in parallel, one worker per core (pytest-xdist); PYTEST_ARGS="-p no:xdist tests/x.py" for one file.
+PYTEST_ARGS ?= -n auto
 PORT ?= 8000
 
 .PHONY: run test venv assets messages migrate demo lint format audit loadtest bench clean check-python
