@@ -95,10 +95,11 @@ class Worker:
         self.state = State.SENDING
         try:
             message = sending.message_for(delivery)
+            self._connection.send(message)
         except Message.DoesNotExist:
             return True  # removed with what it was about (retention) since it was taken: nothing to send
-        try:
-            self._connection.send(message)
+        except DatabaseError:
+            raise  # the database, not the mail: the run loop waits for it (the lease keeps the mail)
         except Exception as error:
             self._connection.close()
             fault = sending.record_failure(delivery, error, worker_id=self.worker_id)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from codeofconduct.models import Reminder
-from jobs.models import Delivery
+from jobs.models import Delivery, Message
 
 pytestmark = pytest.mark.django_db
 
@@ -121,3 +121,13 @@ def test_only_beheerders_see_and_resend_mail(request, persona, city, current, as
     assert client.get(OVERVIEW, follow=True).status_code == 403
     assert client.post(OVERVIEW + "opnieuw/", {"kind": ""}, follow=True).status_code == 403
     assert Delivery.objects.get().status == "failed"
+
+
+def test_a_mail_that_cannot_be_built_fails_at_once_and_the_worker_goes_on(city, current, as_chef, smtp_to_sink):
+    broken = Message.objects.create(content={"subject": "Zonder tekst"}, concerns="")
+    Delivery.objects.create(kind="codeofconduct.manual", message=broken, to=["x@stad.antwerpen.be"])
+    remind(as_chef, current)
+    run_worker()
+    assert Delivery.objects.get(message=broken).status == "failed"
+    assert "KeyError" in Delivery.objects.get(message=broken).last_error
+    assert smtp_to_sink.received_by() == {city.employee.email: 1}
