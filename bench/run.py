@@ -15,6 +15,7 @@ bench/RESULTS.md.
 import argparse
 import http.client
 import json
+import math
 import os
 import platform
 import re
@@ -35,22 +36,31 @@ TEMPLATE = f"{DATABASE}_template"
 PORT, SECOND_PORT = 8793, 8794
 WORKERS, THREADS = 2, 4
 CONNECTIONS = 4
+WRK_THREADS = 2
 DEFAULT_SIZES = [2_500, 25_000, 250_000]
 ROUNDS = 3  # page and floor measured in turn this often (see against_floor)
 CACHE_URL = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/7")
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
-# The goals of the benchmark (issue 7): share of the floor's throughput, and query limits.
+# The goals of the benchmark (issues 7 and 16): share of the floor's throughput, and query limits
+# (with sessions in Redis, as on several app servers: the test suite, which keeps sessions in the
+# database, counts one more on every page).
 FLOOR_SHARE = {
     "version page": 0.5,
     "home": 0.5,
     "acknowledge POST": 0.3,
     "team page (40)": 0.3,
+    "compliance (department)": 0.3,
     "advice question": 0.3,
+    "my questions": 0.3,
     "Bureau queue": 0.3,
 }
+MAX_QUERIES = {"version page": 3, "home": 2}
+MAX_QUERIES_OTHER_PAGES = 8
 UNBOUNDED_QUERIES = {"compliance (city)", "CSV export (city)"}
-MAX_QUERIES = 12
+GROWTH_LOSS = 0.10  # from the smallest city to the largest, a page loses at most this much of its share
+POOL_MAX = 6000  # people who acknowledge under wrk (first acknowledgements; see AcknowledgementPool)
+FIRST_ACK_CEILING_RPS = 800  # more than 2 cores can record: a run's slice of people never runs out first
 
 
 def environment(port: int) -> dict:
@@ -211,7 +221,8 @@ def csrf_for(port, session_key, path) -> tuple[str, str]:
     return cookie, CSRF_INPUT.search(page).group(1)
 
 
-def wrk(port, path, cookies, seconds, method="GET", body="") -> dict:
+def wrk(port, path, cookies, seconds, method="GET", body="", split=False) -> dict:
+    """`split`: each of wrk's threads sends the requests of its own part of `cookies` (see wrk.lua)."""
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as cookie_file:
         cookie_file.write("\n".join(cookies) + "\n")
     env = {
@@ -220,11 +231,13 @@ def wrk(port, path, cookies, seconds, method="GET", body="") -> dict:
         "BENCH_METHOD": method,
         "BENCH_BODY": body,
         "BENCH_ORIGIN": f"https://127.0.0.1:{port}",
+        "BENCH_SPLIT": "1" if split else "0",
+        "BENCH_THREADS": str(WRK_THREADS),
     }
     output = subprocess.run(
         [
             "wrk",
-            "-t2",
+            f"-t{WRK_THREADS}",
             f"-c{CONNECTIONS}",
             f"-d{seconds}s",
             "--timeout",
@@ -248,6 +261,7 @@ def wrk(port, path, cookies, seconds, method="GET", body="") -> dict:
         "p99_ms": result["p99_us"] / 1000,
         "requests": result["requests"],
         "errors": result["socket_errors"] + result["status_errors"],
+        "duration_s": seconds_run,
     }
 
 
@@ -280,25 +294,131 @@ def timed_downloads(port, path, session_key, seconds) -> dict:
     }
 
 
-def against_floor(path, cookies, floor_cookies, seconds, method="GET", body="") -> dict:
+class AcknowledgementPool:
+    """People who have not acknowledged the version, handed out so that every POST is a first acknowledgement.
+
+    Each wrk run (the warm-up and every round) gets a slice of its own, and wrk.lua gives each of wrk's
+    threads its own part of that slice: nobody is sent twice. A slice holds more people than the
+    server can acknowledge in the run's time (FIRST_ACK_CEILING_RPS); should a thread still get to the
+    end of its part, it starts again at its first person, and those POSTs are repeats. The database
+    tells them apart: after each run, the first acknowledgements are the slice's people who now have
+    one. A small city has fewer people who have not acknowledged than a run needs (2,500 employees:
+    about 750): then the benchmark deletes the acknowledgements its own earlier runs made, so those
+    people are again as the generator left them, and hands them out again (`recycled` counts it).
+    """
+
+    def __init__(self, people, sessions, csrf_cookie, version_pk):
+        self.people, self.sessions, self.csrf_cookie, self.version_pk = list(people), sessions, csrf_cookie, version_pk
+        self.used = 0
+        self.recycled = 0
+
+    def take(self, seconds) -> tuple[list, list]:
+        """(people, their cookies) for one wrk run of `seconds`."""
+        wanted = int(FIRST_ACK_CEILING_RPS * seconds)
+        if self.used + wanted > len(self.people) and self.used:
+            self._recycle()
+        people = self.people[self.used : self.used + wanted]
+        self.used += len(people)
+        return people, [f"sessionid={self.sessions[pk]}; csrftoken={self.csrf_cookie}" for pk in people]
+
+    def fresh(self, count) -> list:
+        """`count` people who have not acknowledged, for a check of its own (two servers)."""
+        if self.used:
+            self._recycle()
+        self.used = count
+        return self.people[:count]
+
+    def first_acknowledgements(self, people) -> int:
+        from codeofconduct.models import Acknowledgement
+
+        return Acknowledgement.objects.filter(version_id=self.version_pk, person_id__in=people).count()
+
+    def _recycle(self):
+        from django.db import transaction
+
+        from codeofconduct.models import Acknowledgement
+
+        with transaction.atomic():
+            Acknowledgement.objects.filter(version_id=self.version_pk, person_id__in=self.people[: self.used]).delete()
+        self.used = 0
+        self.recycled += 1
+
+
+def median(values):
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def against_floor(path, cookies, floor_cookies, seconds, method="GET", body="", pool=None) -> dict:
     """The page and the floor in turn, ROUNDS times, after a second of warm-up. The share of the floor is
     the median of the rounds' ratios: a slow moment of the machine weighs on both sides of one ratio
-    instead of on one page. Latencies and throughput are those of the median round."""
-    wrk(PORT, path, cookies, 1, method, body)
+    instead of on one page. Latencies and throughput are those of the median round.
+
+    With `pool` (the acknowledgement POST), each run sends people of its own (AcknowledgementPool) and
+    the page's throughput is that of first acknowledgements, counted in the database after the run."""
+
+    def page_run(duration):
+        if pool is None:
+            return wrk(PORT, path, cookies, duration, method, body)
+        people, their_cookies = pool.take(duration)
+        measured = wrk(PORT, path, their_cookies, duration, method, body, split=True)
+        first = pool.first_acknowledgements(people)
+        # A POST still in flight when wrk stops may be recorded without being counted by wrk.
+        counted = min(first, measured["requests"])
+        measured.update(
+            rps=round(counted / measured["duration_s"], 1),
+            first_acknowledgements=first,
+            repeats=measured["requests"] - counted,
+        )
+        return measured
+
+    warm_up = page_run(1)
     rounds = []
     for _ in range(ROUNDS):
         floor = wrk(PORT, "/bench/floor/", floor_cookies, max(1, seconds // (2 * ROUNDS)))
-        page = wrk(PORT, path, cookies, max(1, seconds // ROUNDS), method, body)
+        page = page_run(max(1, seconds // ROUNDS))
         rounds.append((page["rps"] / floor["rps"] if floor["rps"] else 0.0, page, floor))
     rounds.sort(key=lambda item: item[0])
     share, page, floor = rounds[len(rounds) // 2]
-    return {
+    result = {
         **page,
         "requests": sum(item[1]["requests"] for item in rounds),
         "errors": sum(item[1]["errors"] for item in rounds),
         "floor_rps": floor["rps"],
         "share_of_floor": round(share, 3),
         "rounds": [round(item[0], 3) for item in rounds],
+    }
+    if pool is not None:
+        runs = [warm_up] + [item[1] for item in rounds]
+        result["first_acknowledgements"] = sum(run["first_acknowledgements"] for run in runs)
+        result["repeats"] = sum(run["repeats"] for run in runs)
+        result["recycled"] = pool.recycled
+    return result
+
+
+def measure_again_if_it_lost(name, measured, baseline, measure) -> dict:
+    """Growth goal: a page that lost more than GROWTH_LOSS of its share at the smallest size is measured
+    again at once, on the same server, before anyone calls it noise. Its share is then the median of
+    all six rounds; both measurements are kept."""
+    if baseline is None or name not in baseline or "rounds" not in measured:
+        return measured
+    before = baseline[name]["share_of_floor"]
+    if not before or measured["share_of_floor"] >= before * (1 - GROWTH_LOSS):
+        return measured
+    again = measure()
+    print(
+        f"   {name:26} lost {1 - measured['share_of_floor'] / before:.0%} of its share: measured again, "
+        f"{again['share_of_floor']:.0%} of floor",
+        flush=True,
+    )
+    return {
+        **measured,
+        "share_first_measurement": measured["share_of_floor"],
+        "share_measured_again": again["share_of_floor"],
+        "rounds_again": again["rounds"],
+        "share_of_floor": round(median(measured["rounds"] + again["rounds"]), 3),
+        "errors": measured["errors"] + again["errors"],
     }
 
 
@@ -420,9 +540,10 @@ def two_servers_acknowledge(env, people, version_pk) -> dict:
         second.wait()
 
 
-def measure_size(size, env, seconds) -> dict:
-    from django.urls import reverse
-
+def measure_size(size, env, seconds, *, scenarios, baseline=None, morning_seconds=0) -> dict:
+    """One city of `size`: the pages against the floor (with `baseline`, the smallest city's pages, a page
+    that lost more than GROWTH_LOSS of its share is measured again), the figures after a change, memory,
+    two servers, the reminder job and the import; then, with `morning_seconds`, the publication morning."""
     from bench import generate
     from codeofconduct.models import Acknowledgement
     from organisation.models import Person
@@ -449,9 +570,9 @@ def measure_size(size, env, seconds) -> dict:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    # Separate people for: the POST's query count, two servers at once, and wrk's POSTs (each a real
-    # first acknowledgement until the pool is used up; then repeats, which the results say).
-    query_person, pool_two_servers, pool_posts = open_people[-1], open_people[:200], open_people[200:-1][:5000]
+    # One person for the POST's query count; the others acknowledge under wrk (AcknowledgementPool)
+    # and, afterwards, on two servers at once.
+    query_person, pool_people = open_people[-1], open_people[:-1][:POOL_MAX]
     visitors = {
         "employee": made["employee"],
         "chef": made["chef_of_40"],
@@ -459,64 +580,105 @@ def measure_size(size, env, seconds) -> dict:
         "officer": made["officer"],
         "asker": made["asker"],
     }
-    sessions = make_sessions(list(visitors.values()) + pool_posts)
+    sessions = make_sessions(list(visitors.values()) + (pool_people if "pages" in scenarios else []))
+    result = {
+        "size": size,
+        "units": len(the_plan.units),
+        "plan": generate.fingerprint(the_plan),
+        "generate_s": round(generated, 1),
+    }
     server = start_server(env, PORT)
     try:
-        cookie, token = csrf_for(PORT, sessions[made["employee"]], version.get_absolute_url())
-        pages = [
-            ("floor", "employee", "/bench/floor/"),
-            ("version page", "employee", version.get_absolute_url()),
-            ("home", "employee", reverse("home")),
-            ("acknowledge POST", "posts", reverse("codeofconduct:acknowledge", args=[version.pk])),
-            ("team page (40)", "chef", reverse("codeofconduct:team")),
-            ("compliance (city)", "editor", reverse("codeofconduct:compliance")),
-            (
-                "compliance (department)",
-                "editor",
-                reverse("codeofconduct:compliance") + f"?eenheid={made['department']}",
-            ),
-            ("CSV export (city)", "editor", reverse("codeofconduct:compliance_export", args=[version.pk])),
-            ("advice question", "asker", reverse("advice:question_detail", args=[made["question"]])),
-            ("Bureau queue", "officer", reverse("advice:bureau_queue")),
-        ]
-        results = {}
-        floor_cookies = [f"sessionid={sessions[made['employee']]}"]
-        for name, who, path in pages:
-            if name == "CSV export (city)":
-                # A download of the whole city takes seconds at 250,000: timed one after the other
-                # (an editor downloads it now and then), not hammered by 4 connections at once.
-                measured = timed_downloads(PORT, path, sessions[visitors[who]], seconds)
-                queries = queries_per_request(visitors[who], path)
-            elif name == "floor":
-                measured = wrk(PORT, path, [f"sessionid={sessions[visitors[who]]}"], seconds)
-                measured["floor_rps"], measured["share_of_floor"] = measured["rps"], 1.0
-                queries = queries_per_request(visitors[who], path)
-            elif who == "posts":
-                cookies = [f"sessionid={sessions[pk]}; csrftoken={cookie}" for pk in pool_posts]
-                measured = against_floor(path, cookies, floor_cookies, seconds, "POST", f"csrfmiddlewaretoken={token}")
-                queries = queries_per_request(query_person, path, "POST", {"csrfmiddlewaretoken": token})
-                measured["first_acknowledgements"] = min(measured["requests"], len(pool_posts))
-            else:
-                measured = against_floor(path, [f"sessionid={sessions[visitors[who]]}"], floor_cookies, seconds)
-                queries = queries_per_request(visitors[who], path)
-            measured["queries"] = queries
-            if who != "posts":
-                measured.update(where_the_time_goes(visitors[who], path, 1 if name == "CSV export (city)" else 20))
-            if "share_of_floor" not in measured:  # the export: downloads in turn, set against the first floor
-                measured["floor_rps"] = results["floor"]["rps"]
-                measured["share_of_floor"] = round(measured["rps"] / results["floor"]["rps"], 3)
-            print(
-                f"   {name:26} {measured['rps']:8.1f} req/s  p95 {measured['p95_ms']:7.1f} ms  "
-                f"{queries:3} queries  {measured['share_of_floor'] or 0:5.0%} of floor  errors {measured['errors']}",
-                flush=True,
+        if "pages" in scenarios:
+            # One CSRF cookie and its form token serve every POST (the check compares the two, not the session).
+            cookie, token = csrf_for(PORT, sessions[made["employee"]], version.get_absolute_url())
+            pool = AcknowledgementPool(pool_people, sessions, cookie, version.pk)
+            result["pages"] = measure_pages(made, visitors, sessions, query_person, pool, token, seconds, baseline)
+            result["compliance_after_change_ms"] = compliance_after_a_change(
+                sessions[visitors["editor"]], reverse_url("codeofconduct:compliance")
             )
-            results[name] = measured
-        after_change = compliance_after_a_change(sessions[visitors["editor"]], reverse("codeofconduct:compliance"))
-        memory = worker_peak_memory_mb(server)
-        two_servers = two_servers_acknowledge(env, pool_two_servers, version.pk)
+            result["worker_peak_mb"] = worker_peak_memory_mb(server)
+            result["two_servers"] = two_servers_acknowledge(env, pool.fresh(200), version.pk)
+            result.update(reminders_and_import(env, the_plan, size))
+        if morning_seconds:
+            result["morning"] = publication_morning(env, size, made, morning_seconds)
+            result["morning"]["worker_peak_mb"] = worker_peak_memory_mb(server)
     finally:
         server.terminate()
         server.wait()
+    return result
+
+
+def reverse_url(name, *args) -> str:
+    from django.urls import reverse
+
+    return reverse(name, args=args or None)
+
+
+def measure_pages(made, visitors, sessions, query_person, pool, token, seconds, baseline) -> dict:
+    version = made["current"]
+    compliance = reverse_url("codeofconduct:compliance")
+    pages = [
+        ("floor", "employee", "/bench/floor/"),
+        ("version page", "employee", version.get_absolute_url()),
+        ("home", "employee", reverse_url("home")),
+        ("acknowledge POST", "posts", reverse_url("codeofconduct:acknowledge", version.pk)),
+        ("team page (40)", "chef", reverse_url("codeofconduct:team")),
+        ("compliance (city)", "editor", compliance),
+        ("compliance (department)", "editor", compliance + f"?eenheid={made['department']}"),
+        ("CSV export (city)", "editor", reverse_url("codeofconduct:compliance_export", version.pk)),
+        ("advice question", "asker", reverse_url("advice:question_detail", made["question"])),
+        ("my questions", "asker", reverse_url("advice:my_questions")),
+        ("Bureau queue", "officer", reverse_url("advice:bureau_queue")),
+    ]
+    results = {}
+    floor_cookies = [f"sessionid={sessions[made['employee']]}"]
+    for name, who, path in pages:
+        if name == "CSV export (city)":
+            # A download of the whole city takes seconds at 250,000: timed one after the other
+            # (an editor downloads it now and then), not hammered by 4 connections at once.
+            measured = timed_downloads(PORT, path, sessions[visitors[who]], seconds)
+            queries = queries_per_request(visitors[who], path)
+        elif name == "floor":
+            measured = wrk(PORT, path, [f"sessionid={sessions[visitors[who]]}"], seconds)
+            measured["floor_rps"], measured["share_of_floor"] = measured["rps"], 1.0
+            queries = queries_per_request(visitors[who], path)
+        elif who == "posts":
+            body = f"csrfmiddlewaretoken={token}"
+
+            def measure(path=path, body=body):
+                return against_floor(path, None, floor_cookies, seconds, "POST", body, pool=pool)
+
+            measured = measure_again_if_it_lost(name, measure(), baseline, measure)
+            queries = queries_per_request(query_person, path, "POST", {"csrfmiddlewaretoken": token})
+        else:
+            cookies = [f"sessionid={sessions[visitors[who]]}"]
+
+            def measure(path=path, cookies=cookies):
+                return against_floor(path, cookies, floor_cookies, seconds)
+
+            measured = measure_again_if_it_lost(name, measure(), baseline, measure)
+            queries = queries_per_request(visitors[who], path)
+        measured["queries"] = queries
+        if who != "posts":
+            measured.update(where_the_time_goes(visitors[who], path, 1 if name == "CSV export (city)" else 20))
+        if "share_of_floor" not in measured:  # the export: downloads in turn, set against the first floor
+            measured["floor_rps"] = results["floor"]["rps"]
+            measured["share_of_floor"] = round(measured["rps"] / results["floor"]["rps"], 3)
+        extra = ""
+        if who == "posts":
+            extra = f"  first acknowledgements {measured['first_acknowledgements']}, repeats {measured['repeats']}"
+        print(
+            f"   {name:26} {measured['rps']:8.1f} req/s  p95 {measured['p95_ms']:7.1f} ms  "
+            f"{queries:3} queries  {measured['share_of_floor'] or 0:5.0%} of floor  errors {measured['errors']}{extra}",
+            flush=True,
+        )
+        results[name] = measured
+    return results
+
+
+def reminders_and_import(env, the_plan, size) -> dict:
+    from bench import generate
 
     reminder_seconds, reminder_peak_mb = manage_measured(env, "send_reminders")
     hr_file = Path(tempfile.gettempdir()) / f"bench-hr-{size}.csv"
@@ -525,41 +687,259 @@ def measure_size(size, env, seconds) -> dict:
     first = manage(env, "import_org", str(hr_file), database=f"{DATABASE}_import")
     second = manage(env, "import_org", str(hr_file), database=f"{DATABASE}_import")
     psql(f'DROP DATABASE IF EXISTS "{DATABASE}_import" WITH (FORCE)')
-    print(
-        f"   peak memory per worker {memory} MB; reminders {reminder_seconds:.1f} s; import_org {first:.1f} s, "
-        f"unchanged {second:.1f} s; two servers: {two_servers}",
-        flush=True,
-    )
+    print(f"   reminders {reminder_seconds:.1f} s; import_org {first:.1f} s, unchanged {second:.1f} s", flush=True)
     return {
-        "size": size,
-        "units": len(the_plan.units),
-        "plan": generate.fingerprint(the_plan),
-        "generate_s": round(generated, 1),
-        "pages": results,
-        "worker_peak_mb": memory,
         "reminder_job_s": round(reminder_seconds, 1),
         "reminder_job_peak_mb": round(reminder_peak_mb, 1),
         "import_org_first_s": round(first, 1),
         "import_org_unchanged_s": round(second, 1),
-        "two_servers": two_servers,
-        "compliance_after_change_ms": after_change,
     }
 
 
+# --- The publication morning ------------------------------------------------------------------------
+# Redactie publishes a new version of the code for all staff; the reminder job (every 15 minutes)
+# sends everyone the notice; then, for `--morning-seconds`, people open and acknowledge it at the rate
+# of the first hour while chefs look at their team and Redactie refreshes the compliance pages.
+#
+# The rate we model: MORNING_FIRST_HOUR_SHARE of the audience opens and acknowledges the new version
+# in the first hour after the notice, and the first quarter-hour runs at MORNING_PEAK times the hour's
+# average, which is what we measure: size * 0.25 * 2 / 3600 people a second (25,000: 3.5/s,
+# 250,000: 35/s). Why: the notice reaches everyone within minutes (one run of the job) and most
+# early readers read it right after it arrives, while many staff (field crews, shifts, people without
+# a mailbox) read it days later or are briefed by their chef. Not measured on the city's own staff:
+# an assumption at the heavy end of what an all-staff mail plausibly does, so that the morning is one
+# the app must survive, not an average one (docs/performance.md).
+#
+# Each second, on average (arrivals at random, Poisson):
+# - `rate` people open the version page, every second one coming through the home page;
+# - `rate` other people, who read it a little earlier, press "Gelezen en begrepen" (POST) and get the
+#   version page it redirects to; one in ten double-clicks (a second POST at the same moment);
+# - chefs look at their team page: every chef twice in their first hour, at the same share and peak
+#   (chefs * 0.25 * 2 * 2 / 3600 a second);
+# - two editors refresh the city-wide compliance page and a department's every MORNING_EDITOR_REFRESH_S.
+MORNING_FIRST_HOUR_SHARE = 0.25
+MORNING_PEAK = 2.0
+MORNING_CHEF_LOOKS = 2
+MORNING_EDITOR_REFRESH_S = 5
+MORNING_DOUBLE_CLICK_EVERY = 10
+MORNING_WORKERS = 96  # concurrent journeys the load generator can have in flight
+MORNING_P95_MS = {25_000: 300, 250_000: 1000}
+MORNING_PAGES = (
+    "home",
+    "version page",
+    "acknowledge POST",
+    "version page after acknowledging",
+    "team page",
+    "compliance (city)",
+    "compliance (department)",
+)
+
+
+def arrivals(rng, rate, seconds) -> list[float]:
+    """Moments of a Poisson process of `rate` a second within `seconds`."""
+    moments, moment = [], 0.0
+    if rate <= 0:
+        return moments
+    while (moment := moment + rng.expovariate(rate)) < seconds:
+        moments.append(moment)
+    return moments
+
+
+def publication_morning(env, size, made, seconds) -> dict:
+    import random
+
+    from codeofconduct.models import Acknowledgement, PolicyVersion
+    from codeofconduct.services import publishing
+    from organisation.models import Person
+
+    rng = random.Random(size)
+    print(f"   publication morning: {seconds} s of the first hour's peak", flush=True)
+    editors = list(Person.objects.filter(is_editor=True).order_by("pk").values_list("pk", flat=True)[:2])
+    editor = Person.objects.get(pk=editors[0])
+    current = PolicyVersion.objects.get(pk=made["current"].pk)
+    # The app has been running all along on a real morning: every page of the morning once or twice
+    # before the publication, so that no worker meets a page for the first time during the campaign.
+    warm = {
+        made["employee"]: [current.get_absolute_url(), reverse_url("home")],
+        made["chef_of_40"]: [reverse_url("codeofconduct:team")],
+        editor.pk: [
+            reverse_url("codeofconduct:compliance"),
+            reverse_url("codeofconduct:compliance") + f"?eenheid={made['department']}",
+        ],
+    }
+
+    def visit(key, path):
+        connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+        connection.request("GET", path, headers={"Cookie": f"sessionid={key}", "X-Forwarded-Proto": "https"})
+        connection.getresponse().read()
+        connection.close()
+
+    for pk, key in make_sessions(list(warm)).items():
+        for path in warm[pk]:
+            # As many at once as the server has threads, twice: each worker process gets some.
+            for _ in range(2):
+                visits = [threading.Thread(target=visit, args=(key, path)) for _ in range(WORKERS * THREADS)]
+                for thread in visits:
+                    thread.start()
+                for thread in visits:
+                    thread.join()
+    started = time.perf_counter()
+    new = publishing.draft_create(policy=current.policy, by=editor, copy_from=current)
+    new.titel = "Actualisering gedragscode sociale media (benchmark)"
+    new.body += (
+        "\n\n#### Reageren op berichten van collega's\n\nReageer op berichten van collega's zoals op het werk.\n"
+    )
+    publishing.draft_save(version=new, by=editor)
+    publishing.version_publish(version=new, by=editor)
+    published_s = time.perf_counter() - started
+    notice_s, notice_mb = manage_measured(env, "send_reminders")
+    print(f"   published in {published_s:.1f} s; the notice job took {notice_s:.1f} s", flush=True)
+
+    people_rate = size * MORNING_FIRST_HOUR_SHARE * MORNING_PEAK / 3600
+    opening = arrivals(rng, people_rate, seconds)
+    acknowledging = arrivals(rng, people_rate, seconds)
+    reserved = {made[key] for key in ("employee", "chef_of_40", "officer", "asker")} | set(editors)
+    staff = [
+        pk
+        for pk in Person.objects.filter(is_active=True, manager__isnull=False).values_list("pk", flat=True)
+        if pk not in reserved
+    ]
+    chosen = rng.sample(staff, len(opening) + len(acknowledging))
+    openers, acknowledgers = chosen[: len(opening)], chosen[len(opening) :]
+    chefs_all = list(
+        Person.objects.filter(is_active=True, direct_reports__isnull=False)
+        .exclude(pk__in=reserved)
+        .distinct()
+        .values_list("pk", flat=True)
+    )
+    chef_rate = len(chefs_all) * MORNING_FIRST_HOUR_SHARE * MORNING_PEAK * MORNING_CHEF_LOOKS / 3600
+    chef_looks = arrivals(rng, chef_rate, seconds)
+    chefs = rng.sample(chefs_all, min(len(chefs_all), len(chef_looks)))
+    sessions = make_sessions(openers + acknowledgers + chefs + editors)
+    cookie, token = csrf_for(PORT, sessions[editors[0]], new.get_absolute_url())
+
+    version_path = new.get_absolute_url()
+    acknowledge_path = reverse_url("codeofconduct:acknowledge", new.pk)
+    compliance = reverse_url("codeofconduct:compliance")
+    department = compliance + f"?eenheid={made['department']}"
+
+    def step(page, who, path, method="GET", **checks):
+        return {
+            "page": page,
+            "method": method,
+            "path": path,
+            "cookie": f"sessionid={sessions[who]}; csrftoken={cookie}",
+            "body": f"csrfmiddlewaretoken={token}" if method == "POST" else "",
+            "expect": [302] if method == "POST" else [200],
+            **checks,
+        }
+
+    journeys = []
+    for number, (at, pk) in enumerate(zip(opening, openers, strict=True)):
+        # They have not acknowledged: their page offers the button (never someone else's state).
+        steps = [step("version page", pk, version_path, contains=acknowledge_path)]
+        if number % 2 == 0:
+            steps.insert(0, step("home", pk, reverse_url("home")))
+        journeys.append({"at": at, "steps": steps})
+    for number, (at, pk) in enumerate(zip(acknowledging, acknowledgers, strict=True)):
+        # After the POST, the page it redirects to shows their acknowledgement: no button any more.
+        journeys.append(
+            {
+                "at": at,
+                "steps": [
+                    step("acknowledge POST", pk, acknowledge_path, "POST"),
+                    step("version page after acknowledging", pk, version_path, lacks=acknowledge_path),
+                ],
+            }
+        )
+        if number % MORNING_DOUBLE_CLICK_EVERY == 0:
+            journeys.append({"at": at, "steps": [step("acknowledge POST", pk, acknowledge_path, "POST")]})
+    for at, pk in zip(chef_looks, chefs, strict=False):
+        journeys.append({"at": at, "steps": [step("team page", pk, reverse_url("codeofconduct:team"))]})
+    for index, (page, path) in enumerate((("compliance (city)", compliance), ("compliance (department)", department))):
+        who = editors[index % len(editors)]
+        at = index * MORNING_EDITOR_REFRESH_S / 2
+        while at < seconds:
+            journeys.append({"at": at, "steps": [step(page, who, path)]})
+            at += MORNING_EDITOR_REFRESH_S
+
+    spec = {
+        "host": "127.0.0.1",
+        "port": PORT,
+        "origin": f"https://127.0.0.1:{PORT}",
+        "workers": MORNING_WORKERS,
+        "journeys": journeys,
+    }
+    with tempfile.TemporaryDirectory() as folder:
+        spec_file, result_file = Path(folder) / "spec.json", Path(folder) / "result.json"
+        spec_file.write_text(json.dumps(spec))
+        subprocess.run([PYTHON, str(ROOT / "bench" / "campaign.py"), spec_file, result_file], check=True)
+        campaign = json.loads(result_file.read_text())
+
+    recorded = Acknowledgement.objects.filter(version=new).count()
+    recorded_for_them = Acknowledgement.objects.filter(version=new, person_id__in=acknowledgers).count()
+    pages = {}
+    order = list(MORNING_PAGES)
+    for page, entry in sorted(campaign["pages"].items(), key=lambda item: order.index(item[0])):
+        latencies = sorted(entry["latencies_ms"])
+        pages[page] = {
+            "requests": len(latencies),
+            "p50_ms": percentile(latencies, 0.50),
+            "p95_ms": percentile(latencies, 0.95),
+            "p99_ms": percentile(latencies, 0.99),
+            "max_ms": latencies[-1] if latencies else 0,
+            "errors": len(entry["problems"]),
+            "problems": sorted(set(entry["problems"]))[:5],
+            "statuses": entry["statuses"],
+        }
+    result = {
+        "seconds": seconds,
+        "campaign_elapsed_s": campaign["elapsed_s"],
+        "people_per_s": round(people_rate, 2),
+        "chef_looks_per_s": round(chef_rate, 2),
+        "publish_s": round(published_s, 2),
+        "notice_job_s": round(notice_s, 1),
+        "notice_job_peak_mb": round(notice_mb, 1),
+        "openers": len(openers),
+        "acknowledgers": len(acknowledgers),
+        "acknowledgements_recorded": recorded,
+        "acknowledged_once": recorded == recorded_for_them == len(acknowledgers),
+        "pages": pages,
+    }
+    for page, figures in pages.items():
+        print(
+            f"   morning {page:32} {figures['requests']:5} requests  p50 {figures['p50_ms']:7.1f}  "
+            f"p95 {figures['p95_ms']:7.1f}  p99 {figures['p99_ms']:7.1f} ms  errors {figures['errors']}",
+            flush=True,
+        )
+    print(
+        f"   morning: {len(acknowledgers)} people acknowledged, {recorded} acknowledgements recorded "
+        f"({'each once' if result['acknowledged_once'] else 'NOT each once'})",
+        flush=True,
+    )
+    return result
+
+
+def percentile(ordered, share) -> float:
+    """Nearest rank: the smallest value with at least `share` of the values at or below it."""
+    if not ordered:
+        return 0.0
+    return round(ordered[min(len(ordered) - 1, max(0, math.ceil(share * len(ordered)) - 1))], 1)
+
+
 def goals(sizes: list[dict]) -> list[dict]:
-    """Each goal of issue 7, met or not, with the margin."""
+    """Each goal of issues 7 and 16, met or not, with its value."""
     checks = []
 
     def check(goal, value, limit, ok):
         checks.append({"goal": goal, "value": value, "limit": limit, "met": bool(ok)})
 
     for result in sizes:
-        size, pages = result["size"], result["pages"]
+        size, pages = result["size"], result.get("pages", {})
         for name, page in pages.items():
             if name != "floor" and name not in UNBOUNDED_QUERIES:
-                check(
-                    f"{name} @ {size:,}: queries", page["queries"], f"<= {MAX_QUERIES}", page["queries"] <= MAX_QUERIES
-                )
+                limit = MAX_QUERIES.get(name, MAX_QUERIES_OTHER_PAGES)
+                check(f"{name} @ {size:,}: queries", page["queries"], f"<= {limit}", page["queries"] <= limit)
             if name in FLOOR_SHARE:
                 share = page["share_of_floor"]
                 check(
@@ -567,7 +947,7 @@ def goals(sizes: list[dict]) -> list[dict]:
                 )
             if page["errors"]:
                 check(f"{name} @ {size:,}: no errors", page["errors"], "0", False)
-        if size == 25_000:
+        if pages and size == 25_000:
             p95 = pages["compliance (city)"]["p95_ms"]
             check("compliance (city) @ 25,000: p95 with 4 users", p95, "< 250 ms", p95 < 250)
             check(
@@ -581,22 +961,51 @@ def goals(sizes: list[dict]) -> list[dict]:
             )
             check("reminder job 25,000", result["reminder_job_s"], "< 30 s", result["reminder_job_s"] < 30)
             check("generate 25,000", result["generate_s"], "< 60 s", result["generate_s"] < 60)
-        if size == 250_000:
+        if pages and size == 250_000:
             p95 = pages["compliance (city)"]["p95_ms"]
             check("compliance (city) @ 250,000: p95 with 4 users", p95, "< 1000 ms", p95 < 1000)
-        check(
-            f"peak memory per worker @ {size:,}", result["worker_peak_mb"], "< 150 MB", result["worker_peak_mb"] < 150
-        )
-        check(
-            f"two servers, no lost or double acknowledgement @ {size:,}",
-            result["two_servers"]["records"],
-            f"== {result['two_servers']['people']}",
-            result["two_servers"]["ok"],
-        )
-    if len(sizes) > 1:
-        smallest, largest = sizes[0], sizes[-1]
+        if pages:
+            check(
+                f"peak memory per worker @ {size:,}",
+                result["worker_peak_mb"],
+                "< 150 MB",
+                result["worker_peak_mb"] < 150,
+            )
+            check(
+                f"two servers, no lost or double acknowledgement @ {size:,}",
+                result["two_servers"]["records"],
+                f"== {result['two_servers']['people']}",
+                result["two_servers"]["ok"],
+            )
+        morning = result.get("morning")
+        if morning and size in MORNING_P95_MS:
+            limit = MORNING_P95_MS[size]
+            for name, page in morning["pages"].items():
+                check(
+                    f"publication morning @ {size:,}: {name} p95 ({page['requests']} requests)",
+                    page["p95_ms"],
+                    f"< {limit} ms",
+                    page["p95_ms"] < limit,
+                )
+            errors = sum(page["errors"] for page in morning["pages"].values())
+            check(f"publication morning @ {size:,}: no error", errors, "0", errors == 0)
+            check(
+                f"publication morning @ {size:,}: every acknowledgement recorded once",
+                f"{morning['acknowledgements_recorded']} for {morning['acknowledgers']} people",
+                "one each",
+                morning["acknowledged_once"],
+            )
+            check(
+                f"publication morning @ {size:,}: peak memory per worker",
+                morning["worker_peak_mb"],
+                "< 150 MB",
+                morning["worker_peak_mb"] < 150,
+            )
+    measured = [result for result in sizes if result.get("pages")]
+    if len(measured) > 1:
+        smallest, largest = measured[0], measured[-1]
         for name in smallest["pages"]:
-            if name in UNBOUNDED_QUERIES or name == "floor":
+            if name in UNBOUNDED_QUERIES or name == "floor" or name not in largest["pages"]:
                 continue
             a, b = smallest["pages"][name], largest["pages"][name]
             check(
@@ -606,11 +1015,18 @@ def goals(sizes: list[dict]) -> list[dict]:
                 a["queries"] == b["queries"],
             )
             drop = 1 - b["share_of_floor"] / a["share_of_floor"] if a["share_of_floor"] else 0
+            again = ""
+            if "share_measured_again" in b:
+                again = (
+                    f"; measured again at once: {b['share_first_measurement']:.0%}, then "
+                    f"{b['share_measured_again']:.0%}, median of the six rounds"
+                )
             check(
                 f"{name}: throughput (share of floor) {smallest['size']:,} → {largest['size']:,}",
-                f"{a['share_of_floor']:.0%} → {b['share_of_floor']:.0%} ({'loses' if drop > 0 else 'gains'} {abs(drop):.0%})",
-                "loses at most 10%",
-                drop <= 0.10,
+                f"{a['share_of_floor']:.0%} → {b['share_of_floor']:.0%} "
+                f"({'loses' if drop > 0 else 'gains'} {abs(drop):.0%}{again})",
+                f"loses at most {GROWTH_LOSS:.0%}",
+                drop <= GROWTH_LOSS,
             )
     return checks
 
@@ -646,7 +1062,7 @@ def machine() -> dict:
         "gunicorn": gunicorn,
         "wrk": wrk_version,
         "server": f"gunicorn gthread, {WORKERS} workers x {THREADS} threads, cache and sessions in Redis",
-        "load": f"wrk, 2 threads, {CONNECTIONS} connections; each page in {ROUNDS} rounds in turn with the floor, "
+        "load": f"wrk, {WRK_THREADS} threads, {CONNECTIONS} connections; each page in {ROUNDS} rounds in turn with the floor, "
         "after 1 s of warm-up; share of floor = median of the rounds' ratios",
     }
 
@@ -661,33 +1077,19 @@ def write_results(report: dict) -> None:
         f"Django {report['machine']['django']}, PostgreSQL {report['machine']['postgresql']}, {report['machine']['gunicorn']}, "
         f"{report['machine']['wrk']}. Server: {report['machine']['server']}, production settings, loopback. "
         f"Load: {report['machine']['load']}, {report['seconds']} s per page and size. The whole run took "
-        f"{report['duration_s']} s. Raw data: `bench/results.json`.",
+        f"{report['duration_s']} s; load average before it: {report.get('load_before', '–')}. "
+        "Raw data: `bench/results.json`.",
         "",
     ]
     for result in report["sizes"]:
         lines += [
             f"## {result['size']:,} employees ({result['units']:,} units, generated in {result['generate_s']} s)",
             "",
-            "| page | req/s | p50 ms | p95 ms | p99 ms | queries | share of floor | errors "
-            "| in-process ms | of which SQL |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
-        for name, page in result["pages"].items():
-            lines.append(
-                f"| {name} | {page['rps']} | {page['p50_ms']:.1f} | {page['p95_ms']:.1f} | {page['p99_ms']:.1f} | "
-                f"{page['queries']} | {page['share_of_floor']:.0%} | {page['errors']} | "
-                f"{page.get('in_process_ms', '–')} | {format(page['sql_share'], '.0%') if 'sql_share' in page else '–'} |"
-            )
-        two = result["two_servers"]
-        lines += [
-            "",
-            f"Peak memory per worker: {result['worker_peak_mb']} MB. Reminder job: {result['reminder_job_s']} s "
-            f"(peak {result['reminder_job_peak_mb']} MB). import_org: {result['import_org_first_s']} s first run, "
-            f"{result['import_org_unchanged_s']} s unchanged. Two app servers, {two['people']} people clicking on both "
-            f"at once: {two['records']} acknowledgements, {two['failed']} failed requests. City-wide compliance "
-            f"page right after an acknowledgement (the figures counted anew): {result['compliance_after_change_ms']} ms.",
-            "",
-        ]
+        if result.get("pages"):
+            lines += page_table(result)
+        if result.get("morning"):
+            lines += morning_section(result["size"], result["morning"])
     lines += ["## Goals", "", "| goal | value | limit | met |", "|---|---|---|---|"]
     for goal in report["goals"]:
         lines.append(f"| {goal['goal']} | {goal['value']} | {goal['limit']} | {'yes' if goal['met'] else '**no**'} |")
@@ -695,46 +1097,144 @@ def write_results(report: dict) -> None:
     (ROOT / "bench" / "RESULTS.md").write_text("\n".join(lines).rstrip() + "\n")
 
 
+def page_table(result) -> list[str]:
+    lines = [
+        "| page | req/s | p50 ms | p95 ms | p99 ms | queries | share of floor | errors | in-process ms | of which SQL |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    notes = []
+    for name, page in result["pages"].items():
+        share = f"{page['share_of_floor']:.0%}"
+        if "share_measured_again" in page:
+            share += f" ({page['share_first_measurement']:.0%}, again {page['share_measured_again']:.0%})"
+            notes.append(name)
+        lines.append(
+            f"| {name} | {page['rps']} | {page['p50_ms']:.1f} | {page['p95_ms']:.1f} | {page['p99_ms']:.1f} | "
+            f"{page['queries']} | {share} | {page['errors']} | "
+            f"{page.get('in_process_ms', '–')} | {format(page['sql_share'], '.0%') if 'sql_share' in page else '–'} |"
+        )
+    post = result["pages"].get("acknowledge POST", {})
+    two = result["two_servers"]
+    lines += [""]
+    if post:
+        lines.append(
+            f"Acknowledge POST: req/s counts first acknowledgements only ({post['first_acknowledgements']} in the "
+            f"warm-up and the rounds, read from the database; {post['repeats']} repeats, not counted"
+            + (
+                f"; the people were handed out again {post['recycled']} times, their acknowledgements of the "
+                "earlier runs deleted first"
+                if post.get("recycled")
+                else ""
+            )
+            + ")."
+        )
+    if notes:
+        lines.append(
+            f"Measured again in the same run because the share fell more than {GROWTH_LOSS:.0%} below the smallest "
+            f"city's: {', '.join(notes)} (share: median of the six rounds)."
+        )
+    lines += [
+        f"Peak memory per worker: {result['worker_peak_mb']} MB. Reminder job: {result['reminder_job_s']} s "
+        f"(peak {result['reminder_job_peak_mb']} MB). import_org: {result['import_org_first_s']} s first run, "
+        f"{result['import_org_unchanged_s']} s unchanged. Two app servers, {two['people']} people clicking on both "
+        f"at once: {two['records']} acknowledgements, {two['failed']} failed requests. City-wide compliance "
+        f"page right after an acknowledgement (the figures counted anew): {result['compliance_after_change_ms']} ms.",
+        "",
+    ]
+    return lines
+
+
+def morning_section(size, morning) -> list[str]:
+    lines = [
+        f"### Publication morning at {size:,} employees",
+        "",
+        f"A new version for all staff published in {morning['publish_s']} s; the reminder job's notice to everyone "
+        f"took {morning['notice_job_s']} s (peak {morning['notice_job_peak_mb']} MB). Then {morning['seconds']} s of "
+        f"the first hour's peak: {morning['people_per_s']} people a second open the version (every second one through "
+        f"home) and as many acknowledge it (one in {MORNING_DOUBLE_CLICK_EVERY} with a double click), chefs open "
+        f"their team page {morning['chef_looks_per_s']} times a second, two editors refresh the compliance pages "
+        f"every {MORNING_EDITOR_REFRESH_S} s. Arrivals at random (Poisson), open loop: latency counts from the "
+        "moment a person clicks, whether the server is keeping up or not.",
+        "",
+        "| page | requests | p50 ms | p95 ms | p99 ms | max ms | errors |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, page in morning["pages"].items():
+        lines.append(
+            f"| {name} | {page['requests']} | {page['p50_ms']:.1f} | {page['p95_ms']:.1f} | {page['p99_ms']:.1f} | "
+            f"{page['max_ms']:.1f} | {page['errors']} |"
+        )
+    problems = sorted({problem for page in morning["pages"].values() for problem in page["problems"]})
+    lines += [
+        "",
+        f"{morning['acknowledgers']} people acknowledged: {morning['acknowledgements_recorded']} acknowledgements "
+        f"recorded ({'each once' if morning['acknowledged_once'] else '**not each once**'}). Peak memory per worker "
+        f"after the morning: {morning['worker_peak_mb']} MB."
+        + (f" Errors: {'; '.join(problems)}." if problems else ""),
+        "",
+    ]
+    return lines
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="one size (2,500), shorter runs")
     parser.add_argument("--sizes", type=int, nargs="+", default=DEFAULT_SIZES)
     parser.add_argument("--seconds", type=int, default=6, help="wrk duration per page")
+    parser.add_argument(
+        "--only", choices=["pages", "morning"], help="one scenario: the pages (and the rest) or the publication morning"
+    )
+    parser.add_argument("--morning-sizes", type=int, nargs="+", default=sorted(MORNING_P95_MS))
+    parser.add_argument("--morning-seconds", type=int, default=30, help="length of the publication morning")
     args = parser.parse_args()
     started = time.monotonic()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: apt-get install wrk")
     sizes = [2_500] if args.quick else args.sizes
     seconds = 3 if args.quick else args.seconds
+    morning_sizes = set(sizes if args.quick else args.morning_sizes)
+    morning_seconds = 10 if args.quick else args.morning_seconds
+    scenarios = {args.only} if args.only else {"pages", "morning"}
     env = environment(PORT)
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
     import django
     import redis
 
+    load_before = Path("/proc/loadavg").read_text().split()[:3]
     redis.Redis.from_url(CACHE_URL).flushdb()
     print("Template database (migrations, static files) ...", flush=True)
     prepare_template(env)
     django.setup()
+    measured = []
     try:
-        measured = [measure_size(size, env, seconds) for size in sizes]
+        for size in sizes:
+            baseline = measured[0]["pages"] if measured and size == sizes[-1] and "pages" in measured[0] else None
+            morning = morning_seconds if "morning" in scenarios and size in morning_sizes else 0
+            measured.append(
+                measure_size(size, env, seconds, scenarios=scenarios, baseline=baseline, morning_seconds=morning)
+            )
     finally:
         from django.db import connections
 
         connections.close_all()
         psql(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
         psql(f'DROP DATABASE IF EXISTS "{TEMPLATE}" WITH (FORCE)')
+    command = "make bench"
+    if sys.argv[1:]:
+        command += f' BENCH_ARGS="{" ".join(sys.argv[1:])}"'
     report = {
-        "command": "make bench" + (" BENCH_ARGS=--quick" if args.quick else ""),
+        "command": command,
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "duration_s": round(time.monotonic() - started),
+        "load_before": " ".join(load_before),
         "seconds": seconds,
         "machine": machine(),
         "sizes": measured,
     }
     report["goals"] = goals(measured)
     # The issue's time budget for the whole run: 15 minutes for the three sizes, 3 for --quick.
-    budget = 180 if args.quick else 900 if sizes == DEFAULT_SIZES else None
+    budget = 180 if args.quick else 900 if sizes == DEFAULT_SIZES and not args.only else None
     if budget is not None:
         report["goals"].append(
             {
@@ -746,7 +1246,7 @@ def main() -> int:
         )
     missed = [goal for goal in report["goals"] if not goal["met"]]
     report["notes"] = f"{len(report['goals']) - len(missed)} of {len(report['goals'])} goals met." + (
-        " Missed goals are listed with their values above; see README, Performance." if missed else ""
+        " Missed goals are listed with their values above; see docs/performance.md." if missed else ""
     )
     write_results(report)
     print(f"\nWritten bench/results.json and bench/RESULTS.md ({report['duration_s']} s). {report['notes']}")
