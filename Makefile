@@ -5,6 +5,9 @@ SHELL := /bin/bash
 # Django 6.1 needs Python >= 3.12; the machine's default python3 may be older.
 PYTHON ?= $(shell for p in python3.13 $$HOME/.pyenv/versions/3.13*/bin/python3 python3.12 $$HOME/.pyenv/versions/3.12*/bin/python3 python3; do \
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then echo $$p; break; fi; done)
+# The Makefile is the developer's tool: its commands run in development (docs/operations.md says how
+# production is configured instead). Settings refuse to start when nothing says which.
+export DJANGO_ENV ?= development
 VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py

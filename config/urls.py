@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from codeofconduct import views_acknowledgement
+from config import health
 from organisation import views as organisation_views
 
 urlpatterns = [
@@ -14,9 +15,13 @@ urlpatterns = [
     path("accounts/login/", organisation_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
-    path("healthz", organisation_views.healthz, name="healthz"),
+    # Answered by config.health.HealthCheckMiddleware before anything else; the pattern names it.
+    path("healthz", health.healthz, name="healthz"),
     # The apps.
     path("gedragscode/", include("codeofconduct.urls")),
     path("advies/", include("advice.urls")),
     path("beheer/", admin.site.urls),
 ]
+
+# A database that went away gives the "tijdelijk niet beschikbaar" page (503), any other error the 500 page.
+handler500 = "config.health.server_error"

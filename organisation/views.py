@@ -1,9 +1,4 @@
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_not_required
-from django.db import DatabaseError, connection
-from django.http import JsonResponse
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
 
 from organisation.forms import LoginForm
 
@@ -11,17 +6,3 @@ from organisation.forms import LoginForm
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
     redirect_authenticated_user = True
-
-
-@login_not_required
-@require_GET
-@never_cache
-def healthz(request):
-    """For the load balancer: 200 when the database answers, 503 otherwise. Nothing sensitive."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
-        return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
-    return JsonResponse({"status": "ok", "database": "up"})

@@ -4,6 +4,7 @@ Runs makemessages into a scratch copy of the catalogue, so that the working tree
 and fails on any missing, untranslated or fuzzy entry.
 """
 
+import os
 import shutil
 import subprocess
 import sys
@@ -12,6 +13,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "locale" / "en" / "LC_MESSAGES" / "django.po"
+# A developer's tool: makemessages runs under the development settings.
+os.environ.setdefault("DJANGO_ENV", "development")
 
 
 def entries(po_file: Path, flag: str) -> str:

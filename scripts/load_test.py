@@ -52,7 +52,7 @@ def production_environment(args) -> dict:
     return {
         **os.environ,
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{args.database}",
-        "DEBUG": "0",
+        "DJANGO_ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1",
         "EMAIL_HOST": "127.0.0.1",  # mail waits in the task queue: no worker runs during the test
@@ -333,8 +333,9 @@ def main() -> int:
     recreate_database(args.database)
     server = None
     try:
-        manage(env, "migrate", "--noinput", "-v", "0")
+        # Collected first: migrate runs the install checks, which want the static files in place.
         manage(env, "collectstatic", "--noinput", "-v", "0")
+        manage(env, "migrate", "--noinput", "-v", "0")
         import django
 
         django.setup()

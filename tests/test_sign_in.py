@@ -77,7 +77,7 @@ def test_single_sign_on_header_is_ignored_unless_configured(city):
 def test_health_check_answers_without_sign_in(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "up"}
+    assert response.json() == {"status": "ok", "database": "up", "cache": "local"}
 
 
 def test_pages_are_private_and_not_indexed(as_employee):

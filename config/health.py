@@ -1,0 +1,96 @@
+"""What the load balancer asks (`GET /healthz`), and what a person sees when the database is gone.
+
+The health check tells the truth about what a request would meet:
+
+- database down: 503 "unavailable" (take this server out of rotation: no page can be served);
+- the shared cache (Redis) down: 200 "degraded" (pages and sessions work from the database,
+  slower; taking every server out of rotation for it would turn an accelerator's outage into one
+  of the whole app);
+- otherwise 200 "ok".
+
+It is answered by the first middleware, before the HTTPS redirect, the host check, sessions and
+sign-in: a load balancer probes each server over plain HTTP, often by its address, and the
+answer names nothing sensitive.
+"""
+
+import sys
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+from django.views.defaults import server_error as default_server_error
+
+# Seconds a client (or the proxy) is asked to wait before trying again while the database is gone.
+RETRY_AFTER_SECONDS = 30
+
+
+def database_up() -> bool:
+    """Whether the database answers now; a connection broken by an earlier outage is replaced once."""
+    for _attempt in (1, 2):
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+                cursor.fetchone()
+            return True
+        except DatabaseError:
+            connection.close()  # the next attempt (and the next request) opens a new connection
+    return False
+
+
+def cache_state() -> str:
+    """ "up" or "down" for the shared cache; "local" when each process has its own (no CACHE_URL)."""
+    ping = getattr(cache, "ping", None)
+    if ping is None:
+        return "local"
+    return "up" if ping() else "down"
+
+
+@login_not_required
+@require_safe
+@never_cache
+def healthz(request):
+    database = "up" if database_up() else "down"
+    shared_cache = cache_state()
+    if database == "down":
+        status, code = "unavailable", 503
+    elif shared_cache == "down":
+        status, code = "degraded", 200
+    else:
+        status, code = "ok", 200
+    response = JsonResponse({"status": status, "database": database, "cache": shared_cache}, status=code)
+    if code == 503:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+class HealthCheckMiddleware:
+    """First in MIDDLEWARE: answers `GET /healthz` before the HTTPS redirect, the host check and sessions."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info == "/healthz" and request.method in ("GET", "HEAD"):
+            return healthz(request)
+        return self.get_response(request)
+
+
+def unavailable_response(request=None):
+    """The "tijdelijk niet beschikbaar" page: no database, no session, no context processors."""
+    html = render_to_string("503.html", {"retry_after": RETRY_AFTER_SECONDS})
+    response = HttpResponse(html, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def server_error(request, *args, **kwargs):
+    """handler500: a database that went away is an outage (503, try again), not a bug (500)."""
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError | InterfaceError) and not database_up():
+        return unavailable_response(request)
+    return default_server_error(request, *args, **kwargs)
