@@ -14,7 +14,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test venv assets messages migrate demo lint audit loadtest bench clean check-python
+.PHONY: run test venv assets messages migrate demo lint audit loadtest bench clean check-python install-check
 
 check-python:
 	@test -n "$(PYTHON)" || { echo "No Python >= 3.12 found. Install one (e.g. pyenv install 3.12) or set PYTHON=/path/to/python3.12."; exit 1; }
@@ -64,6 +64,10 @@ lint: venv
 # A minute of concurrent acknowledging and asking against gunicorn on PostgreSQL (127.0.0.1:5432).
 loadtest: venv assets messages
 	$(PY) scripts/load_test.py $(LOADTEST_ARGS)
+
+# The production install of docs/operations.md into a clean folder, used through nginx (CI runs it).
+install-check:
+	scripts/production_install_check.sh
 
 # Needs an advisory service (PyPI's JSON API or OSV); fails when none answers.
 audit: venv
