@@ -73,7 +73,7 @@ class Checks:
 
 
 def sign_in(browser: Browser, username: str, password: str):
-    response, page = browser.request("GET", "/accounts/login/")
+    _, page = browser.request("GET", "/accounts/login/")
     token = CSRF_INPUT.search(page)
     form = {"csrfmiddlewaretoken": token.group(1) if token else "", "username": username, "password": password}
     return browser.request("POST", "/accounts/login/", form=form)
