@@ -14,7 +14,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test venv assets messages migrate demo lint audit loadtest bench clean check-python install-check
+.PHONY: run test venv assets messages migrate demo lint audit loadtest bench clean check-python install-check restore-drill faults
 
 check-python:
 	@test -n "$(PYTHON)" || { echo "No Python >= 3.12 found. Install one (e.g. pyenv install 3.12) or set PYTHON=/path/to/python3.12."; exit 1; }
@@ -68,6 +68,10 @@ loadtest: venv assets messages
 # The production install of docs/operations.md into a clean folder, used through nginx (CI runs it).
 install-check:
 	scripts/production_install_check.sh
+
+# Back up, drop, restore as the app's role on a private PostgreSQL cluster, and compare (docs/operations.md).
+restore-drill: venv assets messages
+	$(PY) scripts/restore_drill.py $(DRILL_ARGS)
 
 # Needs an advisory service (PyPI's JSON API or OSV); fails when none answers.
 audit: venv
