@@ -12,9 +12,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
+# The suite runs in parallel, one worker per core (pytest-xdist); PYTEST_ARGS="-p no:xdist tests/x.py" for one file.
+PYTEST_ARGS ?= -n auto
 PORT ?= 8000
 
-.PHONY: run test venv assets messages migrate demo lint audit loadtest bench clean check-python install-check restore-drill faults
+.PHONY: run test venv assets messages migrate demo lint format audit loadtest bench clean check-python install-check restore-drill faults
 
 check-python:
 	@test -n "$(PYTHON)" || { echo "No Python >= 3.12 found. Install one (e.g. pyenv install 3.12) or set PYTHON=/path/to/python3.12."; exit 1; }
@@ -60,6 +62,14 @@ test: venv assets messages
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djlint templates --check
+	$(VENV)/bin/djlint templates --lint
+
+# Formats Python and templates in place (run before committing).
+format: venv
+	$(VENV)/bin/ruff check --fix -q .
+	$(VENV)/bin/ruff format -q .
+	$(VENV)/bin/djlint templates --reformat --quiet
 
 # A minute of concurrent acknowledging and asking against gunicorn on PostgreSQL (127.0.0.1:5432).
 loadtest: venv assets messages

@@ -12,7 +12,6 @@ import datetime
 import enum
 
 from django.db.models import Q, Value
-from django.http import Http404
 from django.utils import timezone
 
 from organisation.models import Deputy, Person
@@ -81,17 +80,6 @@ def _held(user, question, *, handles_route: bool) -> frozenset[Capacity]:
 
 def can_view(user, question, *, today=None) -> bool:
     return bool(capacities(user, question, today=today))
-
-
-def get_question_for(user, pk, *, queryset=None):
-    """The question with `pk` if `user` may see it, else 404 (its existence must not leak)."""
-    from advice.models import Question
-
-    queryset = queryset if queryset is not None else Question.objects.all()
-    question = queryset.visible_to(user).filter(pk=pk).select_related("asker", "manager", "officer").first()
-    if question is None:
-        raise Http404
-    return question
 
 
 def manager_handlers(manager, *, today=None) -> list[Person]:

@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from advice.access import visibility_filter
+
 
 class State(models.TextChoices):
     WITH_MANAGER = "bij_leidinggevende", _("Bij de leidinggevende")
@@ -51,8 +53,6 @@ class DirectReason(models.TextChoices):
 class QuestionQuerySet(models.QuerySet):
     def visible_to(self, user, *, today=None):
         """The questions `user` may see: built on the same rule as `advice.access.capacities`."""
-        from advice.access import visibility_filter
-
         return self.filter(visibility_filter(user, today=today))
 
     def open(self):

@@ -5,6 +5,7 @@ import statistics
 from collections import defaultdict
 
 from django.db.models import Count, Exists, OuterRef, Q
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +26,15 @@ from advice.models import (
 from advice.rules import rule_choices
 
 MIN_GROUP = 5  # no figure for a group smaller than this
+
+
+def get_question_for(user, pk, *, queryset=None):
+    """The question with `pk` if `user` may see it, else 404 (its existence must not leak)."""
+    queryset = queryset if queryset is not None else Question.objects.all()
+    question = queryset.visible_to(user).filter(pk=pk).select_related("asker", "manager", "officer").first()
+    if question is None:
+        raise Http404
+    return question
 
 
 def with_attachment_flag(queryset):

@@ -13,7 +13,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from advice import selectors, services
-from advice.access import Capacity, capacities, get_question_for, viewers
+from advice.access import Capacity, capacities, viewers
 from advice.forms import AskForm, FaqEntryForm, QueueFilterForm, StepForm
 from advice.models import Attachment, FaqEntry, Level, Question, State
 from advice.rules import rule_choices
@@ -80,7 +80,9 @@ def my_questions(request):
 # --- One question -----------------------------------------------------------------------------------
 @require_GET
 def question_detail(request, pk):
-    question = get_question_for(request.user, pk, queryset=selectors.with_attachment_flag(Question.objects.all()))
+    question = selectors.get_question_for(
+        request.user, pk, queryset=selectors.with_attachment_flag(Question.objects.all())
+    )
     held = capacities(request.user, question)
     steps = available_steps(question, held)
     events = selectors.timeline_for(question, held)
@@ -112,7 +114,7 @@ def question_detail(request, pk):
 
 @require_POST
 def question_step(request, pk, step):
-    question = get_question_for(request.user, pk)
+    question = selectors.get_question_for(request.user, pk)
     if step not in PAGE_STEPS:
         raise Http404
     held = capacities(request.user, question)
@@ -152,7 +154,7 @@ def question_step(request, pk, step):
 def attachment_download(request, pk):
     attachment = get_object_or_404(Attachment.objects.select_related("question"), pk=pk)
     # The same rule as the question page: the question must be visible to this person.
-    get_question_for(request.user, attachment.question_id)
+    selectors.get_question_for(request.user, attachment.question_id)
     response = FileResponse(
         attachment.file.open("rb"),
         as_attachment=True,
@@ -166,7 +168,7 @@ def attachment_download(request, pk):
 @require_GET
 def receipt(request, pk):
     """A dated text receipt for the asker: proof that they asked before acting."""
-    question = get_question_for(request.user, pk)
+    question = selectors.get_question_for(request.user, pk)
     held = capacities(request.user, question)
     if Capacity.ASKER not in held:
         raise PermissionDenied
@@ -255,7 +257,7 @@ def statistics(request):
 @require_http_methods(["GET", "POST"])
 @require_role(Role.INTEGRITY)
 def faq_create(request, pk):
-    question = get_question_for(request.user, pk)
+    question = selectors.get_question_for(request.user, pk)
     answer = selectors.latest_answer(question, capacities(request.user, question))
     if request.method == "POST":
         form = FaqEntryForm(request.POST)

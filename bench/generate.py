@@ -247,18 +247,18 @@ def load(the_plan: Plan, *, seed: int = 2018, now=None) -> dict:
 
 def _versions(now):
     """The shipped 2013 and D2018 notes (data migration) and a 2026 update, current for all staff."""
-    from codeofconduct import services
     from codeofconduct.content import install_initial_content
     from codeofconduct.models import Policy, PolicyVersion, PublicationEvent
+    from codeofconduct.services import publishing
 
     policy = install_initial_content(Policy, PolicyVersion, PublicationEvent)
     current = policy.versions.get(status=PolicyVersion.Status.PUBLISHED)
-    update = services.draft_create(policy=policy, by=None, copy_from=current)
+    update = publishing.draft_create(policy=policy, by=None, copy_from=current)
     update.nummer, update.titel = "D2026.001", "Actualisering gedragscode sociale media (2026)"
     update.datum = (now - datetime.timedelta(days=60)).date()
     update.body += "\n\n#### Berichten van de stad delen\n\nDeel berichten van de stad zonder eigen commentaar.\n"
-    services.draft_save(version=update, by=None)
-    services.version_publish(version=update, by=None)
+    publishing.draft_save(version=update, by=None)
+    publishing.version_publish(version=update, by=None)
     PolicyVersion.objects.filter(pk=update.pk).update(published_at=now - datetime.timedelta(days=45))
     update.refresh_from_db()
     return {"current": update}

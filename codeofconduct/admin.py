@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from codeofconduct import services
 from codeofconduct.models import (
     Acknowledgement,
     Briefing,
@@ -11,6 +10,7 @@ from codeofconduct.models import (
     Reminder,
     TeamNotification,
 )
+from codeofconduct.services import publishing
 from organisation.admin import DeleteRefusedMixin
 
 
@@ -63,27 +63,7 @@ class PolicyVersionAdmin(DeleteRefusedMixin, admin.ModelAdmin):
     fieldsets = [
         (
             _("Kop van de nota"),
-            {
-                "fields": [
-                    "policy",
-                    "nummer",
-                    "datum",
-                    "van",
-                    "rubriek",
-                    "titel",
-                    "vervangt",
-                    "bijlagen",
-                    "verwijzingen",
-                    "inlichtingen",
-                    "afschrift",
-                    "vervaldatum",
-                    "gebruik",
-                    "verantwoordelijk",
-                    "signatory_name",
-                    "signatory_title",
-                    "reference_url",
-                ]
-            },
+            {"fields": ["policy", *PolicyVersion.HEADER_FIELDS]},
         ),
         (_("Tekst"), {"fields": ["body"]}),
         (_("Doelgroep"), {"fields": ["audience_all_staff", "audience_units", "acknowledgement_due_date"]}),
@@ -122,7 +102,7 @@ class PolicyVersionAdmin(DeleteRefusedMixin, admin.ModelAdmin):
                 version=obj, action=PublicationEvent.Action.CREATED, by=request.user, note=_("Aangemaakt in het beheer")
             )
         else:
-            services.draft_save(version=obj, by=request.user)
+            publishing.draft_save(version=obj, by=request.user)
 
 
 @admin.register(PublicationEvent)

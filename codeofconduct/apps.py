@@ -10,3 +10,8 @@ class CodeOfConductConfig(AppConfig):
         from codeofconduct import figures
 
         figures.connect()
+
+    def load_demo(self, *, people, stdout):
+        from codeofconduct import demo
+
+        demo.load(people=people, stdout=stdout)

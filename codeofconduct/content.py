@@ -85,7 +85,10 @@ def load_note(name: str) -> tuple[dict, str]:
 
 MAIN_POLICY_SLUG = "gedragscode-sociale-media"
 MAIN_POLICY_TITLE = "Gedragscode sociale media voor medewerkers"
-HEADER_FIELDS = [
+# The header fields as they were when migration 0002 shipped the notes: a frozen copy, because a data
+# migration must not follow later changes of the model. tests/codeofconduct/test_content.py checks
+# that it still equals PolicyVersion.HEADER_FIELDS (and LABELS its values).
+SHIPPED_HEADER_FIELDS = [
     "nummer",
     "datum",
     "van",
@@ -108,7 +111,7 @@ _BRUSSELS = ZoneInfo("Europe/Brussels")
 
 def _shipped_version(PolicyVersion, policy, filename, status):
     fields, body = load_note(filename)
-    header = {name: "" if fields.get(name) is None else str(fields.get(name, "")) for name in HEADER_FIELDS}
+    header = {name: "" if fields.get(name) is None else str(fields.get(name, "")) for name in SHIPPED_HEADER_FIELDS}
     published_at = datetime.datetime.combine(fields["datum"], datetime.time(9, 0), tzinfo=_BRUSSELS)
     return PolicyVersion.objects.create(
         policy=policy,

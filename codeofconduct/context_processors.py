@@ -8,7 +8,7 @@ def to_read(request):
     """
 
     def compute():
-        from codeofconduct.compliance import reading_list
+        from codeofconduct.selectors.reading import reading_list
 
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:

@@ -1,15 +1,16 @@
 """Demo data: one draft update of the D2018 note for `redactie` to try publishing."""
 
-from codeofconduct import selectors, services
+from codeofconduct import selectors
 from codeofconduct.content import install_initial_content
 from codeofconduct.models import Policy, PolicyVersion, PublicationEvent
+from codeofconduct.services import acknowledging, publishing
 
 
 def load(*, people, stdout) -> None:
     policy = install_initial_content(Policy, PolicyVersion, PublicationEvent)
     current = selectors.current_version(policy)
     editor = people["redactie"]
-    draft = services.draft_create(policy=policy, by=editor, copy_from=current)
+    draft = publishing.draft_create(policy=policy, by=editor, copy_from=current)
     draft.titel = "Actualisering gedragscode sociale media voor medewerkers (update)"
     draft.body = draft.body.replace(
         "- Communiceer geen vertrouwelijke informatie, ook niet op je privé Facebookprofiel.",
@@ -21,7 +22,7 @@ def load(*, people, stdout) -> None:
         "Deel berichten van de stad gerust op je persoonlijke profiel, maar zonder eigen commentaar dat de "
         "indruk wekt dat je namens de stad spreekt.\n"
     )
-    services.draft_save(version=draft, by=editor)
+    publishing.draft_save(version=draft, by=editor)
     _demo_acknowledgements(current, people)
     stdout.write(f"codeofconduct: draft {draft.nummer} ready for redactie to publish.\n")
 
@@ -37,7 +38,6 @@ def _demo_acknowledgements(version, people):
 
     from django.utils import timezone
 
-    from codeofconduct import acknowledgements
     from codeofconduct.models import Acknowledgement, VersionOpening
 
     joined = min(person.unit_since for person in people.values())
@@ -55,7 +55,7 @@ def _demo_acknowledgements(version, people):
         Acknowledgement.objects.create(
             person=person, version=version, content_hash=version.content_hash, acknowledged_at=read_at
         )
-    acknowledgements.team_notification_confirm(
+    acknowledging.team_notification_confirm(
         chef=people["chef2"],
         version=version,
         notified_on=timezone.localdate() - datetime.timedelta(days=1),

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from codeofconduct.compliance import UnitFigures
+from codeofconduct.selectors.compliance import UnitFigures
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Spreadsheets also read a formula behind leading spaces, and some read the full-width signs as ASCII.

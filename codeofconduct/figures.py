@@ -18,8 +18,8 @@ from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
-from codeofconduct import compliance
 from codeofconduct.models import Acknowledgement, FiguresGeneration, PolicyVersion, TeamNotification
+from codeofconduct.selectors import compliance
 from organisation.signals import organisation_bulk_changed
 
 _lock = threading.Lock()

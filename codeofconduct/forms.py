@@ -1,8 +1,10 @@
+"""Forms of the code of conduct: Redactie's editing and publishing, the chef's team notification and briefing."""
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from codeofconduct.models import PolicyVersion
+from codeofconduct.models import Briefing, PolicyVersion, TeamNotification
 from organisation.models import OrgUnit
 
 
@@ -18,27 +20,13 @@ class VersionForm(forms.ModelForm):
 
     class Meta:
         model = PolicyVersion
+        # The header as the model declares it, then who it is for and by when, then the text.
         fields = [
-            "nummer",
-            "datum",
-            "van",
-            "rubriek",
-            "titel",
-            "vervangt",
-            "bijlagen",
-            "verwijzingen",
-            "inlichtingen",
-            "afschrift",
+            *PolicyVersion.HEADER_FIELDS,
             "audience_all_staff",
             "audience_units",
-            "vervaldatum",
-            "gebruik",
-            "verantwoordelijk",
-            "signatory_name",
-            "signatory_title",
-            "reference_url",
-            "body",
             "acknowledgement_due_date",
+            "body",
         ]
         error_messages = {"body": {"required": _("De tekst van de nota mag niet leeg zijn.")}}
         widgets = {
@@ -135,3 +123,35 @@ class WithdrawForm(forms.Form):
                 "%(nummer)s (%(titel)s) wordt dan weer de geldende versie. Zonder vinkje is er geen geldende "
                 "versie tot een nieuwe versie gepubliceerd wordt."
             ) % {"nummer": predecessor.nummer, "titel": predecessor.titel}
+
+
+# --- The chef-waardeerder's team ------------------------------------------------------------------
+
+
+class TeamNotificationForm(forms.Form):
+    notified_on = forms.DateField(label=_("Op de hoogte gebracht op"), widget=DateInput())
+    method = forms.ChoiceField(label=_("Hoe?"), choices=TeamNotification.Method.choices, widget=forms.RadioSelect)
+    remark = forms.CharField(
+        label=_("Toelichting"), max_length=500, required=False, help_text=_("Verplicht bij 'Anders'.")
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("method") == TeamNotification.Method.OTHER and not cleaned.get("remark", "").strip():
+            self.add_error("remark", _("Zeg kort hoe je je team op de hoogte bracht."))
+        return cleaned
+
+
+class BriefingForm(forms.Form):
+    held_on = forms.DateField(label=_("Datum van de briefing"), widget=DateInput())
+    form = forms.ChoiceField(label=_("Vorm"), choices=Briefing.Form.choices)
+    attendees = forms.MultipleChoiceField(
+        label=_("Aanwezige medewerkers"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Hun aanwezigheid geldt als 'gelezen en begrepen', met jouw naam erbij."),
+    )
+    remark = forms.CharField(label=_("Opmerking"), max_length=500, required=False)
+
+    def __init__(self, *args, attendee_choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].choices = attendee_choices

@@ -25,8 +25,8 @@ from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
 from codeofconduct import audience, emails
-from codeofconduct.compliance import current_versions
 from codeofconduct.models import Acknowledgement, PolicyVersion, Reminder, TeamNotification
+from codeofconduct.selectors.reading import current_versions
 
 Kind = Reminder.Kind
 PAGE_SIZE = 1000

@@ -1,16 +1,17 @@
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from codeofconduct import views_acknowledgement
+from codeofconduct.views import acknowledging
 from config import health
 from organisation import views as organisation_views
 
 urlpatterns = [
     # The home page is the reading list: "Te lezen".
-    path("", views_acknowledgement.home, name="home"),
+    path("", acknowledging.home, name="home"),
     # Sign-in, language and health: the only pages reachable without signing in.
     path("accounts/login/", organisation_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -19,9 +20,11 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     # The apps.
     path("gedragscode/", include("codeofconduct.urls")),
-    path("advies/", include("advice.urls")),
     path("beheer/", admin.site.urls),
 ]
+# Advice builds on the code of conduct, which also runs without it (tests/test_layering.py).
+if apps.is_installed("advice"):
+    urlpatterns.append(path("advies/", include("advice.urls")))
 
 # A database that went away gives the "tijdelijk niet beschikbaar" page (503), any other error the 500 page.
 handler500 = "config.health.server_error"

@@ -9,9 +9,9 @@ from django.db.models import ProtectedError
 
 from advice import services as advice_services
 from advice.models import Channel, Question
-from codeofconduct import acknowledgements
 from codeofconduct.content import install_initial_content
 from codeofconduct.models import Acknowledgement, Policy, PolicyVersion, PublicationEvent, TeamNotification
+from codeofconduct.services import acknowledging
 
 pytestmark = pytest.mark.django_db
 
@@ -24,8 +24,8 @@ def current(db):
 
 @pytest.fixture
 def records(city, current):
-    acknowledgements.acknowledgement_record(person=city.employee, version=current)
-    acknowledgements.team_notification_confirm(
+    acknowledging.acknowledgement_record(person=city.employee, version=current)
+    acknowledging.team_notification_confirm(
         chef=city.chef, version=current, notified_on=current.published_at.date(), method="email"
     )
     advice_services.question_ask(asker=city.employee, subject="Foto", body="Mag dit?", channel=Channel.INSTAGRAM)

@@ -5,9 +5,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from advice import services as advice
 from advice.models import Channel, FaqEntry
-from codeofconduct import services as publishing
 from codeofconduct.content import install_initial_content
 from codeofconduct.models import Policy, PolicyVersion, PublicationEvent
+from codeofconduct.services import publishing
 
 
 @pytest.fixture

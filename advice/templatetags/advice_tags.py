@@ -24,11 +24,11 @@ def faq_for_rule(context, anchor):
     return _grouped(context).get(anchor, [])
 
 
-@register.simple_tag(takes_context=True)
-def faq_state(context) -> str:
-    """A fingerprint of what `faq_for_rule` would show: part of the cache key of a rendered dienstnota."""
+def faq_fingerprint(request) -> str:
+    """A fingerprint of what `faq_for_rule` shows on a page: the advice slot's part of the cache key of a
+    rendered dienstnota (codeofconduct.slots)."""
     digest = hashlib.sha256()
-    for anchor, entries in sorted(_grouped(context).items()):
+    for anchor, entries in sorted(_grouped({"request": request}).items()):
         for entry in entries:
             digest.update(f"{anchor}\x1f{entry.pk}\x1f{entry.title}\x1e".encode())
     return digest.hexdigest()[:16]

@@ -89,8 +89,8 @@ def test_faq_include_shows_entries_next_to_their_rule_in_one_query(city, django_
     assert html.count("Vraag ") == 3
 
 
-def test_rule_actions_include_links_to_the_prefilled_form(db):
-    template = Template('{% include "codeofconduct/includes/rule_actions.html" %}')
+def test_the_advice_slot_next_to_each_rule_links_to_the_prefilled_form(db):
+    template = Template('{% include "advice/includes/rule_actions.html" %}')
     html = template.render(Context({"anchor": "loyaliteit"}))
     assert "Twijfel je? Vraag advies" in html
     assert reverse("advice:ask") + "?regel=loyaliteit" in html

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from codeofconduct import acknowledgements
+from codeofconduct.services import acknowledging
 from organisation.models import Person
 from tests.factories import make_person
 
@@ -30,12 +30,12 @@ def build(city, version) -> Fixture:
     Person.objects.filter(pk=a4.pk).update(unit_since=timezone.now() - datetime.timedelta(days=1))
     for person in (city.employee, city.colleague, a3):
         person.refresh_from_db()
-        acknowledgements.acknowledgement_record(person=person, version=version)
+        acknowledging.acknowledgement_record(person=person, version=version)
     a1.refresh_from_db()
-    acknowledgements.briefing_record(
+    acknowledging.briefing_record(
         chef=city.chef, version=version, held_on=timezone.localdate(), form="toolbox", attendees=[a1]
     )
-    acknowledgements.team_notification_confirm(
+    acknowledging.team_notification_confirm(
         chef=city.chef, version=version, notified_on=timezone.localdate(), method="teamvergadering"
     )
     a3.refresh_from_db()

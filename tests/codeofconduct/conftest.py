@@ -4,9 +4,9 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from codeofconduct import services
 from codeofconduct.content import install_initial_content
 from codeofconduct.models import Policy, PolicyVersion, PublicationEvent
+from codeofconduct.services import publishing
 
 
 def pytest_collection_modifyitems(items):
@@ -31,14 +31,14 @@ def current(policy):
 
 @pytest.fixture
 def draft(policy, current, city):
-    return services.draft_create(policy=policy, by=city.editor, copy_from=current)
+    return publishing.draft_create(policy=policy, by=city.editor, copy_from=current)
 
 
 def make_draft(policy, by, *, body, nummer, **fields):
-    version = services.draft_create(policy=policy, by=by)
+    version = publishing.draft_create(policy=policy, by=by)
     version.body = body
     version.nummer = nummer
     version.datum = fields.pop("datum", timezone.localdate() - datetime.timedelta(days=1))
     for name, value in fields.items():
         setattr(version, name, value)
-    return services.draft_save(version=version, by=by)
+    return publishing.draft_save(version=version, by=by)

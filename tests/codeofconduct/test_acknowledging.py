@@ -10,8 +10,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from codeofconduct import acknowledgements, services
 from codeofconduct.models import Acknowledgement, PolicyVersion, VersionOpening
+from codeofconduct.services import acknowledging, publishing
 from tests.factories import make_person
 
 pytestmark = pytest.mark.django_db
@@ -22,10 +22,10 @@ def publish_update(
     policy, by, *, editorial=False, body_change=("Gebruik je gezond verstand.", "Gebruik altijd je gezond verstand.")
 ):
     current = policy.versions.get(status=PolicyVersion.Status.PUBLISHED)
-    draft = services.draft_create(policy=policy, by=by, copy_from=current)
+    draft = publishing.draft_create(policy=policy, by=by, copy_from=current)
     draft.body = draft.body.replace(*body_change)
-    services.draft_save(version=draft, by=by)
-    return services.version_publish(version=draft, by=by, is_editorial_change=editorial)
+    publishing.draft_save(version=draft, by=by)
+    return publishing.version_publish(version=draft, by=by, is_editorial_change=editorial)
 
 
 def test_the_button_comes_after_the_text_and_records_the_acknowledgement(city, current, as_employee):
@@ -67,7 +67,7 @@ def test_superseded_and_withdrawn_versions_cannot_be_acknowledged(city, policy, 
     newer = publish_update(policy, city.editor)
     response = as_employee.post(reverse("codeofconduct:acknowledge", args=[current.pk]), follow=True)
     assert "vervangen door een nieuwere" in response.text
-    services.version_withdraw(version=newer, by=city.editor)
+    publishing.version_withdraw(version=newer, by=city.editor)
     response = as_employee.post(reverse("codeofconduct:acknowledge", args=[newer.pk]), follow=True)
     assert "ingetrokken" in response.text
     assert not Acknowledgement.objects.exists()
@@ -75,15 +75,15 @@ def test_superseded_and_withdrawn_versions_cannot_be_acknowledged(city, policy, 
 
 def test_a_draft_cannot_be_acknowledged(city, draft):
     with pytest.raises(ValidationError, match="ontwerp"):
-        acknowledgements.acknowledgement_record(person=city.employee, version=draft)
+        acknowledging.acknowledgement_record(person=city.employee, version=draft)
 
 
 def test_people_outside_the_audience_owe_nothing(city, policy, current, as_employee, as_colleague):
-    draft = services.draft_create(policy=policy, by=city.editor, copy_from=current)
+    draft = publishing.draft_create(policy=policy, by=city.editor, copy_from=current)
     draft.audience_all_staff = False
-    services.draft_save(version=draft, by=city.editor)
+    publishing.draft_save(version=draft, by=city.editor)
     draft.audience_units.set([city.team_a])
-    version = services.version_publish(version=draft, by=city.editor)
+    version = publishing.version_publish(version=draft, by=city.editor)
     assert BUTTON in as_employee.get(version.get_absolute_url()).text
     assert BUTTON not in as_colleague.get(version.get_absolute_url()).text
     response = as_colleague.post(reverse("codeofconduct:acknowledge", args=[version.pk]), follow=True)
@@ -136,7 +136,7 @@ def test_someone_who_joins_later_gets_their_own_due_date(city, current):
 
 
 def test_acknowledgements_are_append_only(city, current):
-    ack, _ = acknowledgements.acknowledgement_record(person=city.employee, version=current)
+    ack, _ = acknowledging.acknowledgement_record(person=city.employee, version=current)
     ack.acknowledged_at = timezone.now() - datetime.timedelta(days=3)
     with pytest.raises(ValidationError):
         ack.save()

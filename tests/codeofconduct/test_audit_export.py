@@ -9,8 +9,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from codeofconduct import acknowledgements, services
 from codeofconduct.models import Acknowledgement
+from codeofconduct.services import acknowledging, publishing
 from tests.factories import make_person
 
 pytestmark = pytest.mark.django_db
@@ -24,15 +24,15 @@ def export(*args):
 
 @pytest.fixture
 def history(city, current, draft):
-    acknowledgements.acknowledgement_record(person=city.employee, version=current)
-    acknowledgements.team_notification_confirm(
+    acknowledging.acknowledgement_record(person=city.employee, version=current)
+    acknowledging.team_notification_confirm(
         chef=city.chef, version=current, notified_on=timezone.localdate(), method="anders", remark='=HYPERLINK("x")'
     )
     crew = make_person("ploeg", unit=city.team_a, manager=city.chef, first_name="Jef", last_name="Wouters")
-    acknowledgements.briefing_record(
+    acknowledging.briefing_record(
         chef=city.chef, version=current, held_on=timezone.localdate(), form="toolbox", attendees=[crew]
     )
-    services.version_publish(version=draft, by=city.editor)
+    publishing.version_publish(version=draft, by=city.editor)
     return current
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from codeofconduct import services
+from codeofconduct.services import publishing
 from tests.codeofconduct.conftest import make_draft
 
 OLD = """## 1. Context
@@ -25,9 +25,9 @@ Denk na voor je post.
 
 def test_comparison_shows_an_added_a_removed_and_a_changed_sentence(as_employee, policy, city):
     old = make_draft(policy, city.editor, body=OLD, nummer="D2026.060")
-    services.version_publish(version=old, by=city.editor)
+    publishing.version_publish(version=old, by=city.editor)
     new = make_draft(policy, city.editor, body=NEW, nummer="D2026.061")
-    services.version_publish(version=new, by=city.editor)
+    publishing.version_publish(version=new, by=city.editor)
 
     response = as_employee.get(reverse("codeofconduct:compare", args=[policy.slug]), {"oud": old.pk, "nieuw": new.pk})
     page = response.content.decode()

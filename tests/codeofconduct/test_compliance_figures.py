@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from codeofconduct import acknowledgements
 from codeofconduct.models import FiguresGeneration
+from codeofconduct.services import acknowledging
 from tests.codeofconduct import compliance_fixture
 from tests.conftest import client_for
 from tests.factories import make_person
@@ -66,10 +66,10 @@ def test_a_leaver_a_newcomer_and_a_move_change_the_figures_at_once(city, small_c
 
 def test_briefings_and_notifications_move_the_counter(city, small_city, current):
     before = generation()
-    acknowledgements.briefing_record(
+    acknowledging.briefing_record(
         chef=city.chef, version=current, held_on=timezone.localdate(), form="toolbox", attendees=[small_city.a2]
     )
-    acknowledgements.team_notification_confirm(
+    acknowledging.team_notification_confirm(
         chef=city.other_chef, version=current, notified_on=timezone.localdate(), method="teamvergadering"
     )
     assert generation() >= before + 2
@@ -97,7 +97,8 @@ def test_editors_opening_the_page_together_wait_for_one_count(city, current, mon
 
     from django.db import connection
 
-    from codeofconduct import compliance, figures
+    from codeofconduct import figures
+    from codeofconduct.selectors import compliance
 
     figures.changed()  # figures of an earlier test with the same ids are not these
     counted = []

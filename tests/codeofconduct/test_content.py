@@ -91,3 +91,12 @@ def test_the_shipped_d2018_note_is_current_and_updates_the_2013_stand_in(policy,
     older = policy.versions.exclude(pk=current.pk).get()
     assert older.status == "superseded"
     assert "Plaatsvervangende tekst" in older.body
+
+
+def test_the_shipped_header_fields_are_the_models_header_fields():
+    """Migration 0002 keeps a frozen copy of the header fields; a new field must reach it too."""
+    from codeofconduct.content import LABELS, SHIPPED_HEADER_FIELDS
+    from codeofconduct.models import PolicyVersion
+
+    assert SHIPPED_HEADER_FIELDS == PolicyVersion.HEADER_FIELDS
+    assert sorted(LABELS.values()) == sorted(PolicyVersion.HEADER_FIELDS)

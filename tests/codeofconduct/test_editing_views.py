@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from codeofconduct import services
 from codeofconduct.models import Policy, PolicyVersion, PublicationEvent
+from codeofconduct.services import publishing
 
 Status = PolicyVersion.Status
 
@@ -56,23 +56,8 @@ def test_redactie_creates_a_draft_as_copy_of_the_current_version(as_editor, poli
 def form_data(version, **changes):
     data = {
         name: getattr(version, name) or ""
-        for name in [
-            "nummer",
-            "van",
-            "rubriek",
-            "titel",
-            "vervangt",
-            "bijlagen",
-            "verwijzingen",
-            "inlichtingen",
-            "afschrift",
-            "gebruik",
-            "verantwoordelijk",
-            "signatory_name",
-            "signatory_title",
-            "reference_url",
-            "body",
-        ]
+        for name in [*PolicyVersion.HEADER_FIELDS, "body"]
+        if name not in ("datum", "vervaldatum")
     }
     data["datum"] = version.datum.isoformat()
     data["audience_all_staff"] = "on"
@@ -178,7 +163,7 @@ def test_redactie_withdraws_a_published_version(as_editor, as_employee, current)
 
 
 def test_the_withdraw_page_says_which_version_applies_again(as_editor, as_employee, current, draft, city):
-    services.version_publish(version=draft, by=city.editor)
+    publishing.version_publish(version=draft, by=city.editor)
     page = as_editor.get(reverse("codeofconduct:withdraw", args=[draft.pk])).content.decode()
     assert f"wordt {current.nummer} opnieuw de geldende versie" in page
     assert 'name="reinstate_previous"' in page
@@ -192,7 +177,7 @@ def test_the_withdraw_page_says_which_version_applies_again(as_editor, as_employ
 def test_withdrawing_an_update_in_the_app_shows_the_earlier_version_as_current(
     as_editor, as_employee, current, draft, city
 ):
-    services.version_publish(version=draft, by=city.editor)
+    publishing.version_publish(version=draft, by=city.editor)
     as_editor.post(reverse("codeofconduct:withdraw", args=[draft.pk]), {"note": "Fout", "reinstate_previous": "on"})
     page = as_employee.get(current.get_absolute_url()).content.decode()
     assert "Deze versie is vervangen" not in page

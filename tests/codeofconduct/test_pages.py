@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from codeofconduct import services
 from codeofconduct.models import Policy, PolicyVersion
+from codeofconduct.services import publishing
 from tests.codeofconduct.conftest import make_draft
 
 
@@ -50,10 +50,10 @@ def test_a_superseded_version_shows_a_banner_pointing_to_the_current_one(as_empl
     assert "Deze versie is vervangen." not in as_employee.get(current.get_absolute_url()).content.decode()
 
 
-def test_the_version_page_has_the_hooks_for_advice_and_acknowledgement(as_employee, current):
+def test_the_version_page_shows_the_advice_slot_next_to_each_rule_and_the_acknowledgement(as_employee, current):
     response = as_employee.get(current.get_absolute_url())
     names = [template.name for template in response.templates]
-    assert names.count("codeofconduct/includes/rule_actions.html") == len(current.sections())
+    assert names.count("advice/includes/rule_actions.html") == len(current.sections())
     assert "codeofconduct/includes/acknowledgement.html" in names
 
 
@@ -82,7 +82,7 @@ def add_policies(count, editor):
     for index in range(count):
         policy = Policy.objects.create(slug=f"beleid-{index}", title=f"Beleid {index}")
         version = make_draft(policy, editor, body="## 1. Context\n\nTekst.", nummer=f"D2025.{index + 200}")
-        services.version_publish(version=version, by=editor)
+        publishing.version_publish(version=version, by=editor)
 
 
 @pytest.mark.parametrize("extra", [1, 8])
@@ -107,7 +107,7 @@ def test_the_d2018_page_says_it_updates_the_2013_code_and_links_to_the_changes(a
 
 
 def test_a_scheduled_version_appears_once_its_time_has_passed_even_before_cron_runs(as_employee, policy, draft, city):
-    services.version_publish(version=draft, by=city.editor, publish_at=timezone.now() + datetime.timedelta(hours=1))
+    publishing.version_publish(version=draft, by=city.editor, publish_at=timezone.now() + datetime.timedelta(hours=1))
     PolicyVersion.objects.filter(pk=draft.pk).update(publish_at=timezone.now() - datetime.timedelta(minutes=1))
     page = as_employee.get(reverse("codeofconduct:policy_list")).content.decode()
     assert draft.get_absolute_url() in page
@@ -133,8 +133,8 @@ def test_the_text_of_a_published_version_is_rendered_once_and_follows_the_faq(ci
 
     first = as_employee.get(current.get_absolute_url())
     again = as_employee.get(current.get_absolute_url())
-    assert "codeofconduct/includes/rule_actions.html" in [t.name for t in first.templates]
-    assert "codeofconduct/includes/rule_actions.html" not in [t.name for t in again.templates]
+    assert "advice/includes/rule_actions.html" in [t.name for t in first.templates]
+    assert "advice/includes/rule_actions.html" not in [t.name for t in again.templates]
     assert again.text.count('class="coc-section ') == first.text.count('class="coc-section ') > 0
     anchor = current.sections()[0].anchor
     FaqEntry.objects.create(

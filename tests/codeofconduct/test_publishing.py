@@ -9,15 +9,15 @@ from django.core.management import call_command
 from django.db import IntegrityError, close_old_connections, connection
 from django.utils import timezone
 
-from codeofconduct import services
 from codeofconduct.models import PolicyVersion, PublicationEvent
+from codeofconduct.services import publishing
 from tests.codeofconduct.conftest import make_draft
 
 Status = PolicyVersion.Status
 
 
 def test_publishing_supersedes_the_current_version_and_records_who_did_it(policy, current, draft, city):
-    services.version_publish(version=draft, by=city.editor, note="Nieuwe regel over TikTok")
+    publishing.version_publish(version=draft, by=city.editor, note="Nieuwe regel over TikTok")
 
     current.refresh_from_db()
     draft.refresh_from_db()
@@ -33,9 +33,9 @@ def test_publishing_supersedes_the_current_version_and_records_who_did_it(policy
 
 
 def test_a_version_cannot_be_published_twice(draft, city):
-    services.version_publish(version=draft, by=city.editor)
+    publishing.version_publish(version=draft, by=city.editor)
     with pytest.raises(ValidationError):
-        services.version_publish(version=draft, by=city.editor)
+        publishing.version_publish(version=draft, by=city.editor)
 
 
 def test_the_database_refuses_a_second_current_version(policy, draft):
@@ -45,9 +45,9 @@ def test_the_database_refuses_a_second_current_version(policy, draft):
 
 def test_a_note_dated_in_the_future_cannot_be_published(draft, city):
     draft.datum = timezone.localdate() + datetime.timedelta(days=3)
-    services.draft_save(version=draft, by=city.editor)
+    publishing.draft_save(version=draft, by=city.editor)
     with pytest.raises(ValidationError) as error:
-        services.version_publish(version=draft, by=city.editor)
+        publishing.version_publish(version=draft, by=city.editor)
     assert "datum" in error.value.message_dict
     draft.refresh_from_db()
     assert draft.status == Status.DRAFT
@@ -55,7 +55,7 @@ def test_a_note_dated_in_the_future_cannot_be_published(draft, city):
 
 def test_scheduled_publication_happens_when_the_command_runs_after_the_time(current, draft, city):
     when = timezone.now() + datetime.timedelta(hours=2)
-    services.version_publish(version=draft, by=city.editor, publish_at=when)
+    publishing.version_publish(version=draft, by=city.editor, publish_at=when)
     draft.refresh_from_db()
     assert draft.status == Status.SCHEDULED
 
@@ -63,8 +63,8 @@ def test_scheduled_publication_happens_when_the_command_runs_after_the_time(curr
     draft.refresh_from_db()
     assert draft.status == Status.SCHEDULED
 
-    assert [v.pk for v in services.publish_due_versions(now=when + datetime.timedelta(minutes=1))] == [draft.pk]
-    assert services.publish_due_versions(now=when + datetime.timedelta(minutes=2)) == []  # idempotent
+    assert [v.pk for v in publishing.publish_due_versions(now=when + datetime.timedelta(minutes=1))] == [draft.pk]
+    assert publishing.publish_due_versions(now=when + datetime.timedelta(minutes=2)) == []  # idempotent
     draft.refresh_from_db()
     current.refresh_from_db()
     assert (draft.status, current.status) == (Status.PUBLISHED, Status.SUPERSEDED)
@@ -72,7 +72,7 @@ def test_scheduled_publication_happens_when_the_command_runs_after_the_time(curr
 
 
 def test_redactie_may_withdraw_without_reinstating_the_earlier_version(policy, current, city):
-    services.version_withdraw(
+    publishing.version_withdraw(
         version=current, by=city.editor, note="Vervangen door nieuwe regeling", reinstate_previous=False
     )
     current.refresh_from_db()
@@ -82,8 +82,8 @@ def test_redactie_may_withdraw_without_reinstating_the_earlier_version(policy, c
 
 
 def test_withdrawing_an_update_makes_the_version_it_replaced_current_again(policy, current, draft, city):
-    services.version_publish(version=draft, by=city.editor)
-    services.version_withdraw(version=draft, by=city.editor, note="Fout in de tekst")
+    publishing.version_publish(version=draft, by=city.editor)
+    publishing.version_withdraw(version=draft, by=city.editor, note="Fout in de tekst")
     current.refresh_from_db()
     draft.refresh_from_db()
     assert (draft.status, current.status) == (Status.WITHDRAWN, Status.PUBLISHED)
@@ -95,14 +95,14 @@ def test_withdrawing_an_update_makes_the_version_it_replaced_current_again(polic
 
 def test_a_published_version_cannot_be_saved_as_draft_again(current, city):
     current.body = "Andere tekst"
-    with pytest.raises(services.PermissionDenied):
-        services.draft_save(version=current, by=city.editor)
+    with pytest.raises(publishing.PermissionDenied):
+        publishing.draft_save(version=current, by=city.editor)
 
 
 def test_expiry_date_must_follow_the_date(draft, city):
     draft.vervaldatum = draft.datum
     with pytest.raises(ValidationError) as error:
-        services.draft_save(version=draft, by=city.editor)
+        publishing.draft_save(version=draft, by=city.editor)
     assert "vervaldatum" in error.value.message_dict
 
 
@@ -117,7 +117,7 @@ def test_two_editors_publishing_at_once_leave_exactly_one_current_version(city, 
     def publish(version):
         try:
             barrier.wait()
-            services.version_publish(version=version, by=city.editor)
+            publishing.version_publish(version=version, by=city.editor)
         except Exception as error:
             errors.append(error)
         finally:

@@ -11,9 +11,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from codeofconduct import acknowledgements, emails, reminders
+from codeofconduct import emails, reminders
 from codeofconduct.models import PolicyVersion, Reminder
 from codeofconduct.reminders import run_reminders
+from codeofconduct.services import acknowledging
 from organisation.models import Person
 from tests.codeofconduct.compliance_fixture import LONG_AGO
 from tests.factories import make_person
@@ -50,7 +51,7 @@ def fresh_version(city, current):
 
 
 def test_new_version_notice_goes_to_everyone_who_has_to_act_once(city, fresh_version):
-    acknowledgements.acknowledgement_record(person=Person.objects.get(pk=city.colleague.pk), version=fresh_version)
+    acknowledging.acknowledgement_record(person=Person.objects.get(pk=city.colleague.pk), version=fresh_version)
     run_reminders()
     notified = recipients("Nieuwe dienstnota")
     assert city.employee.email in notified and city.colleague.email not in notified
@@ -67,7 +68,7 @@ def test_reminders_before_and_after_the_due_date(city, fresh_version):
     run_reminders()
     mail.outbox.clear()
     due = fresh_version.acknowledgement_due_date
-    acknowledgements.acknowledgement_record(person=Person.objects.get(pk=city.colleague.pk), version=fresh_version)
+    acknowledging.acknowledgement_record(person=Person.objects.get(pk=city.colleague.pk), version=fresh_version)
     run_reminders(now=at(due - datetime.timedelta(days=5)))
     assert recipients("Herinnering: dienstnota") == []
     run_reminders(now=at(due - datetime.timedelta(days=2)))
@@ -94,7 +95,7 @@ def test_weekly_summary_for_chefs_with_overdue_members(city, fresh_version):
 
 
 def test_chefs_who_did_not_confirm_are_reminded_then_their_manager_is_told(city, fresh_version):
-    acknowledgements.team_notification_confirm(
+    acknowledging.team_notification_confirm(
         chef=city.other_chef, version=fresh_version, notified_on=timezone.localdate(), method="email"
     )
     today = timezone.localdate()
@@ -147,7 +148,7 @@ def add_team_members(city, count: int, *, acknowledged_every: int = 3):
         chef = city.chef if index % 2 else city.other_chef
         person = make_person(f"lid{index}", unit=chef.unit, manager=chef)
         if index % acknowledged_every == 0:
-            acknowledgements.acknowledgement_record(person=person, version=version)
+            acknowledging.acknowledgement_record(person=person, version=version)
     Person.objects.update(unit_since=LONG_AGO)
 
 

@@ -2,8 +2,9 @@
 
 from django.urls import reverse
 
-from codeofconduct import selectors, services
+from codeofconduct import selectors
 from codeofconduct.rendering import render_markdown
+from codeofconduct.services import publishing
 from tests.codeofconduct.conftest import make_draft
 
 HOSTILE = """## 1. Context
@@ -20,7 +21,7 @@ HOSTILE = """## 1. Context
 
 def test_scripts_event_handlers_and_javascript_links_render_inert(as_employee, policy, city):
     version = make_draft(policy, city.editor, body=HOSTILE, nummer="D2026.050")
-    services.version_publish(version=version, by=city.editor)
+    publishing.version_publish(version=version, by=city.editor)
     page = as_employee.get(reverse("codeofconduct:version_detail", args=[version.pk])).content.decode()
     body = page[page.index('class="coc-note__body"') : page.index('class="coc-signature"')]
     assert "<script" not in body and "gestolen" not in body

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from codeofconduct import acknowledgements
 from codeofconduct.models import Acknowledgement, Briefing, Reminder, TeamNotification
+from codeofconduct.services import acknowledging
 from tests.factories import make_person
 
 pytestmark = pytest.mark.django_db
@@ -103,7 +103,7 @@ def test_briefing_cannot_name_someone_elses_team_member(city, current, as_chef):
 
 def test_reminder_reaches_only_who_has_not_acknowledged_once_a_day(city, current, as_chef):
     second = make_person("tweede", unit=city.team_a, manager=city.chef, first_name="Koen", last_name="Smets")
-    acknowledgements.acknowledgement_record(person=second, version=current)
+    acknowledging.acknowledgement_record(person=second, version=current)
     response = as_chef.post(reverse("codeofconduct:team_remind", args=[current.pk]), follow=True)
     assert [message.to for message in mail.outbox] == [[city.employee.email]]
     assert current.nummer in mail.outbox[0].subject
@@ -145,7 +145,7 @@ def test_team_and_home_pages_run_the_same_number_of_queries_for_a_bigger_team(ci
     for index in range(40):
         person = make_person(f"lid{index}", unit=city.team_a, manager=city.chef)
         if index % 3 == 0:
-            acknowledgements.acknowledgement_record(person=person, version=current)
+            acknowledging.acknowledgement_record(person=person, version=current)
     big = (count(reverse("codeofconduct:team")), count("/"))
     assert big == small
     assert max(big) <= 14

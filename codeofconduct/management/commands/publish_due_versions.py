@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from codeofconduct.services import publish_due_versions
+from codeofconduct.services.publishing import publish_due_versions
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from codeofconduct.reminders import run_reminders
-from codeofconduct.services import publish_due_versions
+from codeofconduct.services.publishing import publish_due_versions
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 import datetime
-import importlib
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -21,8 +21,6 @@ DEMO_ROLES = {
 }
 DEMO_ACCOUNTS = ["medewerker", "medewerker2", "chef", "chef2", "integriteit", "redactie", "admin"]
 DEMO_JOINED_DAYS_AGO = 12
-# Apps that add their own demo content: `<app>.demo.load(people=..., stdout=...)`.
-DEMO_APPS = ["codeofconduct", "advice"]
 
 
 class Command(BaseCommand):
@@ -52,13 +50,9 @@ class Command(BaseCommand):
                 for field, value in DEMO_ROLES.get(username, {}).items():
                     setattr(person, field, value)
                 person.save()
-            for app in DEMO_APPS:
-                try:
-                    module = importlib.import_module(f"{app}.demo")
-                except ModuleNotFoundError as error:
-                    if error.name != f"{app}.demo":
-                        raise
-                    continue
-                module.load(people=people, stdout=self.stdout)
+            # Apps further down the chain add their own demo content, in INSTALLED_APPS order.
+            for app_config in apps.get_app_configs():
+                if hasattr(app_config, "load_demo"):
+                    app_config.load_demo(people=people, stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {report.summary()}."))
         self.stdout.write("Accounts (password 'demo'): " + ", ".join(DEMO_ACCOUNTS))

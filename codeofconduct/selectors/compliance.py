@@ -1,4 +1,4 @@
-"""Read side of acknowledgements: "Te lezen", the team page and compliance per organisational unit.
+"""Compliance per organisational unit: the figures of a version per unit and for the city, and the people behind them.
 
 Counts are computed live in SQL (grouped per unit, rolled up the tree in Python), so that a count
 is never stale after an acknowledgement, and the number of queries does not grow with the city.
@@ -12,181 +12,19 @@ from django.contrib.auth import get_user_model
 from django.core.paginator import Page
 from django.db.models import (
     Count,
-    Exists,
     F,
     FilteredRelation,
-    OuterRef,
-    Prefetch,
     Q,
-    Subquery,
-    prefetch_related_objects,
 )
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from codeofconduct import audience
-from codeofconduct.models import Acknowledgement, PolicyVersion, TeamNotification, VersionOpening
+from codeofconduct.models import Acknowledgement, PolicyVersion
 from config.pagination import CountedPaginator
 from organisation.models import OrgUnit
 
 Status = PolicyVersion.Status
-
-
-# --- One person -----------------------------------------------------------------------------------
-
-
-@dataclass
-class ToRead:
-    version: PolicyVersion
-    due_date: datetime.date | None
-    overdue: bool
-    earlier: Acknowledgement | None  # what they acknowledged of an earlier version of the same policy
-
-
-def _memo(person, key, compute):
-    """Remember a result on the person object for the rest of the request (view and navigation share it)."""
-    cache = person.__dict__.setdefault("_codeofconduct_memo", {})
-    if key not in cache:
-        cache[key] = compute()
-    return cache[key]
-
-
-def current_versions_for(person) -> list[PolicyVersion]:
-    return _memo(person, "current_versions", current_versions)
-
-
-def current_versions():
-    versions = list(
-        PolicyVersion.objects.filter(status=Status.PUBLISHED)
-        .select_related("policy")
-        .defer(*PolicyVersion.TEXT_FIELDS)
-        .order_by("policy__title")
-    )
-    # Most versions go to all staff: their audience units are only looked up when one does not.
-    chosen_units = [version for version in versions if not version.audience_all_staff]
-    if chosen_units:
-        prefetch_related_objects(chosen_units, Prefetch("audience_units", queryset=OrgUnit.objects.only("pk", "path")))
-    return versions
-
-
-def reading_list(person) -> tuple[list[ToRead], list[Acknowledgement]]:
-    """The current versions `person` still has to acknowledge, and everything they acknowledged."""
-    return _memo(person, "reading_list", lambda: _reading_list(person))
-
-
-def _reading_list(person):
-    acknowledged = list(
-        Acknowledgement.objects.filter(person=person)
-        .select_related("version__policy", "recorded_by")
-        .defer(*(f"version__{name}" for name in PolicyVersion.TEXT_FIELDS))
-        .order_by("-acknowledged_at", "-pk")
-    )
-    done = {ack.version_id for ack in acknowledged}
-    latest_by_policy = {}
-    for ack in acknowledged:
-        latest_by_policy.setdefault(ack.version.policy_id, ack)
-    today = timezone.localdate()
-    to_read = [
-        ToRead(
-            version,
-            audience.due_date_for(version, person),
-            audience.is_overdue(version, person, today),
-            latest_by_policy.get(version.policy_id),
-        )
-        for version in current_versions_for(person)
-        if version.pk not in done and audience.is_in_audience(version, person)
-    ]
-    return to_read, acknowledged
-
-
-def chef_versions_to_confirm(person) -> list[PolicyVersion]:
-    """Current versions whose audience includes `person`'s team, not yet confirmed as notified."""
-    versions = current_versions_for(person)
-    if not versions:
-        return []
-    confirmed = set(
-        TeamNotification.objects.filter(chef=person, version__in=versions).values_list("version_id", flat=True)
-    )
-    reports = list(get_user_model().objects.filter(manager=person, is_active=True).select_related("unit"))
-    return [
-        version
-        for version in versions
-        if version.pk not in confirmed and any(audience.is_in_audience(version, report) for report in reports)
-    ]
-
-
-# --- A chef's team --------------------------------------------------------------------------------
-
-
-@dataclass
-class MemberProgress:
-    person: object
-    in_audience: bool
-    opened_at: datetime.datetime | None
-    acknowledgement: Acknowledgement | None
-    due_date: datetime.date | None
-    overdue: bool
-    reminded_today: bool = False
-
-    @property
-    def state(self) -> str:
-        if self.acknowledgement:
-            return "acknowledged"
-        return "opened" if self.opened_at else "not_opened"
-
-
-def team_members(chef, *, whole_subtree: bool = False):
-    """The chef's active direct reports, or everyone below them (one query per level of the hierarchy)."""
-    people = get_user_model().objects.filter(is_active=True)
-    if not whole_subtree:
-        return people.filter(manager=chef)
-    ids, level = set(), {chef.pk}
-    while level:
-        level = set(people.filter(manager__in=level).exclude(pk__in=ids).values_list("pk", flat=True))
-        ids |= level
-    return people.filter(pk__in=ids)
-
-
-def team_progress(version: PolicyVersion, members) -> list[MemberProgress]:
-    from codeofconduct.models import Reminder
-
-    today = timezone.localdate()
-    rows = list(
-        members.select_related("unit", "manager")
-        .annotate(
-            opened_at=Subquery(
-                VersionOpening.objects.filter(person=OuterRef("pk"), version=version).values("first_opened_at")[:1]
-            ),
-            reminded_today=Exists(
-                Reminder.objects.filter(
-                    recipient=OuterRef("pk"), version=version, kind=Reminder.Kind.MANUAL, period=today.isoformat()
-                )
-            ),
-        )
-        .order_by("last_name", "first_name")
-    )
-    acknowledgements = {
-        ack.person_id: ack
-        for ack in Acknowledgement.objects.filter(version=version, person__in=[row.pk for row in rows]).select_related(
-            "recorded_by"
-        )
-    }
-    progress = []
-    for person in rows:
-        in_audience = audience.is_in_audience(version, person)
-        ack = acknowledgements.get(person.pk)
-        progress.append(
-            MemberProgress(
-                person=person,
-                in_audience=in_audience,
-                opened_at=person.opened_at,
-                acknowledgement=ack,
-                due_date=audience.due_date_for(version, person) if in_audience else None,
-                overdue=in_audience and ack is None and audience.is_overdue(version, person, today),
-                reminded_today=person.reminded_today,
-            )
-        )
-    return progress
 
 
 # --- Compliance per organisational unit -----------------------------------------------------------
@@ -300,11 +138,14 @@ def _top_down(units: dict[int, UnitFigures]) -> list[UnitFigures]:
     return order
 
 
-def _ancestors(units: dict[int, UnitFigures], unit_id):
-    """The unit and every unit above it."""
+def breadcrumbs(units: dict[int, UnitFigures], unit: UnitFigures) -> list[UnitFigures]:
+    """The units above `unit`, from the top down (the compliance page's trail back to the city)."""
+    above = []
+    unit_id = unit.unit["parent_id"]
     while unit_id is not None and unit_id in units:
-        yield units[unit_id]
+        above.append(units[unit_id])
         unit_id = units[unit_id].unit["parent_id"]
+    return list(reversed(above))
 
 
 def top_units(units: dict[int, UnitFigures]) -> list[UnitFigures]:

@@ -1,10 +1,18 @@
-"""Read-side queries the pages (and the advice app) share."""
+"""Read-side queries the pages (and the advice app) share: versions, their visibility and history.
 
+Submodules: `reading` (a person's reading list), `team` (a chef's team), `compliance` (figures per unit).
+"""
+
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Prefetch, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from codeofconduct.content import MAIN_POLICY_SLUG
 from codeofconduct.models import Policy, PolicyVersion, PublicationEvent
+from organisation.roles import is_editor
 
 Status = PolicyVersion.Status
 PUBLIC_STATUSES = [Status.PUBLISHED, Status.SUPERSEDED, Status.WITHDRAWN]
@@ -90,3 +98,20 @@ def rule_choices() -> list[tuple[str, str]]:
     if version is None:
         return []
     return [(section.anchor, section.label) for section in version.sections()]
+
+
+def get_version_for_user(user, pk, *, editable=False) -> PolicyVersion:
+    """The one access rule: everyone reads published versions; drafts and scheduled ones are Redactie's.
+
+    `editable=True`: Redactie only, and only a draft (a published version is immutable).
+    """
+    version = get_object_or_404(PolicyVersion.objects.select_related("policy"), pk=pk)
+    if editable:
+        if not is_editor(user):
+            raise PermissionDenied
+        if not version.is_editable:
+            raise PermissionDenied(_("Een gepubliceerde versie kan niet meer gewijzigd worden."))
+        return version
+    if not version.is_public and not is_editor(user):
+        raise Http404
+    return version

@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from codeofconduct import acknowledgements, rendering
+from codeofconduct import rendering
 from codeofconduct.models import Policy, PolicyVersion, PublicationEvent
+from codeofconduct.services import acknowledging
 
 Status = PolicyVersion.Status
 Action = PublicationEvent.Action
@@ -179,7 +180,7 @@ def _make_current(*, version, by, note, now):
     _record(version=version, action=Action.PUBLISHED, by=by, note=note, at=now)
     if version.is_editorial_change:
         for earlier in previous:
-            acknowledgements.acknowledgements_carry_over(previous=earlier, new=version)
+            acknowledging.acknowledgements_carry_over(previous=earlier, new=version)
     return version
 
 

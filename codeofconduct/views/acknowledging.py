@@ -1,0 +1,77 @@
+"""Acknowledging: "Te lezen" on the home page and the "Gelezen en begrepen" button on the version page."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from codeofconduct import audience, rendering, selectors
+from codeofconduct.models import PolicyVersion
+from codeofconduct.selectors.reading import chef_versions_to_confirm, reading_list
+from codeofconduct.services import acknowledging
+from codeofconduct.views.base import error_text
+from organisation.roles import is_chef
+
+Status = PolicyVersion.Status
+OPENED_SESSION_KEY = "codeofconduct:opened"
+
+
+@require_GET
+def home(request):
+    to_read, acknowledged = reading_list(request.user)
+    context = {"to_read": to_read, "acknowledged": acknowledged[:10]}
+    if is_chef(request.user):
+        context["versions_to_confirm"] = chef_versions_to_confirm(request.user)
+    return render(request, "home.html", context)
+
+
+def acknowledgement_context(request, version: PolicyVersion) -> dict:
+    """What the version page shows after the text: the button, or when it was acknowledged."""
+    person = request.user
+    if version.status != Status.PUBLISHED:
+        return {}
+    # The first opening is written once per session and version, not on every look.
+    opened = request.session.get(OPENED_SESSION_KEY, [])
+    if version.pk not in opened:
+        acknowledging.opening_record(person=person, version=version)
+        request.session[OPENED_SESSION_KEY] = [*opened, version.pk][-50:]
+    if not audience.is_in_audience(version, person):
+        return {"acknowledgement_owed": False}
+    # The person's acknowledgements are read once per request (the navigation's "Te lezen" needs them too).
+    _to_read, acknowledged = reading_list(person)
+    acknowledgement = next((ack for ack in acknowledged if ack.version_id == version.pk), None)
+    context = {
+        "acknowledgement_owed": True,
+        "acknowledgement": acknowledgement,
+        "due_date": audience.due_date_for(version, person),
+    }
+    if acknowledgement is None:
+        earlier = next((ack for ack in acknowledged if ack.version.policy_id == version.policy_id), None)
+        if earlier is not None:
+            diffs = rendering.compare_bodies(earlier.version.rendered_body(), version.rendered_body())
+            context["changes_since"] = {
+                "version": earlier.version,
+                "diffs": [diff for diff in diffs if diff.kind != "same"],
+                "url": reverse("codeofconduct:compare", args=[version.policy.slug])
+                + f"?oud={earlier.version_id}&nieuw={version.pk}",
+            }
+    return context
+
+
+@require_POST
+def acknowledge(request, pk):
+    version = selectors.get_version_for_user(request.user, pk)
+    try:
+        acknowledgement, created = acknowledging.acknowledgement_record(person=request.user, version=version)
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    else:
+        when = formats.date_format(timezone.localtime(acknowledgement.acknowledged_at), "SHORT_DATE_FORMAT")
+        if created:
+            messages.success(request, _("Gelezen en begrepen op %(date)s. Bedankt!") % {"date": when})
+        else:
+            messages.info(request, _("Je had deze versie al bevestigd op %(date)s.") % {"date": when})
+    return redirect(reverse("codeofconduct:version_detail", args=[version.pk]) + "#bevestigen")

@@ -1,0 +1,137 @@
+"""Compliance per organisational unit (Redactie): figures, the people behind them, the chart, exports."""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from codeofconduct import exports, figures, selectors
+from codeofconduct.models import PolicyVersion
+from codeofconduct.selectors import compliance
+from codeofconduct.views.base import id_from_query
+from organisation.roles import Role, require_role
+
+Status = PolicyVersion.Status
+STATUS_FILTERS = {"": None, "open": "open", "overdue": "overdue", "acknowledged": "acknowledged"}
+
+
+def _compliance_version(request) -> PolicyVersion:
+    pk = id_from_query(request.GET.get("versie", ""))
+    versions = (
+        PolicyVersion.objects.select_related("policy")
+        .defer(*PolicyVersion.TEXT_FIELDS)
+        .filter(status__in=[Status.PUBLISHED, Status.SUPERSEDED, Status.WITHDRAWN])
+    )
+    if pk is not None:
+        return get_object_or_404(versions, pk=pk)
+    version = selectors.main_policy_current_version()
+    if version is None:
+        raise Http404(_("Er is geen gepubliceerde versie."))
+    return version
+
+
+@require_GET
+@require_role(Role.EDITOR)
+def compliance_page(request):
+    version = _compliance_version(request)
+    city = figures.city_figures(version)
+    selected = None
+    code = request.GET.get("eenheid", "")
+    if code:
+        selected = city.by_code.get(code)
+        if selected is None:
+            raise Http404(_("Deze eenheid bestaat niet."))
+    shown = selected or city.total
+    rows = selected.children if selected else compliance.top_units(city.units)
+    breadcrumbs = compliance.breadcrumbs(city.units, selected) if selected else []
+    status = request.GET.get("status", "")
+    if status not in STATUS_FILTERS:
+        status = ""
+    people_page = None
+    if selected is not None or status:
+        people_page = compliance.people_page(version, shown, status, request.GET.get("pagina"))
+    return render(
+        request,
+        "codeofconduct/compliance.html",
+        {
+            "version": version,
+            "versions": PolicyVersion.objects.filter(status__in=[Status.PUBLISHED, Status.SUPERSEDED, Status.WITHDRAWN])
+            .select_related("policy")
+            .defer(*PolicyVersion.TEXT_FIELDS)
+            .order_by("-published_at"),
+            "shown": shown,
+            "selected": selected,
+            "rows": rows,
+            "breadcrumbs": breadcrumbs,
+            "status": status,
+            "people_page": people_page,
+            "chart": _chart(city.per_day, city.total.audience),
+        },
+    )
+
+
+def _chart(series, audience_size):
+    """Bars for an inline SVG: cumulative acknowledgements per day, as a share of the audience."""
+    if not series:
+        return None
+    width, height = 600, 160
+    step = width / len(series)
+    top = max(audience_size, series[-1][2], 1)
+    bars = []
+    for index, (day, count, cumulative) in enumerate(series):
+        bar_height = round(height * cumulative / top, 1)
+        bars.append(
+            {
+                "x": round(index * step, 1),
+                "y": round(height - bar_height, 1),
+                "width": max(round(step - 1, 1), 1),
+                "height": bar_height,
+                "day": day,
+                "count": count,
+                "cumulative": cumulative,
+            }
+        )
+    return {
+        "width": width,
+        "height": height,
+        "bars": bars,
+        "first": series[0][0],
+        "last": series[-1][0],
+        "total": series[-1][2],
+        "audience": audience_size,
+    }
+
+
+@require_GET
+@require_role(Role.EDITOR)
+def compliance_export(request, pk):
+    version = get_object_or_404(
+        PolicyVersion, pk=pk, status__in=[Status.PUBLISHED, Status.SUPERSEDED, Status.WITHDRAWN]
+    )
+    code = request.GET.get("eenheid", "")
+    city = figures.city_figures(version)
+    selected = city.by_code.get(code) if code else None
+    if code and selected is None:
+        raise Http404
+    path = selected.unit["path"] if selected else None
+    unit_list = [
+        f
+        for f in sorted(city.units.values(), key=lambda f: f.unit["path"])
+        if f.audience and (path is None or f.unit["path"].startswith(path))
+    ]
+    people = compliance.people_in_unit(version, path)
+    stamp = timezone.localdate().isoformat()
+    base = f"naleving-{version.nummer}-{code or 'stad'}-{stamp}"
+    kind = request.GET.get("soort", "personen")
+    if request.GET.get("formaat") == "xlsx":
+        return exports.xlsx_response(
+            f"{base}.xlsx",
+            [
+                (_("Medewerkers"), exports.people_header(), exports.people_rows(people)),
+                (_("Eenheden"), exports.units_header(), exports.units_rows(unit_list)),
+            ],
+        )
+    if kind == "eenheden":
+        return exports.csv_response(f"{base}-eenheden.csv", exports.units_header(), exports.units_rows(unit_list))
+    return exports.csv_response(f"{base}-medewerkers.csv", exports.people_header(), exports.people_rows(people))
