@@ -20,9 +20,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def first_beheerder(monkeypatch):
     monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "een-lang-en-sterk-wachtwoord-2026")
-    call_command(
-        "createsuperuser", "--noinput", username="beheerder", email="beheerder@stad.antwerpen.be", verbosity=0
-    )
+    call_command("createsuperuser", "--noinput", username="beheerder", email="beheerder@stad.antwerpen.be", verbosity=0)
     return Person.objects.get(username="beheerder")
 
 
