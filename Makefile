@@ -83,6 +83,10 @@ install-check:
 restore-drill: venv assets messages
 	$(PY) scripts/restore_drill.py $(DRILL_ARGS)
 
+# Faults under load on loopback: private PostgreSQL and Redis stopped, workers killed (docs/operations.md).
+faults: venv assets messages
+	$(PY) scripts/faults.py $(FAULTS_ARGS)
+
 # Needs an advisory service (PyPI's JSON API or OSV); fails when none answers.
 audit: venv
 	AUDIT_REQUIRED=1 scripts/audit_dependencies.sh

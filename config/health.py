@@ -22,6 +22,7 @@ from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+from django.views.defaults import bad_request as default_bad_request
 from django.views.defaults import server_error as default_server_error
 
 # Seconds a client (or the proxy) is asked to wait before trying again while the database is gone.
@@ -88,9 +89,44 @@ def unavailable_response(request=None):
     return response
 
 
+# SQLSTATE classes of a server that is going, gone or full: connection exception, insufficient
+# resources (too many connections), operator intervention (shutdown, restart, still starting up).
+OUTAGE_SQLSTATE_CLASSES = {"08", "53", "57"}
+
+
+def database_unavailable(error: BaseException | None) -> bool:
+    """Whether an error means the database could not be reached (an outage), not a fault of the request."""
+    if isinstance(error, InterfaceError):  # the connection was closed under the request
+        return True
+    if not isinstance(error, OperationalError):
+        return False
+    sqlstate = getattr(error.__cause__, "sqlstate", None)
+    if sqlstate is None or sqlstate[:2] in OUTAGE_SQLSTATE_CLASSES:
+        # No SQLSTATE: the driver's own failure to connect or a connection that broke off.
+        return True
+    return not database_up()
+
+
 def server_error(request, *args, **kwargs):
-    """handler500: a database that went away is an outage (503, try again), not a bug (500)."""
-    error = sys.exc_info()[1]
-    if isinstance(error, OperationalError | InterfaceError) and not database_up():
+    """handler500: a database that went away is an outage (503, try again), not a bug (500).
+
+    Also when it is back by the time this runs: a request that lost its connection in a restart
+    is answered "try again", which is the truth, not "something went wrong".
+    """
+    if database_unavailable(sys.exc_info()[1]):
         return unavailable_response(request)
     return default_server_error(request, *args, **kwargs)
+
+
+def bad_request(request, exception, *args, **kwargs):
+    """handler400: a session that could not be saved because the database went away is an outage too.
+
+    Django turns a failed session UPDATE into SessionInterrupted (400, "the session was deleted"):
+    when what failed underneath was the database, the person is told to try again (503).
+    """
+    cause = exception
+    while cause is not None:
+        if database_unavailable(cause):
+            return unavailable_response(request)
+        cause = cause.__cause__ or cause.__context__
+    return default_bad_request(request, exception, *args, **kwargs)

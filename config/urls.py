@@ -28,3 +28,5 @@ if apps.is_installed("advice"):
 
 # A database that went away gives the "tijdelijk niet beschikbaar" page (503), any other error the 500 page.
 handler500 = "config.health.server_error"
+# A session that could not be saved because the database went away: the same 503, not Django's 400.
+handler400 = "config.health.bad_request"

@@ -286,3 +286,80 @@ FIGURE = re.compile(r'data-figure="(audience|acknowledged)">([^<]+)<')
 
 def figures_on_page(page: str) -> dict[str, str]:
     return dict(FIGURE.findall(page))
+
+
+class MailSink:
+    """A local SMTP server that counts what is delivered to it; `up`/`down` to play an outage.
+
+    Only what the app's SMTP client needs (EHLO/HELO, MAIL, RCPT, DATA, RSET, NOOP, QUIT), no TLS,
+    loopback. A message counts as delivered when the sink answered 250 to its DATA.
+    """
+
+    def __init__(self, port: int | None = None):
+        import socketserver
+        import threading
+
+        self.port = port or free_port()
+        self.lock = threading.Lock()
+        self.delivered: list[dict] = []
+        sink = self
+
+        class Handler(socketserver.StreamRequestHandler):
+            def handle(self):
+                write = self.wfile.write
+                write(b"220 sink ESMTP\r\n")
+                recipients = []
+                while True:
+                    line = self.rfile.readline()
+                    if not line:
+                        return
+                    verb = line[:4].upper()
+                    if verb in (b"EHLO", b"HELO"):
+                        write(b"250-sink\r\n250 8BITMIME\r\n" if verb == b"EHLO" else b"250 sink\r\n")
+                    elif verb == b"MAIL":
+                        recipients = []
+                        write(b"250 OK\r\n")
+                    elif verb == b"RCPT":
+                        recipients.append(line.decode().split(":", 1)[1].strip().strip("<>"))
+                        write(b"250 OK\r\n")
+                    elif verb == b"DATA":
+                        write(b"354 go ahead\r\n")
+                        body = []
+                        for data in iter(self.rfile.readline, b""):
+                            if data in (b".\r\n", b".\n"):
+                                break
+                            body.append(data)
+                        with sink.lock:
+                            sink.delivered.append(
+                                {"to": tuple(recipients), "data": b"".join(body), "at": time.monotonic()}
+                            )
+                        write(b"250 OK queued\r\n")
+                    elif verb == b"QUIT":
+                        write(b"221 bye\r\n")
+                        return
+                    else:  # RSET, NOOP and anything else
+                        write(b"250 OK\r\n")
+
+        class Server(socketserver.ThreadingTCPServer):
+            daemon_threads = True
+            allow_reuse_address = True
+
+        self._server_class, self._handler = Server, Handler
+        self.server = None
+
+    def up(self):
+        import threading
+
+        self.server = self._server_class(("127.0.0.1", self.port), self._handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def down(self):
+        """The mail server goes away: new connections are refused."""
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()
+            self.server = None
+
+    def messages(self) -> list[dict]:
+        with self.lock:
+            return list(self.delivered)

@@ -270,8 +270,12 @@ def client_loop(run, port, sessions, version_pk, deadline):
             run.failed(f"{type(error).__name__}: {error}")
 
 
-def check(run) -> list[str]:
-    """The invariants, read from the database after the load."""
+def check(run, in_flight: int = 0) -> list[str]:
+    """The invariants, read from the database after the load.
+
+    `in_flight`: how many questions may exist that no answered request made: the sends that were
+    cut off after their commit by an injected fault (scripts/faults.py); none in a plain load test.
+    """
     from django.db.models import Count
 
     from advice.models import EventKind, Question, QuestionStatistic, State
@@ -302,8 +306,8 @@ def check(run) -> list[str]:
     if stats != questions.count():
         problems.append(f"{questions.count()} questions but {stats} statistics rows")
     unexpected = set(by_subject) - set(run.asked)
-    if unexpected:
-        problems.append(f"{len(unexpected)} questions exist that no answered request made")
+    if len(unexpected) > in_flight:
+        problems.append(f"{len(unexpected)} questions exist that no answered request made ({in_flight} in flight)")
     return problems
 
 

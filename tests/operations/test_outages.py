@@ -173,3 +173,53 @@ def test_any_other_error_is_still_the_500_page(rf):
     except ValueError:
         response = server_error(rf.get("/"))
     assert response.status_code == 500
+
+
+def test_a_deadlock_is_not_an_outage_while_the_database_answers(rf):
+    """Only a database that cannot be reached gives the 'try again' page; a query's own error stays a 500."""
+    from django.db import OperationalError
+
+    from config.health import server_error
+
+    class DeadlockDetected(Exception):
+        sqlstate = "40P01"
+
+    class AdminShutdown(Exception):
+        sqlstate = "57P01"  # 'terminating connection due to administrator command': a restart
+
+    for cause, status in ((DeadlockDetected(), 500), (AdminShutdown(), 503)):
+        try:
+            raise OperationalError("from the database") from cause
+        except OperationalError:
+            response = server_error(rf.get("/"))
+        assert response.status_code == status, cause
+
+
+def test_a_session_lost_with_the_database_is_an_outage_not_a_bad_request(rf):
+    """The database goes away between the page and saving its session: Django's SessionInterrupted (400)."""
+    from django.contrib.sessions.backends.base import UpdateError
+    from django.contrib.sessions.exceptions import SessionInterrupted
+    from django.db import OperationalError
+
+    from config.health import bad_request
+
+    def interrupted(underneath):
+        try:
+            try:
+                try:
+                    raise underneath
+                except Exception:
+                    raise UpdateError  # noqa: B904 (as the database session backend raises it)
+            except UpdateError:
+                raise SessionInterrupted("The request's session was deleted before the request completed.")  # noqa: B904
+        except SessionInterrupted as error:
+            return error
+
+    gone = OperationalError("connection refused")  # no SQLSTATE: the server cannot be reached
+    response = bad_request(rf.get("/"), interrupted(gone))
+    assert response.status_code == 503 and response["Retry-After"] == "30"
+
+    class Bug(Exception):
+        pass
+
+    assert bad_request(rf.get("/"), interrupted(Bug())).status_code == 400
