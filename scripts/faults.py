@@ -325,7 +325,8 @@ def report(run, schedule, health, worker, sink, version_pk) -> int:
     # A refused request (503, cut connection) only where the database was down or a worker was killed.
     allowed = {"postgres restart", "postgres stopped", "web worker killed", "task worker killed"}
     for at, what in run.refused:
-        if not schedule.touched(at - 30, at, allowed):  # a request may have waited up to its timeout
+        # A refusal is seen when it arrives: within the database's connect timeout (3 s) of its cause.
+        if not schedule.touched(at - 5, at, allowed):
             problems.append(f"{at:.1f} s: refused outside any fault: {what}")
     redis_window = next((fault, repaired) for name, fault, repaired, _ in schedule.windows if name == "redis stopped")
     served_without_redis = sum(1 for at in run.request_times if redis_window[0] + 1 <= at <= redis_window[1] - 1)
