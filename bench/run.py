@@ -746,7 +746,7 @@ def main() -> int:
         )
     missed = [goal for goal in report["goals"] if not goal["met"]]
     report["notes"] = f"{len(report['goals']) - len(missed)} of {len(report['goals'])} goals met." + (
-        " Missed goals are listed with their values above; see README, Performance." if missed else ""
+        " Missed goals are listed with their values above; see docs/performance.md." if missed else ""
     )
     write_results(report)
     print(f"\nWritten bench/results.json and bench/RESULTS.md ({report['duration_s']} s). {report['notes']}")

@@ -1,7 +1,8 @@
 """Settings for the social media code of conduct intranet app.
 
-Everything that differs between machines comes from the environment (README, "Configuration").
-With no environment at all the app runs in development mode on a SQLite file under var/.
+Everything that differs between machines comes from the environment (docs/operations.md, "Configuration").
+Development is never assumed: DJANGO_ENV=development (set by make and the test settings) runs on a
+SQLite file under var/; without it, or the production environment file, the settings refuse to load.
 """
 
 from pathlib import Path

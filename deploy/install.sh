@@ -46,7 +46,9 @@ step "4. Static files collected (hashed names, compressed)"
 GEDRAGSCODE_USER=root "${manage[@]}" collectstatic --noinput -v 0
 
 step "5. Database migrations (as the app's role)"
-"${manage[@]}" migrate --noinput
+# A migration that has to wait for a table lock gives up after 10 s instead of queueing every
+# request behind it (docs/operations.md, "Upgrade"); run it again in a quieter moment.
+"${manage[@]}" --exec env PGOPTIONS="-c lock_timeout=10s" "$home/.venv/bin/python" "$home/manage.py" migrate --noinput
 
 step "6. Deploy checks"
 "${manage[@]}" check --deploy --fail-level WARNING
