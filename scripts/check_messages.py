@@ -59,7 +59,9 @@ def main() -> int:
         problems.append(f"Fuzzy (unchecked) translations:\n{fuzzy}")
     strip = lambda text: [line for line in text.splitlines() if not line.startswith('"POT-Creation-Date')]  # noqa: E731
     if not problems and strip(fresh) != strip(committed):
-        problems.append("locale/en/LC_MESSAGES/django.po is not up to date: run makemessages (see docs/development.md).")
+        problems.append(
+            "locale/en/LC_MESSAGES/django.po is not up to date: run makemessages (see docs/development.md)."
+        )
     for problem in problems:
         print(problem, file=sys.stderr)
     print("English catalogue: complete." if not problems else "English catalogue: incomplete.")

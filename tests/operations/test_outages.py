@@ -223,3 +223,15 @@ def test_a_session_lost_with_the_database_is_an_outage_not_a_bad_request(rf):
         pass
 
     assert bad_request(rf.get("/"), interrupted(Bug())).status_code == 400
+
+
+def test_the_load_balancer_asks_over_plain_http_by_address_under_production_settings(settings, client):
+    """No HTTPS redirect and no host check for /healthz: a load balancer probes each server by its address."""
+    settings.SECURE_SSL_REDIRECT = True
+    settings.ALLOWED_HOSTS = ["gedragscode.antwerpen.be"]
+    response = client.get("/healthz", HTTP_HOST="10.20.30.40:8000")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+    # Every other page still goes to HTTPS, and a foreign host is still refused.
+    assert client.get("/accounts/login/", HTTP_HOST="gedragscode.antwerpen.be").status_code == 301
+    assert client.get("/accounts/login/", HTTP_HOST="10.20.30.40:8000").status_code == 400
