@@ -6,6 +6,7 @@ SQLite file under var/; without it, or the production environment file, the sett
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -44,7 +45,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "crispy_forms",
-    "axes",
     "django_tasks_db",
     "organisation",
     "codeofconduct",
@@ -63,13 +63,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "organisation.middleware.TrustedHeaderMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "organisation.middleware.SignInAgainMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "organisation.middleware.PrivatePagesMiddleware",
-    # Last, so that a locked-out login attempt never reaches the view.
-    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -142,11 +140,13 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = False
 # --- Authentication -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "organisation.Person"
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
     "organisation.backends.EmailOrUsernameBackend",
     "organisation.backends.TrustedHeaderBackend",
+    "organisation.backends.OpenIDConnectBackend",
 ]
 LOGIN_URL = "login"
+# A failed CSRF check (a page left open across a new sign-in) gets a page that says what to do.
+CSRF_FAILURE_VIEW = "organisation.views.csrf_failure"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
@@ -157,15 +157,54 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # Single sign-on: the city's proxy authenticates and passes the username in a header. Off unless set.
 SSO_TRUSTED_HEADER = env("SSO_TRUSTED_HEADER", "")
+# Sign-in with the city account through the city's OpenID Connect provider (docs/sign-in.md). Off
+# unless an issuer (or a discovery URL) is set.
+OIDC_ISSUER = env("OIDC_ISSUER", "")
+OIDC_DISCOVERY_URL = env("OIDC_DISCOVERY_URL", "")
+OIDC_ENABLED = bool(OIDC_ISSUER or OIDC_DISCOVERY_URL)
+OIDC_CLIENT_ID = env("OIDC_CLIENT_ID", "")
+OIDC_CLIENT_SECRET = env("OIDC_CLIENT_SECRET", "")
+OIDC_SCOPES = env("OIDC_SCOPES", "openid email profile")
+# The claim that names the person, and the field of the HR import it is matched against.
+OIDC_PERSON_CLAIM = env("OIDC_PERSON_CLAIM", "email")
+OIDC_PERSON_FIELD = env("OIDC_PERSON_FIELD", "email")
+OIDC_CLOCK_SKEW_SECONDS = env_int("OIDC_CLOCK_SKEW_SECONDS", 60)
+OIDC_TIMEOUT_SECONDS = env_int("OIDC_TIMEOUT_SECONDS", 10)
+# The browser is sent to the provider after a form (sign-in and sign-out buttons), so the
+# Content-Security-Policy's form-action must allow the provider's origin (by default the issuer's).
+OIDC_PROVIDER_ORIGINS = env_list(
+    "OIDC_PROVIDER_ORIGINS", "{0.scheme}://{0.netloc}".format(urlsplit(OIDC_ISSUER or OIDC_DISCOVERY_URL))
+)
+if OIDC_ENABLED:
+    if SSO_TRUSTED_HEADER:
+        raise ImproperlyConfigured(
+            "SSO_TRUSTED_HEADER and OIDC_ISSUER/OIDC_DISCOVERY_URL are both set: choose one way of single "
+            "sign-on. Behind the sign-on proxy unset the OIDC_* variables; with OpenID Connect unset "
+            "SSO_TRUSTED_HEADER (and make sure no proxy passes that header)."
+        )
+    if not (OIDC_CLIENT_ID and OIDC_CLIENT_SECRET):
+        raise ImproperlyConfigured("OpenID Connect needs OIDC_CLIENT_ID and OIDC_CLIENT_SECRET.")
+    if "openid" not in OIDC_SCOPES.split():
+        raise ImproperlyConfigured(f"OIDC_SCOPES must include 'openid', not {OIDC_SCOPES!r}.")
+    if OIDC_PERSON_FIELD not in {"email", "personeelsnummer"}:
+        raise ImproperlyConfigured(f"OIDC_PERSON_FIELD must be email or personeelsnummer, not {OIDC_PERSON_FIELD!r}.")
+# Who may sign in with a password: everyone ("on"), only beheerders' break-glass accounts
+# ("break-glass"), or nobody ("off"). See docs/sign-in.md.
+LOCAL_SIGN_IN = env("LOCAL_SIGN_IN", "on").strip().lower()
+if LOCAL_SIGN_IN not in {"on", "break-glass", "off"}:
+    raise ImproperlyConfigured(f"LOCAL_SIGN_IN must be on, break-glass or off, not {LOCAL_SIGN_IN!r}.")
+if LOCAL_SIGN_IN == "off" and not (OIDC_ENABLED or SSO_TRUSTED_HEADER):
+    raise ImproperlyConfigured("LOCAL_SIGN_IN=off needs OpenID Connect or the sign-on proxy: nobody could sign in.")
 
-# Guessing passwords: lock an account/address pair after repeated failures (django-axes).
-AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = env_int("LOGIN_COOLOFF_MINUTES", 30) / 60
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_RESET_ON_SUCCESS = True
-AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0)
+# Guessing passwords (organisation/lockout.py, docs/sign-in.md): failures per person, whatever
+# spelling was typed, and per client address, within a sliding window.
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)  # one person from one address
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 20)  # one address, any names
+LOGIN_PERSON_FAILURE_LIMIT = env_int("LOGIN_PERSON_FAILURE_LIMIT", 30)  # one person, all addresses
+LOGIN_COOLOFF_MINUTES = env_int("LOGIN_COOLOFF_MINUTES", 15)
+# Reverse proxies in front of the app that append to X-Forwarded-For: the client address is the one
+# the outermost of them saw. 0: the connection's own address.
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
 
 # --- Language and time ----------------------------------------------------------------------------
 LANGUAGE_CODE = "nl-be"
@@ -244,7 +283,7 @@ SECURE_CSP = {
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],
-    "form-action": [CSP.SELF],
+    "form-action": [CSP.SELF, *(OIDC_PROVIDER_ORIGINS if OIDC_ENABLED else [])],
     "frame-ancestors": [CSP.NONE],
 }
 if not DEBUG:
@@ -261,8 +300,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    # django-axes logs every sign-in at INFO; failures and lock-outs are warnings.
-    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 # --- Advice (advice app): response targets, retention and attachments -----------------------------

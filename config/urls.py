@@ -1,6 +1,5 @@
 from django.apps import apps
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
@@ -14,7 +13,10 @@ urlpatterns = [
     path("", acknowledging.home, name="home"),
     # Sign-in, language and health: the only pages reachable without signing in.
     path("accounts/login/", organisation_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", organisation_views.LogoutView.as_view(), name="logout"),
+    path("accounts/afgemeld/", organisation_views.signed_out, name="signed_out"),
+    path("accounts/stadsaccount/", organisation_views.oidc_start, name="oidc_start"),
+    path("accounts/stadsaccount/terug/", organisation_views.oidc_callback, name="oidc_callback"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     # Answered by config.health.HealthCheckMiddleware before anything else; the pattern names it.
     path("healthz", health.healthz, name="healthz"),

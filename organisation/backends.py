@@ -1,6 +1,14 @@
+import logging
+
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.backends import ModelBackend, RemoteUserBackend
+from django.contrib.auth.backends import BaseBackend, ModelBackend, RemoteUserBackend
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
+
+from organisation import identity, lockout
+
+logger = logging.getLogger("organisation.sign_in")
 
 
 class SignedInPersonMixin:
@@ -18,36 +26,57 @@ class SignedInPersonMixin:
 
 
 class EmailOrUsernameBackend(SignedInPersonMixin, ModelBackend):
-    """Staff sign in with their username or their e-mail address, case-insensitively."""
+    """Staff sign in with their username or their e-mail address (see `organisation.identity`).
+
+    `LOCAL_SIGN_IN` decides who may use a password at all: everyone (`on`), only beheerders'
+    break-glass accounts (`break-glass`), or nobody (`off`; sign-in through OpenID Connect or the
+    sign-on proxy only). The lock-out (`organisation.lockout`) is asked first.
+    """
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         if not username or password is None:
             return None
-        model = get_user_model()
-        field = "email__iexact" if "@" in username else "username__iexact"
-        try:
-            user = model.objects.get(**{field: username.strip()})
-        except (model.DoesNotExist, model.MultipleObjectsReturned):
+        if request is not None and lockout.is_locked(request, username):
+            # Refused before the password is looked at; Django reports the failure, uncounted.
+            request.sign_in_locked = True
+            raise PermissionDenied
+        user = identity.find_person(username)
+        if user is None or not local_sign_in_allowed(user):
             # Spend the same time as a real check, so that timing does not reveal accounts.
-            model().set_password(password)
+            get_user_model()().set_password(password)
             return None
         if user.check_password(password) and self.user_can_authenticate(user):
+            if settings.LOCAL_SIGN_IN == "break-glass":
+                logger.warning("Break-glass sign-in with a password by beheerder %s (%s)", user.pk, user.username)
             return user
         return None
 
 
+def local_sign_in_allowed(person) -> bool:
+    mode = settings.LOCAL_SIGN_IN
+    if mode == "on":
+        return True
+    if mode == "break-glass":
+        return person.is_staff
+    return False
+
+
 class TrustedHeaderBackend(SignedInPersonMixin, RemoteUserBackend):
-    """Single sign-on: the proxy has authenticated the person; only known, active people get in."""
+    """Single sign-on through the proxy: the header names a known, active person; nobody is created."""
 
     create_unknown_user = False
 
-    def clean_username(self, username):
-        return username.strip()
-
     def authenticate(self, request, remote_user):
-        if not remote_user:
-            return None
-        model = get_user_model()
-        field = "email__iexact" if "@" in remote_user else "username__iexact"
-        user = model.objects.filter(**{field: self.clean_username(remote_user)}).first()
-        return user if user and self.user_can_authenticate(user) else None
+        person = identity.find_person(remote_user)
+        return person if person is not None and self.user_can_authenticate(person) else None
+
+
+class OpenIDConnectBackend(SignedInPersonMixin, BaseBackend):
+    """The person signed in through OpenID Connect (`organisation.oidc`), loaded on later requests.
+
+    It authenticates nothing itself: the callback has checked the provider's ID token and found the
+    person from the HR import. Permissions come from the other backends, as for everyone.
+    """
+
+    def user_can_authenticate(self, user):
+        return user.is_active

@@ -1,44 +1,82 @@
 import time
+from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.contrib import auth
-from django.core.exceptions import ImproperlyConfigured
+from django.contrib import auth, messages
+from django.contrib.auth.middleware import LoginRequiredMiddleware, PersistentRemoteUserMiddleware
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 
-from organisation.backends import TrustedHeaderBackend
+from organisation import identity
 
 
-class TrustedHeaderMiddleware:
-    """Sign people in from the city's single sign-on proxy, when `SSO_TRUSTED_HEADER` is set.
+class TrustedHeaderMiddleware(PersistentRemoteUserMiddleware):
+    """Sign people in from the city's sign-on proxy, when `SSO_TRUSTED_HEADER` is set.
 
-    Off by default: only behind a proxy that strips the header from incoming requests may the
-    application trust it. The header names the person by username or e-mail.
+    Django's own remote-user sign-in, with the header taken from the settings and off by default:
+    only behind a proxy that strips the header from incoming requests may the application trust it.
+    The header names the person by username or e-mail address (`TrustedHeaderBackend`); the session
+    stays when a later request comes without the header (the proxy may send it on some pages only).
     """
 
-    backend_path = "organisation.backends.TrustedHeaderBackend"
+    async_capable = False
 
-    def __init__(self, get_response):
-        self.get_response = get_response
+    @property
+    def header(self):
+        return "HTTP_" + settings.SSO_TRUSTED_HEADER.upper().replace("-", "_")
 
-    def __call__(self, request):
-        header = settings.SSO_TRUSTED_HEADER
-        if header:
-            self.process(request, "HTTP_" + header.upper().replace("-", "_"))
-        return self.get_response(request)
+    def process_request(self, request):
+        if settings.SSO_TRUSTED_HEADER:
+            super().process_request(request)
 
-    def process(self, request, meta_key):
-        if not hasattr(request, "user"):
-            raise ImproperlyConfigured("TrustedHeaderMiddleware needs AuthenticationMiddleware before it.")
-        remote = request.META.get(meta_key, "").strip()
-        if not remote:
-            return
-        user = request.user
-        if user.is_authenticated and remote.lower() in {user.get_username().lower(), user.email.lower()}:
-            return
-        found = TrustedHeaderBackend().authenticate(request, remote_user=remote)
-        if found is not None:
-            found.backend = self.backend_path
-            auth.login(request, found)
-            request.user = found
+    def clean_username(self, username, request):
+        # The header may name the signed-in person by e-mail address or in another case: that is
+        # still them, and signing them in again would write a new session on every request.
+        if identity.names(request.user, username):
+            return request.user.get_username()
+        return super().clean_username(username, request)
+
+
+class SignInAgainMiddleware(LoginRequiredMiddleware):
+    """Everything needs a signed-in person; a click that arrives after the session ended loses nothing.
+
+    A button (a POST) pressed on a page that stayed open past the inactivity limit cannot be
+    replayed after signing in again: the browser would come back with a GET. So the person is sent
+    to sign in with the page they were on (its same-origin Referer) as the way back, told why on the
+    login page, and on that page again asked to press the button once more.
+    """
+
+    SESSION_KEY = "_press_again_on"
+
+    def handle_no_permission(self, request, view_func):
+        if request.method != "POST":
+            return super().handle_no_permission(request, view_func)
+        referer = request.headers.get("Referer", "")
+        page = None
+        if url_has_allowed_host_and_scheme(
+            referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            page = urlsplit(referer).path
+        page = page or resolve_url(settings.LOGIN_REDIRECT_URL)
+        request.session[self.SESSION_KEY] = page
+        messages.warning(request, _("Je sessie was verlopen. Meld je opnieuw aan; daarna kom je terug op de pagina."))
+        return redirect_to_login(page, self.get_login_url(view_func), self.get_redirect_field_name(view_func))
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        # The first page after signing in again: the one they were on, unless they went elsewhere.
+        if (
+            request.method == "GET"
+            and request.user.is_authenticated
+            and self.SESSION_KEY in request.session
+            and request.session.pop(self.SESSION_KEY) == request.path
+        ):
+            messages.info(
+                request,
+                _("Je klik kwam aan nadat je sessie verlopen was en werd niet bewaard. Druk nog eens op de knop."),
+            )
+        return super().process_view(request, view_func, view_args, view_kwargs)
 
 
 class PrivatePagesMiddleware:

@@ -164,3 +164,27 @@ class Deputy(models.Model):
 
     def __str__(self):
         return f"{self.deputy} voor {self.manager} ({self.starts_on} – {self.ends_on})"
+
+
+class SignInFailure(models.Model):
+    """One failed password sign-in, kept for the lock-out's window only (`organisation.lockout`).
+
+    `person_key` is the person the typed name means (`person:<id>`), whatever spelling was typed, or
+    the normalised name itself when it means nobody, so that unknown names are counted alike and the
+    lock-out never tells whether an account exists.
+    """
+
+    at = models.DateTimeField(_("tijdstip"), db_index=True)
+    person_key = models.CharField(_("persoon"), max_length=300)
+    address = models.GenericIPAddressField(_("adres"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mislukte aanmelding")
+        verbose_name_plural = _("mislukte aanmeldingen")
+        indexes = [
+            models.Index(fields=["person_key", "at"], name="signin_failure_person"),
+            models.Index(fields=["address", "at"], name="signin_failure_address"),
+        ]
+
+    def __str__(self):
+        return f"{self.person_key} {self.address} {self.at:%Y-%m-%d %H:%M}"

@@ -116,3 +116,6 @@ def as_integrity(city):
 @pytest.fixture
 def as_admin(city):
     return client_for(city.admin)
+
+
+from tests.oidc_provider.fixtures import oidc, oidc_provider  # noqa: E402, F401 (fixtures: a real OpenID Connect provider)

@@ -27,6 +27,9 @@ url name                          anon   emp    emp2   chef   chef2  red    bure
 home                              login  200    200    200    200    200    200    200
 login                             200    200    200    200    200    200    200    200
 logout                            login  405    405    405    405    405    405    405
+signed_out                        200    200    200    200    200    200    200    200
+oidc_start                        405    405    405    405    405    405    405    405
+oidc_callback                     404    404    404    404    404    404    404    404
 set_language                      login  200    200    200    200    200    200    200
 healthz                           200    200    200    200    200    200    200    200
 codeofconduct:policy_list         login  200    200    200    200    200    200    200

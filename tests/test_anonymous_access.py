@@ -6,7 +6,7 @@ from django.test import Client
 from tests.url_patterns import all_urls
 
 pytestmark = pytest.mark.django_db
-PUBLIC = {"login", "set_language", "healthz"}
+PUBLIC = {"login", "set_language", "healthz", "signed_out", "oidc_start", "oidc_callback"}
 URLS = sorted(set(all_urls()))
 
 

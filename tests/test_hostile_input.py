@@ -22,12 +22,14 @@ pytestmark = pytest.mark.django_db
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 LONG = "x" * 100_000
 NUL = "a\x00b"
-BOOKKEEPING = {"sessions.session", "axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"}
+BOOKKEEPING = {"sessions.session", "organisation.signinfailure"}
 
 # URLs that only read: a POST is refused by the view (405) or by the sign-in rules.
 GET_ONLY = {
     "home",
     "healthz",
+    "signed_out",
+    "oidc_callback",
     "codeofconduct:policy_list",
     "codeofconduct:archive",
     "codeofconduct:search",
@@ -117,7 +119,7 @@ REFUSED = [
     ("advice:faq_publish", "integrity", [999999], {"publish": "1"}),
 ]
 # Endpoints whose every POST is harmless by design (signing out, switching language).
-HARMLESS = {"logout", "set_language"}
+HARMLESS = {"logout", "set_language", "oidc_start"}
 
 
 def row_counts():
@@ -311,6 +313,39 @@ def test_an_overlong_sign_in_name_is_a_form_error(city):
     response = Client().post(reverse("login"), {"username": "x" * 10_000, "password": "x"})
     assert response.status_code == 200
     assert "id_username_error" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "d" * 1_000_000,  # a megabyte: refused before it reaches the password hasher
+        "demo" + "\x00",
+        "demo\x00" * 300,
+    ],
+    ids=["a megabyte", "NUL", "many NULs"],
+)
+def test_an_absurd_password_at_sign_in_is_a_clear_form_error(city, password):
+    from django.contrib import auth
+
+    from organisation.models import SignInFailure
+
+    client = Client()
+    response = client.post(reverse("login"), {"username": "medewerker", "password": password})
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "id_password_error" in text
+    assert "Aanmelden" in text and "Enkel voor intern gebruik" in text
+    assert not auth.get_user(response.wsgi_request).is_authenticated
+    # Refused by the form: not a guess of the password, so nobody's lock-out moves.
+    assert not SignInFailure.objects.exists()
+
+
+def test_a_password_of_any_plausible_length_still_signs_in(city):
+    long_password = "Een lange zin als wachtwoord is prima. " * 25  # about 1,000 characters
+    city.employee.set_password(long_password)
+    city.employee.save()
+    response = Client().post(reverse("login"), {"username": "medewerker", "password": long_password})
+    assert response.status_code == 302
 
 
 def test_forged_ids_in_an_admin_action_change_nothing(city):

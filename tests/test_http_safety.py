@@ -16,7 +16,7 @@ from tests.url_patterns import all_urls
 pytestmark = pytest.mark.django_db
 URLS = sorted(set(all_urls()))
 # Book-keeping that a request may legitimately write: the session itself and sign-in records.
-BOOKKEEPING = {"sessions.session", "axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"}
+BOOKKEEPING = {"sessions.session", "organisation.signinfailure"}
 
 
 def row_counts():

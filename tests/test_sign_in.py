@@ -116,3 +116,61 @@ def test_single_sign_on_also_loads_the_chef_role_with_the_person(city, django_as
     chef = signed_in_person(client)
     with django_assert_num_queries(0):
         assert chef.has_direct_reports
+
+
+@override_settings(SSO_TRUSTED_HEADER="X-Remote-User")
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "MEDEWERKER",
+        "  medewerker  ",
+        "Medewerker@Stad.Antwerpen.be",
+        "ｍｅｄｅｗｅｒｋｅｒ",  # full-width letters: NFKC folds them, as the login form does
+    ],
+)
+def test_the_proxy_may_spell_a_known_name_differently_and_it_is_still_that_person(city, spelling):
+    response = Client(headers={"X-Remote-User": spelling}).get("/")
+    assert response.status_code == 200
+    assert response.context["user"] == city.employee
+
+
+@override_settings(SSO_TRUSTED_HEADER="X-Remote-User")
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "medewerker" + "x" * 10_000,  # over-long
+        "x" * 255,
+        "medewerker\x00admin",  # NUL: PostgreSQL would refuse it in a query
+        "medewerker\x00",
+        "medewerker\u200b",  # an invisible character
+        "mеdewerker",  # a Cyrillic "е": looks alike, is not the same name
+        "medewerke_",  # LIKE wildcards
+        "medew%rker",
+        "%",
+        "medewerker, admin",
+        "nobody@stad.antwerpen.be",
+    ],
+)
+def test_a_hostile_header_signs_in_nobody_and_creates_nobody(city, hostile):
+    from organisation.models import Person
+
+    people = list(Person.objects.values_list("pk", "username", "email"))
+    response = Client(headers={"X-Remote-User": hostile}).get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+    assert list(Person.objects.values_list("pk", "username", "email")) == people
+
+
+@override_settings(SSO_TRUSTED_HEADER="X-Remote-User")
+def test_the_proxy_decides_who_is_signed_in(city):
+    client = Client()
+    assert client.get("/", headers={"X-Remote-User": "medewerker"}).context["user"] == city.employee
+    # Later requests without the header keep the session (the proxy may send it on some pages only).
+    assert client.get("/").context["user"] == city.employee
+    # The same person under another spelling keeps the same session: no new sign-in on every page.
+    key = client.cookies["sessionid"].value
+    client.get("/", headers={"X-Remote-User": "MEDEWERKER@stad.antwerpen.be"})
+    assert client.cookies["sessionid"].value == key
+    # Another name: that person now; a name of nobody ends the session the header started.
+    assert client.get("/", headers={"X-Remote-User": "chef"}).context["user"] == city.chef
+    assert client.get("/", headers={"X-Remote-User": "nobody"}).status_code == 302
