@@ -48,14 +48,17 @@ migrate: $(VENV)/.installed
 demo: migrate
 	$(MANAGE) load_demo --if-empty
 
-# The task worker (mail that clicks cause) runs beside the development server and stops with it.
+# As in production (docs/jobs-and-mail.md): the mail worker (mail appears on the console) and the
+# shipped schedule of periodic jobs run beside the development server and stop with it.
 run: venv assets messages demo
 	@echo "Open http://$(HOST):$(PORT)/ (accounts and password in README.md)"
-	$(MANAGE) db_worker --no-startup-delay -v 0 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(MANAGE) mail_worker & worker=$$!; $(MANAGE) run_schedule & schedule=$$!; \
+	trap 'kill $$worker $$schedule 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 test: venv assets messages
 	@command -v chromium >/dev/null || { echo "Chromium (browser tests) is missing: installing it"; apt-get install -y -qq chromium >/dev/null || { echo "Install Chromium (apt-get install chromium)"; exit 1; }; }
+	@command -v systemd-analyze >/dev/null || { echo "systemd-analyze (checks the shipped units) is missing: installing it"; apt-get install -y -qq systemd >/dev/null || { echo "Install systemd (apt-get install systemd)"; exit 1; }; }
 	@scripts/ensure_redis.sh
 	$(PY) -m pytest $(PYTEST_ARGS)
 

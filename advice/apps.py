@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,10 +8,15 @@ class AdviceConfig(AppConfig):
     verbose_name = _("Advies")
 
     def ready(self):
+        from advice.models import Question
+        from advice.notifications import MAIL_KIND, forget_question_mail
         from advice.templatetags.advice_tags import faq_fingerprint
         from codeofconduct.slots import RuleSlot, register_rule_slot
+        from jobs import outbox
 
         register_rule_slot(RuleSlot("advice/includes/rule_actions.html", fingerprint=faq_fingerprint))
+        outbox.describe_kind(MAIL_KIND, _("Melding bij een adviesvraag"))
+        post_delete.connect(forget_question_mail, sender=Question, dispatch_uid="advice_forget_question_mail")
 
     def load_demo(self, *, people, stdout):
         from advice import demo

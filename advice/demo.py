@@ -110,4 +110,14 @@ def load(*, people, stdout) -> None:
 
     question = ask(3, "Groepsfoto van de teamdag", "Mag ik de groepsfoto van de teamdag posten?", Channel.FACEBOOK)
     step(question, employee, "asker_withdraw", days_ago=2)
-    stdout.write("Advice: 10 demo questions in every state.")
+
+    # Nobody answered this one in time: the schedule escalates it to the Bureau on its own (`make run`
+    # runs it as the timers do in production, docs/jobs-and-mail.md).
+    ask(
+        7,
+        "Vacature van mijn dienst delen",
+        "Mag ik de vacature van mijn dienst delen op mijn eigen LinkedIn-profiel?",
+        Channel.LINKEDIN,
+        rule_anchor="digitale-media-concrete-aandachtspunten",
+    )
+    stdout.write("Advice: 11 demo questions in every state, one overdue for its leidinggevende.")

@@ -1,5 +1,9 @@
 """E-mails about advice questions. They only say that there is something to see, with a link:
-never the question's subject or text, which may be confidential and mail is forwarded easily."""
+never the question's subject or text, which may be confidential and mail is forwarded easily.
+
+They are queued in the outbox (jobs.outbox) in the transaction of the step that causes them, tied to
+the question so that they leave with it (retention), and sent by the mail worker.
+"""
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -8,12 +12,20 @@ from django.urls import reverse
 from django.utils import translation
 
 from advice.access import can_view
+from jobs import outbox
+
+MAIL_KIND = "advice.update"
+
+
+def question_concerns(question_id) -> str:
+    """The outbox's key for mail about this question (removed with the question)."""
+    return outbox.concerning("advice.question", question_id)
 
 
 def notify(*, question, recipients, today=None) -> int:
-    """Mail each recipient who may see `question` (the same rule as the pages). Returns mails sent."""
+    """Mail each recipient who may see `question` (the same rule as the pages). Returns mails queued."""
     url = settings.SITE_URL.rstrip("/") + reverse("advice:question_detail", args=[question.pk])
-    sent = 0
+    messages, people = [], []
     seen = set()
     for person in recipients:
         if person is None or person.pk in seen or not person.email:
@@ -28,6 +40,11 @@ def notify(*, question, recipients, today=None) -> int:
             html = render_to_string("emails/advice/update.html", context)
         message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [person.email])
         message.attach_alternative(html, "text/html")
-        message.send()
-        sent += 1
-    return sent
+        messages.append(message)
+        people.append(person)
+    return outbox.enqueue(MAIL_KIND, messages, recipients=people, concerns=question_concerns(question.pk))
+
+
+def forget_question_mail(sender, instance, **kwargs):
+    """post_delete of a Question: its queued or failed mail goes with it, however it was removed."""
+    outbox.forget(question_concerns(instance.pk))

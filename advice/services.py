@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from advice import clock, tasks
+from advice import clock
 from advice.access import Capacity, capacities, manager_handlers
 from advice.models import (
     Attachment,
@@ -22,6 +22,7 @@ from advice.models import (
     QuestionStatistic,
     State,
 )
+from advice.notifications import notify
 from advice.rules import rule_label
 from advice.workdays import add_working_days, previous_working_day
 from advice.workflow import SYSTEM, TransitionError, check_step, target_state
@@ -87,13 +88,9 @@ def _record(*, question, kind, actor, from_state, to_state, text="", audience=Au
     return event
 
 
-def _after_commit(question, recipients, today):
-    recipient_ids = [person.pk for person in recipients if person is not None]
-    transaction.on_commit(
-        lambda: tasks.notify_route.enqueue(
-            question_id=question.pk, recipient_ids=recipient_ids, today=today.isoformat()
-        )
-    )
+def _notify(question, recipients, today):
+    """Queue the step's e-mails in the step's own transaction: they go out if and only if it commits."""
+    notify(question=question, recipients=[person for person in recipients if person is not None], today=today)
 
 
 # --- Asking ---------------------------------------------------------------------------------------
@@ -189,7 +186,7 @@ def question_ask(
         direct=manager is None,
     )
     next_actors = manager_handlers(manager, today=today) if manager is not None else _officers()
-    _after_commit(question, [*next_actors, asker], today)
+    _notify(question, [*next_actors, asker], today)
     return question
 
 
@@ -227,7 +224,7 @@ def question_take_step(*, question, by, step, text="", faq_consent=False, now=No
             if definition.text_required and not text:
                 raise TransitionError(_("Vul een tekst in: een bericht van enkel spaties kan niet."))
             recipients = _apply(locked, definition, by=by, text=text, faq_consent=faq_consent, now=now, today=today)
-            _after_commit(locked, recipients, today)
+            _notify(locked, recipients, today)
     except IntegrityError as error:
         # The unique steps (one escalation, one take-up) were taken by someone else at the same moment.
         raise TransitionError(_("Iemand anders was je net voor. Vernieuw de pagina.")) from error
@@ -373,7 +370,7 @@ def question_reroute(*, question, now=None) -> bool:
         text=str(successor),
         at=now,
     )
-    _after_commit(locked, manager_handlers(successor, today=today), today)
+    _notify(locked, manager_handlers(successor, today=today), today)
     return True
 
 

@@ -2,13 +2,17 @@
 
 Each kind has three templates in templates/emails/codeofconduct/: <kind>_subject.txt, <kind>.txt and
 <kind>.html. Links only navigate: nothing happens on GET, so mail scanners that open them do no harm.
+
+"Send" means: queue in the outbox (jobs.outbox), in the caller's transaction; the mail worker sends.
 """
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, mailers
+from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+
+from jobs import outbox
 
 
 def absolute(path: str) -> str:
@@ -45,7 +49,7 @@ def send_version_mail(*, kind: str, version, recipients, context: dict | None = 
     if not recipients:
         return 0
     subject, text, html = _render(kind, version_context(version, **(context or {})))
-    return mailers.default.send_messages([_message(subject, text, html, person.email) for person in recipients])
+    return _queue(kind, version, recipients, [_message(subject, text, html, person.email) for person in recipients])
 
 
 def send_personal_mail(*, kind: str, version, recipient, context: dict) -> int:
@@ -53,4 +57,27 @@ def send_personal_mail(*, kind: str, version, recipient, context: dict) -> int:
     if not recipient.email:
         return 0
     subject, text, html = _render(kind, version_context(version, recipient=recipient, **context))
-    return mailers.default.send_messages([_message(subject, text, html, recipient.email)])
+    return _queue(kind, version, [recipient], [_message(subject, text, html, recipient.email)])
+
+
+# --- How the rendered messages travel: queued in the outbox with the version they are about -------
+
+
+def mail_kind(kind: str) -> str:
+    """The outbox's name for a kind of mail about a version ("codeofconduct.manual")."""
+    return f"codeofconduct.{kind}"
+
+
+def version_concerns(version_id) -> str:
+    return outbox.concerning("codeofconduct.policyversion", version_id)
+
+
+def versions_concerned(delivery) -> list[int]:
+    """The version a queued delivery is about (a list of at most one id)."""
+    prefix = version_concerns("")
+    concerns = outbox.concerns_of(delivery)
+    return [int(concerns.removeprefix(prefix))] if concerns.startswith(prefix) else []
+
+
+def _queue(kind, version, recipients, messages) -> int:
+    return outbox.enqueue(mail_kind(kind), messages, recipients=recipients, concerns=version_concerns(version.pk))

@@ -1,11 +1,13 @@
-"""The reminder job: safe to run as often as one likes (cron, e.g. every hour).
+"""The reminder job: safe to run as often as one likes (the systemd timer runs it every 15 minutes).
 
-Every e-mail is claimed as a `Reminder` row (unique per recipient, version, kind and period) and sent
-in one transaction per page of people. A second run, or two runs at once on different machines, send
-nothing twice: a run that meets another run's uncommitted claim waits for it, then skips it. A run
-that fails half-way (the mail server refuses, the process dies) keeps the pages it finished and rolls
-back the page it was on, so the next run sends that page: nothing is lost, and only what the mail
-server accepted of that one page before the failure can go out twice.
+Every e-mail is claimed as a `Reminder` row (unique per recipient, version, kind and period) and
+queued in the outbox (jobs.outbox) in one transaction per page of people; the mail worker sends them.
+A second run, or two runs at once on different machines, queue nothing twice: a run that meets
+another run's uncommitted claim waits for it, then skips it. A run that fails half-way (the database
+goes away, the process dies) keeps the pages it finished, claims and mails together, and rolls back
+the page it was on, so the next run queues that page: nothing is lost and nothing doubled. The job
+never talks to the mail server: an outage there delays the mail (the worker retries), never the job,
+and repeats at most the one mail that was in flight.
 
 Time and memory do not grow faster than the city: people are read in pages of PAGE_SIZE by primary
 key, and each page is completed with lookups on those ids only (their acknowledgements, the mails
@@ -116,7 +118,7 @@ def _claim(version, wanted: list[tuple], *, period) -> list[tuple]:
 
 
 def _claim_and_send(version, wanted: list[tuple], *, period, send) -> None:
-    """Claims and mails of one page in one transaction: if sending fails, the claims are not kept."""
+    """Claims and queued mails of one page in one transaction: both are kept, or neither."""
     if not wanted:
         return
     with transaction.atomic():

@@ -8,6 +8,9 @@ The health check tells the truth about what a request would meet:
   of the whole app);
 - otherwise 200 "ok".
 
+It also reports the mail worker's heartbeat ("up", "late", "none"; docs/jobs-and-mail.md), which never
+takes a server out of rotation: a web server serves pages whatever the worker does.
+
 It is answered by the first middleware, before the HTTPS redirect, the host check, sessions and
 sign-in: a load balancer probes each server over plain HTTP, often by its address, and the
 answer names nothing sensitive.
@@ -24,6 +27,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.defaults import bad_request as default_bad_request
 from django.views.defaults import server_error as default_server_error
+
+from jobs.health import worker_state
 
 # Seconds a client (or the proxy) is asked to wait before trying again while the database is gone.
 RETRY_AFTER_SECONDS = 30
@@ -62,7 +67,9 @@ def healthz(request):
         status, code = "degraded", 200
     else:
         status, code = "ok", 200
-    response = JsonResponse({"status": status, "database": database, "cache": shared_cache}, status=code)
+    worker = worker_state() if database == "up" else "unknown"
+    body = {"status": status, "database": database, "cache": shared_cache, "worker": worker}
+    response = JsonResponse(body, status=code)
     if code == 503:
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response

@@ -45,7 +45,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "crispy_forms",
-    "django_tasks_db",
+    "jobs",
     "organisation",
     "codeofconduct",
     "advice",
@@ -248,7 +248,8 @@ if env("EMAIL_HOST", ""):
                 "username": env("EMAIL_HOST_USER", ""),
                 "password": env("EMAIL_HOST_PASSWORD", ""),
                 "use_tls": env_bool("EMAIL_USE_TLS", default=True),
-                "timeout": 30,
+                # Seconds before a silent mail server counts as unreachable (and the mail is retried).
+                "timeout": env_int("EMAIL_TIMEOUT", 30),
             },
         }
     }
@@ -258,10 +259,26 @@ else:
     raise ImproperlyConfigured("EMAIL_HOST must be set when DEBUG is off.")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 
-# --- Background tasks -----------------------------------------------------------------------------
-# Mail that a click causes (advice notifications, "Herinnering sturen") is enqueued in the database
-# and sent by `manage.py db_worker`, which runs on any machine that reaches the database.
-TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# --- Mail that must arrive: the outbox and its worker (jobs/, docs/jobs-and-mail.md) -----------------
+# Every e-mail is queued in the database with what caused it; `manage.py mail_worker` sends them one
+# at a time. A worker that takes a mail holds it for MAIL_LEASE_SECONDS: if it dies, another worker
+# sends the mail after that (keep it well above EMAIL_TIMEOUT).
+MAIL_LEASE_SECONDS = env_int("MAIL_LEASE_SECONDS", 300)
+# A mail the server did not accept is tried again after MAIL_RETRY_SECONDS, doubling each time up to
+# MAIL_RETRY_MAX_SECONDS, until MAIL_GIVE_UP_HOURS after it was queued: then it is failed, and the
+# beheerder sees and can resend it. A refusal of the address or the message itself (5xx) fails at once.
+MAIL_RETRY_SECONDS = env_int("MAIL_RETRY_SECONDS", 30)
+MAIL_RETRY_MAX_SECONDS = env_int("MAIL_RETRY_MAX_SECONDS", 900)
+MAIL_GIVE_UP_HOURS = env_int("MAIL_GIVE_UP_HOURS", 24)
+# The worker says it is alive this often; /healthz reports it "late" after MAIL_WORKER_LATE_SECONDS.
+MAIL_WORKER_HEARTBEAT_SECONDS = env_int("MAIL_WORKER_HEARTBEAT_SECONDS", 15)
+MAIL_WORKER_LATE_SECONDS = env_int("MAIL_WORKER_LATE_SECONDS", 120)
+# The nightly clearing job removes sent mail (which keeps nothing but its kind and times) after
+# MAIL_KEEP_SENT_DAYS, failed mail nobody resent after MAIL_KEEP_FAILED_DAYS.
+MAIL_KEEP_SENT_DAYS = env_int("MAIL_KEEP_SENT_DAYS", 7)
+MAIL_KEEP_FAILED_DAYS = env_int("MAIL_KEEP_FAILED_DAYS", 30)
+# Only for tests: send queued mail in-process at once, as if a worker were standing by.
+MAIL_SEND_IMMEDIATELY = False
 
 # --- Crispy forms: the project's own Core Branding template pack ----------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["core_branding"]

@@ -18,5 +18,6 @@ WHITENOISE_AUTOREFRESH = True
 # own threads and connections, as a real server does.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test.sqlite3")}  # noqa: F405
-# Tasks run where they are enqueued, so a test sees their mail at once (one test runs the real worker).
-TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# Queued mail is sent in-process at once, so a test of a feature sees its mail in mail.outbox; the tests
+# of the outbox itself (tests/jobs/) switch this off and run the real worker.
+MAIL_SEND_IMMEDIATELY = True

@@ -14,6 +14,7 @@ ask a question, a third of the time as a double click. While it runs, on a fixed
   Redis stopped for 20 s, then started again (empty)
   PostgreSQL stopped for 20 s, then started again
   the task worker killed (SIGKILL; started again 5 s later, as its unit says)
+  the mail server down for 20 s, then back
 
 and /healthz is asked twice a second throughout. Then, in the database and the health log:
 
@@ -24,12 +25,17 @@ and /healthz is asked twice a second throughout. Then, in the database and the h
   while the database was down or a worker was killed; with Redis stopped everything was served;
 - the health check told the truth: 503 "unavailable" while PostgreSQL was stopped, 200 "degraded"
   while Redis was stopped, 200 "ok" otherwise;
-- the task worker is running at the end and its mail reached the sink.
+- every mail the app queued was delivered (counted at the local mail sink): none failed, none left
+  waiting, and none delivered twice but the few in flight at a fault (at most one per fault that
+  can cut a mail between the server's "250 OK" and its record);
+- the mail worker is running at the end and its heartbeat says so.
 
-Exit code 0 when all of that holds. About three minutes.
+Exit code 0 when all of that holds. About three and a half minutes.
 """
 
 import argparse
+import email
+import email.policy
 import http.client
 import json
 import os
@@ -41,6 +47,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -134,7 +141,7 @@ class HealthLog:
 
     def __init__(self, port, started):
         self.port, self.started = port, started
-        self.samples: list[tuple[float, float, int, str]] = []  # (asked, answered, status, "ok"/...)
+        self.samples: list[tuple[float, float, int, str, str]] = []  # (asked, answered, status, "ok"/..., worker)
         self.running = True
         self.thread = threading.Thread(target=self._poll, daemon=True)
 
@@ -149,10 +156,11 @@ class HealthLog:
                 connection.request("GET", "/healthz")
                 response = connection.getresponse()
                 body = json.loads(response.read())
-                self.samples.append((at, time.monotonic() - self.started, response.status, body["status"]))
+                answered = time.monotonic() - self.started
+                self.samples.append((at, answered, response.status, body["status"], body.get("worker", "")))
                 connection.close()
             except (OSError, http.client.HTTPException, ValueError) as error:
-                self.samples.append((at, time.monotonic() - self.started, 0, type(error).__name__))
+                self.samples.append((at, time.monotonic() - self.started, 0, type(error).__name__, ""))
             time.sleep(0.5)
 
     def stop(self):
@@ -221,6 +229,14 @@ def main() -> int:
             EMAIL_PORT=sink.port,
             PRIVATE_MEDIA_ROOT=work / "private",
             DB_CONNECT_TIMEOUT=3,
+            # The outbox's clocks, shortened so that a run of minutes shows retries and an expired lease
+            # (docs/jobs-and-mail.md): the lease stays well above the mail server's timeout.
+            EMAIL_TIMEOUT=5,
+            MAIL_LEASE_SECONDS=20,
+            MAIL_RETRY_SECONDS=2,
+            MAIL_RETRY_MAX_SECONDS=8,
+            MAIL_WORKER_HEARTBEAT_SECONDS=2,
+            MAIL_WORKER_LATE_SECONDS=15,
         )
         manage(env, "collectstatic", "--noinput", "-v", "0")
         manage(env, "migrate", "--noinput", "-v", "0")
@@ -301,14 +317,23 @@ def main() -> int:
         schedule.record("task worker killed", begin, begin + worker.restart_seconds + 2)
         print(f"  (web worker {victim} was the one killed)")
 
-        schedule.wait_until(110)
+        schedule.wait_until(102)
+        begin = schedule.now()
+        sink.down()
+        schedule.wait_until(122)
+        repaired = schedule.now()
+        sink.up()
+        schedule.record("mail server down", begin, repaired, schedule.now())
+
+        schedule.wait_until(130)
         stop_load.set()
         for thread in clients:
             thread.join(60)
+        drained = drain_outbox(seconds=120)
         schedule.wait_until(schedule.now() + 3)
         health.stop()
 
-        return report(run, schedule, health, worker, sink, version_pk)
+        return report(run, schedule, health, worker, sink, drained)
     finally:
         stop_all(server, worker, health, redis, sink, pg)
         if args.keep:
@@ -317,8 +342,31 @@ def main() -> int:
             shutil.rmtree(work, ignore_errors=True)
 
 
-def report(run, schedule, health, worker, sink, version_pk) -> int:
+def drain_outbox(seconds: float) -> bool:
+    """Wait until the mail worker has sent everything the app queued (retries included)."""
     from django.db import connections
+
+    from jobs.models import Delivery
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        waiting = Delivery.objects.filter(status=Delivery.Status.QUEUED).count()
+        connections.close_all()
+        if waiting == 0:
+            return True
+        time.sleep(1)
+    return False
+
+
+def mail_identity(data: bytes) -> tuple:
+    """What a delivered mail says (subject and every part), without what differs between two sends of it."""
+    message = email.message_from_bytes(data, policy=email.policy.default)
+    return str(message["Subject"]), tuple(part.get_content() for part in message.walk() if not part.is_multipart())
+
+
+def report(run, schedule, health, worker, sink, drained) -> int:
+    from django.db import connections
+    from django.db.models import Count
 
     connections.close_all()
     problems = load_test.check(run, in_flight=sum(1 for _, what in run.refused if what.startswith("ask")))
@@ -335,7 +383,7 @@ def report(run, schedule, health, worker, sink, version_pk) -> int:
 
     # The health check, sample by sample, against what was down while it was asked.
     told = {"ok": 0, "degraded": 0, "unavailable": 0}
-    for asked, answered, status, state in health.samples:
+    for asked, answered, status, state, _ in health.samples:
         if state in told:
             told[state] += 1
         if schedule.certainly("postgres stopped", asked, answered):
@@ -351,6 +399,28 @@ def report(run, schedule, health, worker, sink, version_pk) -> int:
     if not worker.alive():
         problems.append("the task worker is not running at the end")
 
+    # Every mail the app queued reached the mail sink; none twice but those in flight at a fault.
+    from jobs.models import Delivery
+
+    by_status = dict(Delivery.objects.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+    sent = by_status.get(Delivery.Status.SENT, 0)
+    delivered = Counter((message["to"], mail_identity(message["data"])) for message in sink.messages())
+    twice = sum(n - 1 for n in delivered.values() if n > 1)
+    mail_faults = [name for name, *_ in schedule.windows if name != "redis stopped"]
+    if not drained or by_status.get(Delivery.Status.QUEUED):
+        problems.append(f"mail still waiting after the load: {by_status}")
+    if by_status.get(Delivery.Status.FAILED):
+        problems.append(f"{by_status[Delivery.Status.FAILED]} mails failed: {by_status}")
+    if len(delivered) != sent:
+        problems.append(f"{sent} mails recorded as sent, {len(delivered)} different mails reached the sink")
+    if twice > len(mail_faults):
+        problems.append(f"{twice} mails delivered twice: more than one per fault ({len(mail_faults)})")
+    if sent == 0:
+        problems.append("no mail was sent")
+    final = [state for _, _, _, _, state in health.samples[-3:]]
+    if "up" not in final:
+        problems.append(f"the mail worker's heartbeat at the end: {final}")
+
     total = sum(run.requests.values())
     print(f"\n{total} requests; {len(run.refused)} refused during faults (503 or cut connections):")
     for kind, n in sorted(run.requests.items()):
@@ -358,7 +428,10 @@ def report(run, schedule, health, worker, sink, version_pk) -> int:
     print(f"  acknowledged by {len(run.acknowledged)} people; {len(run.asked)} questions asked")
     print(f"  {served_without_redis} of them while Redis was stopped (none refused: Redis is an accelerator)")
     print(f"/healthz: {len(health.samples)} samples: {told}")
-    print(f"task worker started {worker.starts} times; {len(sink.messages())} mails reached the sink")
+    print(
+        f"mail worker started {worker.starts} times; {sent} mails queued and sent, {sum(delivered.values())} "
+        f"deliveries at the sink ({len(delivered)} different, {twice} twice)"
+    )
     if problems:
         print("\nFAILED:")
         for problem in problems[:40]:

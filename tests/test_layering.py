@@ -1,4 +1,4 @@
-"""The house's layering holds in imports and templates: organisation <- codeofconduct <- advice.
+"""The house's layering holds in imports and templates: jobs <- organisation <- codeofconduct <- advice.
 
 - no module of an app imports a module of an app further down the chain (function-level imports too);
 - no two modules of the project import each other, directly or in a circle;
@@ -14,7 +14,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CHAIN = ["organisation", "codeofconduct", "advice"]
+# jobs (the outbox, the mail worker, the schedule) is below every app: they queue mail there.
+CHAIN = ["jobs", "organisation", "codeofconduct", "advice"]
 PACKAGES = [*CHAIN, "config"]
 
 

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from codeofconduct import audience, figures, tasks
+from codeofconduct import audience, emails, figures
 from codeofconduct.models import (
     Acknowledgement,
     Briefing,
@@ -159,9 +159,12 @@ def briefing_record(
     return briefing
 
 
+@transaction.atomic
 def reminders_send_manual(*, chef, version: PolicyVersion, members: list) -> tuple[list, list]:
     """ "Herinnering sturen": e-mail the members who have not acknowledged, at most once a day each.
 
+    The claims and the queued mails commit together; the mail worker sends. A reminder whose mail
+    failed for good no longer counts (`manual_reminder_failed`), so the next click sends it again.
     Returns (who received one now, who already had one today).
     """
     _refuse_unless_current(version)
@@ -182,8 +185,21 @@ def reminders_send_manual(*, chef, version: PolicyVersion, members: list) -> tup
     claimed = set(Reminder.objects.filter(run=run).values_list("recipient_id", flat=True))
     sent = [person for person in open_members if person.pk in claimed]
     if sent:
-        # Enqueued in the same transaction as the claims: the worker sends, the chef does not wait.
-        tasks.send_manual_reminders.enqueue(
-            version_id=version.pk, chef_id=chef.pk, recipient_ids=[person.pk for person in sent]
-        )
+        # Queued with the claims, in one transaction: the worker sends, the chef does not wait.
+        emails.send_version_mail(kind=Reminder.Kind.MANUAL, version=version, recipients=sent, context={"chef": chef})
     return sent, [person for person in open_members if person.pk not in claimed]
+
+
+def manual_reminder_failed(sender, delivery, **kwargs):
+    """The outbox gave up on a chef's reminder (jobs.sending.mail_failed): it no longer counts as sent
+    that day, so the team page stops saying "vandaag herinnerd" and the next click sends it again."""
+    if delivery.kind != emails.mail_kind(Reminder.Kind.MANUAL) or delivery.recipient_id is None:
+        return
+    queued_on = timezone.localdate(delivery.queued_at)
+    Reminder.objects.filter(
+        kind=Reminder.Kind.MANUAL,
+        recipient_id=delivery.recipient_id,
+        period=queued_on.isoformat(),
+        sent_at__lte=delivery.queued_at,
+        version_id__in=emails.versions_concerned(delivery),
+    ).delete()

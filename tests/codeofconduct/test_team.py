@@ -7,10 +7,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from django_tasks_db.models import DBTaskResult
 
 from codeofconduct.models import Acknowledgement, Briefing, Reminder, TeamNotification
 from codeofconduct.services import acknowledging
+from jobs.models import Delivery
 from tests.factories import make_person
 
 pytestmark = pytest.mark.django_db
@@ -114,18 +114,16 @@ def test_reminder_reaches_only_who_has_not_acknowledged_once_a_day(city, current
     assert Reminder.objects.filter(kind="manual").count() == 1
 
 
-# The worker closes and reopens database connections, as it does in production.
-@pytest.mark.django_db(transaction=True)
-def test_in_production_the_reminder_waits_for_the_task_worker(city, current, as_chef, settings):
-    """The chef's click only claims and enqueues; `manage.py db_worker` sends, off the request path."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+def test_in_production_the_reminder_waits_for_the_mail_worker(city, current, as_chef, settings):
+    """The chef's click only claims and queues; `manage.py mail_worker` sends, off the request path."""
+    settings.MAIL_SEND_IMMEDIATELY = False
     as_chef.post(reverse("codeofconduct:team_remind", args=[current.pk]))
     assert mail.outbox == []
-    assert DBTaskResult.objects.filter(status="READY").count() == 1
+    assert Delivery.objects.filter(status="queued").count() == 1
 
-    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    call_command("mail_worker", "--once")
     assert [message.to for message in mail.outbox] == [[city.employee.email]]
-    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    assert Delivery.objects.get().status == "sent"
 
 
 @pytest.mark.parametrize("persona", ["as_employee", "as_editor", "as_integrity"])

@@ -54,7 +54,7 @@ def test_with_redis_stopped_signed_in_people_keep_working_and_health_says_degrad
     client = signed_in(city.employee)
     assert client.get(reverse("home")).status_code == 200
     assert shared_cache.keys("*cached_db*"), "the session is read from Redis while it runs"
-    assert health() == (200, {"status": "ok", "database": "up", "cache": "up"})
+    assert health() == (200, {"status": "ok", "database": "up", "cache": "up", "worker": "none"})
 
     shared_cache.stop()
 
@@ -70,12 +70,12 @@ def test_with_redis_stopped_signed_in_people_keep_working_and_health_says_degrad
     colleague.post(reverse("logout"))
     assert colleague.get(reverse("home")).status_code == 302
     # The load balancer keeps this server: it serves, only slower.
-    assert health() == (200, {"status": "degraded", "database": "up", "cache": "down"})
+    assert health() == (200, {"status": "degraded", "database": "up", "cache": "down", "worker": "none"})
 
     shared_cache.start()  # the same port, empty
     monkeypatch.setattr(resilient_cache, "RETRY_SECONDS", 0.0)  # the breaker tries Redis again at once
     assert client.get(reverse("home")).status_code == 200
-    assert health() == (200, {"status": "ok", "database": "up", "cache": "up"})
+    assert health() == (200, {"status": "ok", "database": "up", "cache": "up", "worker": "none"})
 
 
 @pytest.fixture
@@ -157,7 +157,12 @@ def test_with_the_database_down_pages_say_temporarily_unavailable(city, current)
             visitor.post(reverse("login"), {"username": city.colleague.username, "password": "demo"})
         )
         status, body = health()
-        assert status == 503 and body == {"status": "unavailable", "database": "down", "cache": "local"}
+        assert status == 503 and body == {
+            "status": "unavailable",
+            "database": "down",
+            "cache": "local",
+            "worker": "unknown",
+        }
 
     # Back: the same browser goes on where it was; the click that met the outage was not recorded.
     assert client.get(reverse("home")).status_code == 200

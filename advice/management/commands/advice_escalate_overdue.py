@@ -1,4 +1,4 @@
-"""Cron job (e.g. every 15 minutes): escalate questions the leidinggevende did not answer in time.
+"""Escalate questions the leidinggevende did not answer in time (the shipped schedule: every 15 minutes).
 
 Idempotent: running it twice changes nothing the second time.
 """

@@ -1,4 +1,4 @@
-"""Cron job (e.g. nightly): remove closed questions past the retention period, keep anonymous counts."""
+"""Nightly (the shipped schedule): remove questions past the retention period, keep anonymous counts."""
 
 from django.core.management.base import BaseCommand
 

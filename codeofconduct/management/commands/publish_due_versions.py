@@ -4,7 +4,7 @@ from codeofconduct.services.publishing import publish_due_versions
 
 
 class Command(BaseCommand):
-    help = "Publish scheduled versions whose time has come (idempotent; run every few minutes from cron)."
+    help = "Publish scheduled versions whose time has come (idempotent; the shipped schedule runs it every 5 minutes)."
 
     def handle(self, *args, **options):
         for version in publish_due_versions():

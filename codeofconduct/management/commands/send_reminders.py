@@ -5,9 +5,12 @@ from codeofconduct.services.publishing import publish_due_versions
 
 
 class Command(BaseCommand):
-    help = "Publish due versions and send the notices and reminders that are due. Idempotent: run it from cron."
+    help = (
+        "Publish due versions and queue the notices and reminders that are due (the mail worker sends them). "
+        "Idempotent: the shipped schedule runs it every 15 minutes."
+    )
 
     def handle(self, *args, **options):
         publish_due_versions()
         report = run_reminders()
-        self.stdout.write(f"Reminders sent: {report}")
+        self.stdout.write(f"Reminders queued: {report}")
