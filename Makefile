@@ -5,6 +5,9 @@ SHELL := /bin/bash
 # Django 6.1 needs Python >= 3.12; the machine's default python3 may be older.
 PYTHON ?= $(shell for p in python3.13 $$HOME/.pyenv/versions/3.13*/bin/python3 python3.12 $$HOME/.pyenv/versions/3.12*/bin/python3 python3; do \
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then echo $$p; break; fi; done)
+# The Makefile is the developer's tool: its commands run in development (docs/operations.md says how
+# production is configured instead). Settings refuse to start when nothing says which.
+export DJANGO_ENV ?= development
 VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
@@ -13,7 +16,7 @@ HOST ?= 127.0.0.1
 PYTEST_ARGS ?= -n auto
 PORT ?= 8000
 
-.PHONY: run test venv assets messages migrate demo lint format audit loadtest bench clean check-python
+.PHONY: run test venv assets messages migrate demo lint format audit loadtest bench clean check-python install-check restore-drill faults
 
 check-python:
 	@test -n "$(PYTHON)" || { echo "No Python >= 3.12 found. Install one (e.g. pyenv install 3.12) or set PYTHON=/path/to/python3.12."; exit 1; }
@@ -74,6 +77,18 @@ format: venv
 # A minute of concurrent acknowledging and asking against gunicorn on PostgreSQL (127.0.0.1:5432).
 loadtest: venv assets messages
 	$(PY) scripts/load_test.py $(LOADTEST_ARGS)
+
+# The production install of docs/operations.md into a clean folder, used through nginx (CI runs it).
+install-check:
+	scripts/production_install_check.sh
+
+# Back up, drop, restore as the app's role on a private PostgreSQL cluster, and compare (docs/operations.md).
+restore-drill: venv assets messages
+	$(PY) scripts/restore_drill.py $(DRILL_ARGS)
+
+# Faults under load on loopback: private PostgreSQL and Redis stopped, workers killed (docs/operations.md).
+faults: venv assets messages
+	$(PY) scripts/faults.py $(FAULTS_ARGS)
 
 # Needs an advisory service (PyPI's JSON API or OSV); fails when none answers.
 audit: venv

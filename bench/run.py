@@ -68,7 +68,7 @@ def environment(port: int) -> dict:
         **os.environ,
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DATABASE}",
         "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "DEBUG": "0",
+        "DJANGO_ENV": "production",
         "SECRET_KEY": os.environ.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1",
         "EMAIL_HOST": "127.0.0.1",
@@ -125,8 +125,8 @@ def prepare_template(env) -> None:
     """A migrated, empty database: each size starts from a copy of it."""
     psql(f'DROP DATABASE IF EXISTS "{TEMPLATE}" WITH (FORCE)')
     psql(f'CREATE DATABASE "{TEMPLATE}"')
+    manage(env, "collectstatic", "--noinput", "-v", "0", database=TEMPLATE)  # before migrate's install checks
     manage(env, "migrate", "--noinput", "-v", "0", database=TEMPLATE)
-    manage(env, "collectstatic", "--noinput", "-v", "0", database=TEMPLATE)
 
 
 def fresh_database(name: str) -> None:

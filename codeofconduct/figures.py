@@ -3,7 +3,7 @@
 Counting the whole city (unit by unit, plus acknowledgements per day) takes a few hundred
 milliseconds at 250,000 employees; the compliance page, its department views and the exports all
 need the same figures. Each server process keeps the last figures per version, filed under the
-database's FiguresGeneration counter. Every write that changes what is counted moves that counter
+database's FiguresGeneration counter and its epoch. Every write that changes what is counted moves that counter
 on *in the same transaction* (signals below, and `changed()` after bulk writes), and a page reads
 the counter before it reads anything else. So a page that can see an acknowledgement also sees
 the counter it moved, and recounts: figures are never older than the data the page can see.
@@ -11,6 +11,7 @@ the counter it moved, and recounts: figures are never older than the data the pa
 
 import datetime
 import threading
+import uuid
 from dataclasses import dataclass
 
 from django.db.models import F
@@ -35,8 +36,17 @@ class CityFigures:
 
 
 def changed(using=None) -> None:
-    """Move the counter on: call inside the transaction of a write that bypasses model signals."""
-    if not FiguresGeneration.objects.using(using).filter(pk=1).update(value=F("value") + 1):
+    """Move the counter on: call inside the transaction of a write that bypasses model signals.
+
+    Each change also draws a new random `epoch`, so a key names one state of the data and never
+    comes round again. A counter alone would rewind: restore last night's dump (or fail over to a
+    replica that missed the last commits) and the next changes count up through values that every
+    server already holds figures for, of data that no longer exists; they would be shown until
+    restarted. With a fresh epoch per change, a restored database matches only figures counted from
+    exactly its data, and its first change leaves every server's copy behind.
+    """
+    updated = FiguresGeneration.objects.using(using).filter(pk=1).update(value=F("value") + 1, epoch=uuid.uuid4())
+    if not updated:
         FiguresGeneration.objects.using(using).get_or_create(pk=1)
 
 

@@ -489,7 +489,9 @@ class FiguresGeneration(models.Model):
 
     Figures at city scale are kept in memory per server process under this counter: a page that
     reads the counter (one primary-key lookup) never shows figures from before a change it can see.
-    `epoch` tells one database from another (a test database that was emptied, a restored backup).
+    `epoch` is drawn anew with every change: (epoch, value) names one state of the data, so a restored
+    backup or a failed-over replica, whose counter starts again from an older value, never matches
+    figures counted before from other data.
     """
 
     value = models.BigIntegerField(default=0)

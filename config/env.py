@@ -36,3 +36,28 @@ def env_int(name: str, default: int) -> int:
 
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+ENVIRONMENT_KINDS = ("development", "production")
+
+
+def environment_kind() -> str:
+    """ "development" or "production", as the environment says; refuses to guess.
+
+    `DJANGO_ENV` says it (the production environment file sets `production`; `make` and the test
+    settings set `development`). An explicit `DEBUG=0` or `DEBUG=1` without it is read the same way.
+    With neither, the process was started without its configuration: it stops here, loudly.
+    """
+    kind = os.environ.get("DJANGO_ENV", "").strip().lower()
+    if kind:
+        if kind not in ENVIRONMENT_KINDS:
+            raise ImproperlyConfigured(f"DJANGO_ENV must be 'development' or 'production', not {kind!r}.")
+        return kind
+    if os.environ.get("DEBUG", "").strip():
+        return "development" if env_bool("DEBUG", default=False) else "production"
+    raise ImproperlyConfigured(
+        "No configuration: DJANGO_ENV is not set. In production, start with the environment file "
+        "(/etc/gedragscode/gedragscode.env, see docs/operations.md; the systemd units and "
+        "gedragscode-manage read it). On a development machine, set DJANGO_ENV=development "
+        "(make run and make test do)."
+    )

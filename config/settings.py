@@ -1,7 +1,8 @@
 """Settings for the social media code of conduct intranet app.
 
-Everything that differs between machines comes from the environment (README, "Configuration").
-With no environment at all the app runs in development mode on a SQLite file under var/.
+Everything that differs between machines comes from the environment (docs/operations.md, "Configuration").
+Development is never assumed: DJANGO_ENV=development (set by make and the test settings) runs on a
+SQLite file under var/; without it, or the production environment file, the settings refuse to load.
 """
 
 from pathlib import Path
@@ -12,23 +13,31 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env, env_bool, env_int, env_list
+from config.env import env, env_bool, env_int, env_list, environment_kind
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-DEBUG = env_bool("DEBUG", default=True)
+# Development is never assumed: a command or server started without the production environment file
+# would otherwise run in debug mode on a new SQLite file (docs/operations.md, "Configuration").
+DJANGO_ENV = environment_kind()
+DEBUG = env_bool("DEBUG", default=DJANGO_ENV == "development")
+if DEBUG and DJANGO_ENV == "production":
+    raise ImproperlyConfigured("DEBUG=1 is refused with DJANGO_ENV=production.")
 
 SECRET_KEY = env("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "development-only-key-never-used-in-production-0123456789abcdef"  # noqa: S105  # nosec B105
+# Rotation: the previous key(s) keep sessions and password-reset links valid while the new one takes over.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", "")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
     "config.apps.BeheerAdminConfig",
+    "config.apps.OperationsConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -43,6 +52,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the load balancer's /healthz over plain HTTP, before the HTTPS redirect and host check.
+    "config.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -82,6 +93,9 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------------------
+if not DEBUG and not env("DATABASE_URL", ""):
+    # Never a new, empty SQLite file in production: that is how a forgotten configuration hides.
+    raise ImproperlyConfigured("DATABASE_URL must be set when DEBUG is off.")
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"),
@@ -89,6 +103,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that does not answer fails a request within seconds (a 503 page) instead of hanging it.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 5))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     (BASE_DIR / "var").mkdir(exist_ok=True)
     # Wait for a writer instead of failing at once: the dev server and tests write concurrently.
@@ -98,7 +115,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache and sessions ---------------------------------------------------------------------------
 CACHE_URL = env("CACHE_URL", "")
 if CACHE_URL.startswith(("redis://", "rediss://")):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    # Redis is an accelerator, never a single point of failure (config/cache.py): when it does not
+    # answer within the timeout, the cache is skipped and sessions come from the database.
+    CACHES = {
+        "default": {
+            "BACKEND": "config.cache.ResilientRedisCache",
+            "LOCATION": CACHE_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
     # Sessions are read from the shared cache (no query per page) and written through to the
     # database, so a restart of Redis signs nobody out. Never with a per-process cache: a logout in one
     # process would not reach the others' copies.

@@ -1,5 +1,10 @@
 """Test speed-ups on top of the real settings: fast hashing, in-memory mail and cache."""
 
+import os
+
+# The test suite is a development environment by declaration (config.env.environment_kind).
+os.environ.setdefault("DJANGO_ENV", "development")
+
 from config.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

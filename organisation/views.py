@@ -4,15 +4,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.db import DatabaseError, connection
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from jobs.health import worker_state
 from organisation import oidc
 from organisation.forms import LoginForm
 
@@ -100,18 +98,3 @@ def csrf_failure(request, reason=""):
 def signed_out(request):
     """Where the provider sends the browser back after signing out there too."""
     return render(request, "registration/signed_out.html")
-
-
-@login_not_required
-@require_GET
-@never_cache
-def healthz(request):
-    """For the load balancer: 200 when the database answers, 503 otherwise. Nothing sensitive."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
-        return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
-    # The mail worker's heartbeat is reported, never a reason to take this server out of rotation.
-    return JsonResponse({"status": "ok", "database": "up", "worker": worker_state()})

@@ -2,7 +2,7 @@
 # Dependency audit of the lock files with pip-audit. It needs an advisory service: PyPI's per-release
 # JSON API (default) or OSV. Where neither answers (as on the CI machines of this project, which
 # reach PyPI only through a package mirror) it says so loudly and does not pretend to have audited.
-# Accepted findings go in AUDIT_IGNORE below, each with its reason in README ("Security linter").
+# Accepted findings go in AUDIT_IGNORE below, each with its reason in docs/development.md ("Security linter").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 AUDIT_IGNORE=()

@@ -4,6 +4,10 @@ Core Branding's stylesheet pulls normalize.css and the Antwerpen fonts from CDNs
 must never load anything from the internet, and the fonts' licence forbids redistributing them, so
 the external @import is replaced by the npm copy of normalize.css and the @font-face rules that
 point outside are dropped: the CSS falls back to system fonts.
+
+Only the packages of package.json's "dependencies" are built: production installs them with
+`npm ci --omit=dev`, and the test-only packages ("devDependencies", such as axe-core) are read by
+the tests from node_modules, never served by the app (config/checks.py refuses them in production).
 """
 
 import re
@@ -41,14 +45,11 @@ def main() -> int:
         shutil.rmtree(VENDOR)
     (VENDOR / "core-branding").mkdir(parents=True)
     (VENDOR / "normalize").mkdir()
-    (VENDOR / "axe-core").mkdir()
     core = (NODE / "@a-ui/core/dist/main.min.css").read_text(encoding="utf-8")
     (VENDOR / "core-branding/main.min.css").write_text(strip_external(core), encoding="utf-8")
     shutil.copy(NODE / "@a-ui/core/LICENSE.md", VENDOR / "core-branding/LICENSE.md")
     shutil.copy(NODE / "normalize.css/normalize.css", VENDOR / "normalize/normalize.css")
     shutil.copy(NODE / "normalize.css/LICENSE.md", VENDOR / "normalize/LICENSE.md")
-    # axe-core is only used by the accessibility checks of the browser tests.
-    shutil.copy(NODE / "axe-core/axe.min.js", VENDOR / "axe-core/axe.min.js")
     print(f"Front-end assets written to {VENDOR.relative_to(ROOT)}")
     return 0
 

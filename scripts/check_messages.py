@@ -4,6 +4,7 @@ Runs makemessages into a scratch copy of the catalogue, so that the working tree
 and fails on any missing, untranslated or fuzzy entry.
 """
 
+import os
 import shutil
 import subprocess
 import sys
@@ -12,6 +13,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "locale" / "en" / "LC_MESSAGES" / "django.po"
+# A developer's tool: makemessages runs under the development settings.
+os.environ.setdefault("DJANGO_ENV", "development")
 
 
 def entries(po_file: Path, flag: str) -> str:
@@ -56,7 +59,9 @@ def main() -> int:
         problems.append(f"Fuzzy (unchecked) translations:\n{fuzzy}")
     strip = lambda text: [line for line in text.splitlines() if not line.startswith('"POT-Creation-Date')]  # noqa: E731
     if not problems and strip(fresh) != strip(committed):
-        problems.append("locale/en/LC_MESSAGES/django.po is not up to date: run makemessages (see README).")
+        problems.append(
+            "locale/en/LC_MESSAGES/django.po is not up to date: run makemessages (see docs/development.md)."
+        )
     for problem in problems:
         print(problem, file=sys.stderr)
     print("English catalogue: complete." if not problems else "English catalogue: incomplete.")

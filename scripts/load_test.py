@@ -52,7 +52,7 @@ def production_environment(args) -> dict:
     return {
         **os.environ,
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{args.database}",
-        "DEBUG": "0",
+        "DJANGO_ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "127.0.0.1",
         "EMAIL_HOST": "127.0.0.1",  # mail waits in the task queue: no worker runs during the test
@@ -270,8 +270,12 @@ def client_loop(run, port, sessions, version_pk, deadline):
             run.failed(f"{type(error).__name__}: {error}")
 
 
-def check(run) -> list[str]:
-    """The invariants, read from the database after the load."""
+def check(run, in_flight: int = 0) -> list[str]:
+    """The invariants, read from the database after the load.
+
+    `in_flight`: how many questions may exist that no answered request made: the sends that were
+    cut off after their commit by an injected fault (scripts/faults.py); none in a plain load test.
+    """
     from django.db.models import Count
 
     from advice.models import EventKind, Question, QuestionStatistic, State
@@ -302,8 +306,8 @@ def check(run) -> list[str]:
     if stats != questions.count():
         problems.append(f"{questions.count()} questions but {stats} statistics rows")
     unexpected = set(by_subject) - set(run.asked)
-    if unexpected:
-        problems.append(f"{len(unexpected)} questions exist that no answered request made")
+    if len(unexpected) > in_flight:
+        problems.append(f"{len(unexpected)} questions exist that no answered request made ({in_flight} in flight)")
     return problems
 
 
@@ -333,8 +337,9 @@ def main() -> int:
     recreate_database(args.database)
     server = None
     try:
-        manage(env, "migrate", "--noinput", "-v", "0")
+        # Collected first: migrate runs the install checks, which want the static files in place.
         manage(env, "collectstatic", "--noinput", "-v", "0")
+        manage(env, "migrate", "--noinput", "-v", "0")
         import django
 
         django.setup()

@@ -73,7 +73,12 @@ def test_sessions_use_the_cache_only_when_it_is_shared(cache_url, engine):
     code = "import django; django.setup(); from django.conf import settings; print(settings.SESSION_ENGINE)"
     result = subprocess.run(
         [sys.executable, "-c", code],
-        env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "config.settings", "CACHE_URL": cache_url},
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DJANGO_ENV": "development",
+            "CACHE_URL": cache_url,
+        },
         capture_output=True,
         text=True,
         check=True,

@@ -85,7 +85,8 @@ def login(page, live_server):
     return sign_in
 
 
-AXE = Path(__file__).resolve().parents[2] / "static" / "vendor" / "axe-core" / "axe.min.js"
+# A test-only npm package (devDependencies): read from node_modules, never built into static/vendor.
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
 
 @pytest.fixture

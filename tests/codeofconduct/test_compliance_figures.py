@@ -125,3 +125,31 @@ def test_editors_opening_the_page_together_wait_for_one_count(city, current, mon
         editor.join(10)
     assert len(counted) == 1
     assert len(results) == 4 and len(set(results)) == 1
+
+
+def test_a_restored_backup_never_shows_figures_of_the_data_it_replaced(small_city, current, as_editor):
+    """Restore last night's dump on a running server: its counter starts again from an older value.
+
+    The server saw the afternoon's acknowledgement and kept figures for it. After the restore (which
+    brings back the morning's rows, counter included, without a signal) the next change counts up to
+    the value those figures were filed under; the page must count the restored data, not show them.
+    """
+    from codeofconduct.models import Acknowledgement
+
+    assert acknowledged_on(as_editor.get(PAGE).text) == "3 (27%)"
+    dumped = FiguresGeneration.objects.values_list("epoch", "value").get(pk=1)  # the morning's dump
+    client_for(small_city.a2).post(reverse("codeofconduct:acknowledge", args=[current.pk]))
+    assert acknowledged_on(as_editor.get(PAGE).text) == "4 (36%)"  # kept under the afternoon's counter
+
+    # The restore: the afternoon's acknowledgement is gone and the counter is the dump's, with no signal.
+    with connection.cursor() as cursor:
+        table = Acknowledgement._meta.db_table
+        cursor.execute(f"DELETE FROM {table} WHERE person_id = %s", [small_city.a2.pk])  # noqa: S608
+    FiguresGeneration.objects.filter(pk=1).update(epoch=dumped[0], value=dumped[1])  # a queryset update: no signal
+    # Work goes on after the restore: a leaver moves the counter to the value of the afternoon.
+    small_city.a4.deactivate()
+    assert generation() == dumped[1] + 1
+
+    page = as_editor.get(PAGE).text
+    assert 'data-figure="audience">10<' in page
+    assert acknowledged_on(page) == "3 (30%)"

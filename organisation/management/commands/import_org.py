@@ -6,7 +6,7 @@ from organisation.importer import DEFAULT_MAX_DEACTIVATE_SHARE, ImportRefused, i
 
 
 class Command(BaseCommand):
-    help = "Synchronise units, people and reporting lines from the HR export (CSV, see README)."
+    help = "Synchronise units, people and reporting lines from the HR export (CSV, see docs/application.md)."
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
