@@ -30,11 +30,27 @@ class DeleteRefusedMixin:
 
 @admin.register(OrgUnit)
 class OrgUnitAdmin(DeleteRefusedMixin, admin.ModelAdmin):
+    """The tree is the HR import's (docs/organisation-import.md): the admin shows it and changes nothing.
+
+    Every import makes the tree equal to the HR file again (a unit the file does not name is
+    deactivated, a name or parent is set back), so an edit here would only last until the next
+    night, and a moved unit would have to carry its whole sub-tree's paths with it. One writer keeps
+    the tree whole: the import, through one transaction that refreshes every path below a moved unit.
+    """
+
     list_display = ["code", "name", "kind", "parent", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["code", "name"]
-    autocomplete_fields = ["parent"]
-    readonly_fields = ["path"]
+    fields = ["code", "name", "kind", "parent", "path", "is_active"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # Read-only: the change page shows the unit, without a save button. The autocomplete of
+        # the people's unit field still works through the view permission.
+        return False
 
     delete_refused_message = _(
         "Organisatie-eenheden worden niet verwijderd: ze dragen de geschiedenis van wie wat las en vroeg. "
@@ -44,6 +60,11 @@ class OrgUnitAdmin(DeleteRefusedMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         # Units carry history (acknowledgements, questions): deactivate instead.
         return False
+
+
+# The person's fields the HR import writes (organisation.importer.IMPORTED_FIELDS, as form fields);
+# is_active stays editable: the "Deactiveer" action is the beheerder's way to act at once.
+HR_FIELDS = ["personeelsnummer", "first_name", "last_name", "email", "username", "unit", "manager"]
 
 
 def _is_id(value: str) -> bool:
@@ -73,6 +94,16 @@ class PersonAdmin(DeleteRefusedMixin, UserAdmin):
     def has_delete_permission(self, request, obj=None):
         # Leavers are deactivated, never deleted: their acknowledgements and questions stay.
         return False
+
+    def get_readonly_fields(self, request, obj=None):
+        # What the HR import writes is the import's for an imported person: an edit here would
+        # be undone by the next import, and a reporting line set by hand could contradict the file.
+        # Local accounts (no personeelsnummer) stay editable.
+        readonly = list(super().get_readonly_fields(request, obj))
+        # Asked of the stored row: a form that fails validation has already set the typed number on obj.
+        if obj is not None and Person.objects.filter(pk=obj.pk, personeelsnummer__isnull=False).exists():
+            readonly += [name for name in HR_FIELDS if name not in readonly]
+        return readonly
 
     def response_action(self, request, queryset, **kwargs):
         # Django filters on the posted ids as they come: a forged id that is no number ("abc") would

@@ -6,19 +6,22 @@ operations, so that a city-sized file (25,000 people) takes seconds, and a secon
 file changes nothing.
 """
 
+import codecs
 import csv
 import io
+import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import connection, transaction
+from django.db import DataError, IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from organisation.models import UNIT_CODE_VALIDATOR, OrgUnit, Person
+from organisation.models import UNIT_CODE_VALIDATOR, OrgUnit, Person, normalise_personeelsnummer
 from organisation.signals import organisation_bulk_changed
 
 COLUMNS = [
@@ -33,9 +36,31 @@ COLUMNS = [
     "bovenliggende_eenheid_code",
     "leidinggevende_personeelsnummer",
 ]
-REQUIRED = ["personeelsnummer", "voornaam", "achternaam", "email", "eenheid_code", "eenheid_naam", "eenheid_soort"]
+# Every column must be in the header except `gebruikersnaam` (it defaults to the e-mail address).
+HEADER_REQUIRED = [column for column in COLUMNS if column != "gebruikersnaam"]
+# Cells that must hold a value. `email` may be empty: staff without a mailbox (street crews).
+REQUIRED = ["personeelsnummer", "voornaam", "achternaam", "eenheid_code", "eenheid_naam", "eenheid_soort"]
+# The database's column lengths: a longer value is a line-numbered problem, never a database error.
+MAX_LENGTHS = {
+    "personeelsnummer": Person._meta.get_field("personeelsnummer").max_length,
+    "voornaam": Person._meta.get_field("first_name").max_length,
+    "achternaam": Person._meta.get_field("last_name").max_length,
+    "email": Person._meta.get_field("email").max_length,
+    "gebruikersnaam": Person._meta.get_field("username").max_length,
+    "eenheid_code": OrgUnit._meta.get_field("code").max_length,
+    "eenheid_naam": OrgUnit._meta.get_field("name").max_length,
+    "eenheid_soort": OrgUnit._meta.get_field("kind").max_length,
+    "bovenliggende_eenheid_code": OrgUnit._meta.get_field("code").max_length,
+    "leidinggevende_personeelsnummer": Person._meta.get_field("personeelsnummer").max_length,
+}
 KINDS = {kind.value for kind in OrgUnit.Kind}
+DELIMITERS = ";,\t"
 DEFAULT_MAX_DEACTIVATE_SHARE = 0.10
+# What the import writes on a person (and the admin therefore shows read-only for imported people).
+IMPORTED_FIELDS = ["personeelsnummer", "first_name", "last_name", "email", "username", "unit_id", "is_active"]
+# Characters no name, code or address holds: control characters (NUL and the like), line and
+# paragraph separators, unpaired surrogates. PostgreSQL refuses NUL outright.
+_FORBIDDEN_CATEGORIES = {"Cc", "Cs", "Zl", "Zp"}
 
 
 class ImportRefused(Exception):
@@ -94,61 +119,128 @@ class ImportReport:
         return ", ".join(f"{len(getattr(self, name))} {label}" for name, label in labels.items())
 
 
+def decode(data: bytes) -> str:
+    """The file's bytes as text: UTF-8, with or without a byte-order mark; anything else is refused
+    with the line where the first byte that is not UTF-8 sits."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise ImportRefused([_("Regel 1: het bestand is UTF-16-tekst. Bewaar de CSV als UTF-8.")])
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise ImportRefused(
+            [_("Regel %(line)d: dit is geen UTF-8-tekst. Bewaar de CSV als UTF-8.") % {"line": line}]
+        ) from None
+
+
+def _header_problems(header: list[str]) -> list[str]:
+    problems = []
+    missing = [column for column in HEADER_REQUIRED if column not in header]
+    if missing:
+        problems.append(_("Regel 1: kolommen ontbreken: %(columns)s.") % {"columns": ", ".join(missing)})
+    unknown = [column or _("(leeg)") for column in header if column not in COLUMNS]
+    if unknown:
+        problems.append(
+            _("Regel 1: onbekende kolommen: %(columns)s (verwacht: %(expected)s).")
+            % {"columns": ", ".join(unknown), "expected": ", ".join(COLUMNS)}
+        )
+    doubles = sorted({column for column in header if column and header.count(column) > 1})
+    if doubles:
+        problems.append(_("Regel 1: kolommen komen dubbel voor: %(columns)s.") % {"columns": ", ".join(doubles)})
+    return problems
+
+
+def _records(reader):
+    """(first line, cells) per record, with the physical line where the record starts."""
+    start = 1
+    for cells in reader:
+        yield start, cells
+        start = reader.line_num + 1
+
+
 def read_rows(text: str) -> tuple[list[UnitRow], list[PersonRow], list[str]]:
     """Parse and check the file on its own (no database): rows and the problems found, by line."""
+    first_line = text.split("\n", 1)[0].strip("\r")
+    if not text.strip():
+        return [], [], [_("Regel 1: het bestand is leeg.")]
+    try:
+        delimiter = csv.Sniffer().sniff(first_line, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        delimiter = None
+    if delimiter is None:
+        return (
+            [],
+            [],
+            [
+                _("Regel 1: de kolomnamen zijn niet gescheiden door ; of , (of een tab). Verwacht: %(expected)s.")
+                % {"expected": ";".join(COLUMNS)}
+            ],
+        )
+    # The csv module refuses fields over 128 KiB with an error mid-file; a field can never be longer
+    # than the file, and an overlong one is reported below like any other value that is too long.
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(text) + 1))
+    try:
+        return _read_records(text, delimiter)
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _read_records(text: str, delimiter: str) -> tuple[list[UnitRow], list[PersonRow], list[str]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+    records = _records(reader)
     problems: list[str] = []
-    sample = text[:4096]
-    delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    header = [name.strip().lower() for name in (reader.fieldnames or [])]
-    missing_columns = [column for column in [*REQUIRED, "leidinggevende_personeelsnummer"] if column not in header]
-    if missing_columns:
-        return [], [], [_("Regel 1: kolommen ontbreken: %(columns)s.") % {"columns": ", ".join(missing_columns)}]
-    reader.fieldnames = header
+    try:
+        _line, header_cells = next(records)
+    except csv.Error:
+        return [], [], [_("Regel 1: de kolomnamen kunnen niet gelezen worden.")]
+    header = [name.strip().lower() for name in header_cells]
+    problems = _header_problems(header)
+    if problems:
+        return [], [], problems
 
     units: dict[str, UnitRow] = {}
     people: dict[str, PersonRow] = {}
     emails: dict[str, int] = {}
     usernames: dict[str, int] = {}
-    for line, raw in enumerate(reader, start=2):
-        row = {key: (value or "").strip() for key, value in raw.items() if key}
-        if not any(row.values()):
-            continue
-        if None in raw:
-            problems.append(_("Regel %(line)d: te veel kolommen.") % {"line": line})
-            continue
-        empty = [column for column in REQUIRED if not row.get(column)]
-        if empty:
-            problems.append(
-                _("Regel %(line)d: verplicht veld ontbreekt: %(fields)s.") % {"line": line, "fields": ", ".join(empty)}
-            )
-            continue
-        number, email = row["personeelsnummer"], row["email"].lower()
-        username = row.get("gebruikersnaam") or email
+    while True:
         try:
-            validate_email(email)
-        except ValidationError:
-            problems.append(_("Regel %(line)d: ongeldig e-mailadres %(email)s.") % {"line": line, "email": email})
-        for value in (row["eenheid_code"], row.get("bovenliggende_eenheid_code")):
-            if value:
-                try:
-                    UNIT_CODE_VALIDATOR(value)
-                except ValidationError:
-                    problems.append(
-                        _("Regel %(line)d: ongeldige eenheidscode %(code)s.") % {"line": line, "code": value}
-                    )
-        if row["eenheid_soort"] not in KINDS:
+            line, cells = next(records)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            # A field longer than the csv module allows, or the like: the rest cannot be read reliably.
             problems.append(
-                _("Regel %(line)d: onbekende soort eenheid %(kind)s (kies uit %(kinds)s).")
-                % {"line": line, "kind": row["eenheid_soort"], "kinds": ", ".join(sorted(KINDS))}
+                _(
+                    "Regel %(line)d: deze regel kan niet gelezen worden (%(reason)s); de rest van het bestand is niet nagekeken."
+                )
+                % {"line": reader.line_num, "reason": error}
             )
+            break
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) != len(header):
+            problems.append(
+                _("Regel %(line)d: %(count)d kolommen in plaats van %(expected)d.")
+                % {"line": line, "count": len(cells), "expected": len(header)}
+            )
+            continue
+        row = {column: cell.strip() for column, cell in zip(header, cells, strict=True)}
+        row_problems = _cell_problems(row, line)
+        if row_problems:
+            problems += row_problems
+            continue
+        number = normalise_personeelsnummer(row["personeelsnummer"])
+        manager_number = normalise_personeelsnummer(row["leidinggevende_personeelsnummer"])
+        email = row["email"].lower()
+        username = row.get("gebruikersnaam") or email or number
         if number in people:
             problems.append(
                 _("Regel %(line)d: personeelsnummer %(number)s komt al voor op regel %(first)d.")
-                % {"line": line, "number": number, "first": people[number].line}
+                % {"line": line, "number": row["personeelsnummer"], "first": people[number].line}
             )
             continue
-        if email in emails:
+        if email and email in emails:
             problems.append(
                 _("Regel %(line)d: e-mailadres %(email)s komt al voor op regel %(first)d.")
                 % {"line": line, "email": email, "first": emails[email]}
@@ -158,14 +250,11 @@ def read_rows(text: str) -> tuple[list[UnitRow], list[PersonRow], list[str]]:
                 _("Regel %(line)d: gebruikersnaam %(username)s komt al voor op regel %(first)d.")
                 % {"line": line, "username": username, "first": usernames[username.lower()]}
             )
-        emails[email] = line
+        if email:
+            emails[email] = line
         usernames[username.lower()] = line
         unit = UnitRow(
-            row["eenheid_code"],
-            row["eenheid_naam"],
-            row["eenheid_soort"],
-            row.get("bovenliggende_eenheid_code", ""),
-            line,
+            row["eenheid_code"], row["eenheid_naam"], row["eenheid_soort"], row["bovenliggende_eenheid_code"], line
         )
         known = units.get(unit.code)
         if known is None:
@@ -176,14 +265,7 @@ def read_rows(text: str) -> tuple[list[UnitRow], list[PersonRow], list[str]]:
                 % {"line": line, "code": unit.code, "first": known.line}
             )
         people[number] = PersonRow(
-            number,
-            row["voornaam"],
-            row["achternaam"],
-            email,
-            username,
-            unit.code,
-            row.get("leidinggevende_personeelsnummer", ""),
-            line,
+            number, row["voornaam"], row["achternaam"], email, username, unit.code, manager_number, line
         )
 
     for unit in units.values():
@@ -213,7 +295,70 @@ def read_rows(text: str) -> tuple[list[UnitRow], list[PersonRow], list[str]]:
         {number: person.line for number, person in people.items()},
         _("Regel %(line)d: de rapportering van %(key)s loopt in een kring."),
     )
-    return list(units.values()), list(people.values()), problems
+    return list(units.values()), list(people.values()), sorted(problems, key=_line_of)
+
+
+def _line_of(problem: str) -> int:
+    found = re.search(r"\d+", problem)
+    return int(found.group()) if found else 0
+
+
+def _cell_problems(row: dict[str, str], line: int) -> list[str]:
+    """What is wrong with one line's cells on their own."""
+    problems = []
+    forbidden = [
+        column
+        for column, value in row.items()
+        if any(unicodedata.category(char) in _FORBIDDEN_CATEGORIES for char in value)
+    ]
+    if forbidden:
+        problems.append(
+            _("Regel %(line)d: onleesbaar teken (stuurteken) in %(fields)s.")
+            % {"line": line, "fields": ", ".join(forbidden)}
+        )
+    too_long = [column for column, value in row.items() if len(value) > MAX_LENGTHS[column]]
+    if too_long:
+        problems.append(
+            _("Regel %(line)d: te lang: %(fields)s.")
+            % {
+                "line": line,
+                "fields": ", ".join(
+                    _("%(column)s (hoogstens %(length)d tekens)") % {"column": column, "length": MAX_LENGTHS[column]}
+                    for column in too_long
+                ),
+            }
+        )
+    if problems:
+        return problems  # the values themselves are not shown: they may be binary or huge
+    empty = [column for column in REQUIRED if not row.get(column)]
+    if empty:
+        problems.append(
+            _("Regel %(line)d: verplicht veld ontbreekt: %(fields)s.") % {"line": line, "fields": ", ".join(empty)}
+        )
+    for column in ("personeelsnummer", "leidinggevende_personeelsnummer"):
+        if row[column] and not normalise_personeelsnummer(row[column]):
+            problems.append(
+                _("Regel %(line)d: ongeldig personeelsnummer %(number)s.") % {"line": line, "number": row[column]}
+            )
+    if row["email"]:
+        try:
+            validate_email(row["email"])
+        except ValidationError:
+            problems.append(
+                _("Regel %(line)d: ongeldig e-mailadres %(email)s.") % {"line": line, "email": row["email"]}
+            )
+    for value in (row["eenheid_code"], row["bovenliggende_eenheid_code"]):
+        if value:
+            try:
+                UNIT_CODE_VALIDATOR(value)
+            except ValidationError:
+                problems.append(_("Regel %(line)d: ongeldige eenheidscode %(code)s.") % {"line": line, "code": value})
+    if row["eenheid_soort"] and row["eenheid_soort"] not in KINDS:
+        problems.append(
+            _("Regel %(line)d: onbekende soort eenheid %(kind)s (kies uit %(kinds)s).")
+            % {"line": line, "kind": row["eenheid_soort"], "kinds": ", ".join(sorted(KINDS))}
+        )
+    return problems
 
 
 def _cycles(parent_of: dict[str, str], line_of: dict[str, int], message: str) -> list[str]:
@@ -242,17 +387,88 @@ def import_organisation(
     max_deactivate_share: float = DEFAULT_MAX_DEACTIVATE_SHARE,
     progress: Callable[[str], None] | None = None,
 ) -> ImportReport:
+    if isinstance(text, bytes):
+        text = decode(text)
     units, people, problems = read_rows(text)
     if problems:
         raise ImportRefused(problems)
     if not people:
         raise ImportRefused([_("Het bestand bevat geen medewerkers.")])
-    with transaction.atomic():
-        report = _apply(units, people, max_deactivate_share, progress or (lambda message: None))
-        organisation_bulk_changed.send(sender=import_organisation)
-        if dry_run:
-            transaction.set_rollback(True)
+    existing, problems = _existing_by_number()
+    problems += _conflicts_with_accounts_outside_the_file(people, existing)
+    if problems:
+        raise ImportRefused(problems)
+    try:
+        with transaction.atomic():
+            report = _apply(units, people, existing, max_deactivate_share, progress or (lambda message: None))
+            organisation_bulk_changed.send(sender=import_organisation)
+            if dry_run:
+                transaction.set_rollback(True)
+    except (IntegrityError, DataError) as error:
+        # Every rule the database holds is checked above; should one still refuse, the beheerder
+        # gets a sentence and the database is unchanged (the transaction rolled back).
+        raise ImportRefused(
+            [
+                _("Het bestand kon niet worden toegepast; er is niets gewijzigd. De databank weigerde: %(reason)s")
+                % {"reason": str(error).splitlines()[0][:200]}
+            ]
+        ) from None
     return report
+
+
+def _existing_by_number() -> tuple[dict[str, Person], list[str]]:
+    """Imported people by their normalised personeelsnummer, and the problem when two of them share one
+    (numbers stored before normalisation, or typed by hand): the import refuses to guess."""
+    existing: dict[str, Person] = {}
+    problems = []
+    people = Person.objects.filter(personeelsnummer__isnull=False).order_by("pk")
+    for person in people.only(
+        "id", "personeelsnummer", "manager_id", "deactivated_at", "unit_since", "username", *IMPORTED_FIELDS
+    ):
+        key = normalise_personeelsnummer(person.personeelsnummer)
+        if key in existing:
+            problems.append(
+                _(
+                    "De accounts met personeelsnummer %(first)s en %(second)s zijn dezelfde persoon. "
+                    "Voeg ze samen in het beheer voor je opnieuw importeert."
+                )
+                % {"first": existing[key].personeelsnummer, "second": person.personeelsnummer}
+            )
+        else:
+            existing[key] = person
+    return existing, problems
+
+
+def _conflicts_with_accounts_outside_the_file(people: list[PersonRow], existing: dict[str, Person]) -> list[str]:
+    """An e-mail address or username the file gives someone, held by an account the file does not
+    describe (a service account, or a leaver whose record stays): refused by line, not by the database."""
+    problems = []
+    in_file = {row.number for row in people}
+    outside_emails: dict[str, str] = {}
+    outside_usernames: dict[str, str] = {}
+    for key, person in [(None, p) for p in Person.objects.filter(personeelsnummer__isnull=True)] + list(
+        existing.items()
+    ):
+        if key in in_file:
+            continue
+        label = person.personeelsnummer or person.get_username()
+        if person.email:
+            outside_emails[person.email.lower()] = label
+        outside_usernames[person.get_username().lower()] = label
+    for row in people:
+        if row.email and row.email in outside_emails:
+            problems.append(
+                _("Regel %(line)d: e-mailadres %(email)s hoort al bij een account buiten dit bestand (%(other)s).")
+                % {"line": row.line, "email": row.email, "other": outside_emails[row.email]}
+            )
+        if row.username.lower() in outside_usernames:
+            problems.append(
+                _(
+                    "Regel %(line)d: gebruikersnaam %(username)s hoort al bij een account buiten dit bestand (%(other)s)."
+                )
+                % {"line": row.line, "username": row.username, "other": outside_usernames[row.username.lower()]}
+            )
+    return problems
 
 
 def _set_managers(changes: list) -> None:
@@ -275,7 +491,7 @@ def _set_managers(changes: list) -> None:
             cursor.execute(sql, params)
 
 
-def _apply(units, people, max_deactivate_share, progress) -> ImportReport:
+def _apply(units, people, existing, max_deactivate_share, progress) -> ImportReport:
     report = ImportReport()
     now = timezone.now()
 
@@ -315,13 +531,7 @@ def _apply(units, people, max_deactivate_share, progress) -> ImportReport:
     progress(_("Eenheden verwerkt: %(count)d") % {"count": len(units)})
 
     # People: create and update in bulk, then the reporting lines (they refer to each other).
-    fields = ["first_name", "last_name", "email", "username", "unit_id", "is_active"]
-    existing = {
-        person.personeelsnummer: person
-        for person in Person.objects.filter(personeelsnummer__isnull=False).only(
-            "id", "personeelsnummer", "manager_id", "deactivated_at", "unit_since", *fields
-        )
-    }
+    fields = IMPORTED_FIELDS
     to_create, to_update = [], []
     # Imported people sign in through SSO: one unusable password for all (hashing a random one per
     # person would cost seconds on a city-sized file and protect nothing more).
@@ -344,7 +554,7 @@ def _apply(units, people, max_deactivate_share, progress) -> ImportReport:
             to_create.append(person)
             report.people_created.append(row.number)
         else:
-            wanted = (row.first_name, row.last_name, row.email, row.username, unit_id, True)
+            wanted = (row.number, row.first_name, row.last_name, row.email, row.username, unit_id, True)
             if tuple(getattr(person, name) for name in fields) != wanted:
                 if not person.is_active:
                     report.people_reactivated.append(row.number)

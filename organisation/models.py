@@ -1,5 +1,7 @@
 """People, organisational units and reporting lines: the city as HR knows it."""
 
+import unicodedata
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -74,6 +76,21 @@ class OrgUnit(models.Model):
         return [by_code[code] for code in codes if code in by_code]
 
 
+def normalise_personeelsnummer(value: str) -> str:
+    """The one way a personeelsnummer is stored and compared (docs/organisation-import.md).
+
+    HR's key for a person, however a file or a form writes it: Unicode compatibility forms folded
+    (NFKC: full-width digits, non-breaking spaces), every space removed ("100 035"), letters in
+    capitals ("a123" is "A123") and, for a number of digits only, leading zeros dropped ("000123" is
+    "123"), because a spreadsheet that opens and saves the export drops them. An empty result means
+    the value names nobody.
+    """
+    text = "".join(unicodedata.normalize("NFKC", value or "").split()).upper()
+    if text.isascii() and text.isdigit():
+        text = text.lstrip("0") or "0"
+    return text
+
+
 class PersonManager(UserManager):
     def get_by_natural_key(self, username):
         return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
@@ -135,6 +152,12 @@ class Person(AbstractUser):
     @cached_property
     def has_direct_reports(self) -> bool:
         return self.direct_reports.filter(is_active=True).exists()
+
+    def clean(self):
+        super().clean()
+        # A form (the admin) stores the number as the import does, so that uniqueness holds for the person.
+        if self.personeelsnummer:
+            self.personeelsnummer = normalise_personeelsnummer(self.personeelsnummer) or None
 
     def deactivate(self):
         self.is_active = False

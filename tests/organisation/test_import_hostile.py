@@ -64,6 +64,8 @@ def test_file_that_is_not_utf8_is_refused_with_a_clear_message(tmp_path):
     path.write_bytes(
         ("\n".join([HEADER, *GOOD_ROWS]) + "\nZ;Zoë;Ça;z@x.be;;BV-T1;Team Een;team;BV;3\n").encode("latin-1")
     )
-    with pytest.raises(CommandError, match="not UTF-8"):
-        call_command("import_org", str(path), stdout=StringIO(), stderr=StringIO())
+    err = StringIO()
+    with pytest.raises(CommandError, match="nothing was written"):
+        call_command("import_org", str(path), stdout=StringIO(), stderr=err)
+    assert err.getvalue() == "Regel 7: dit is geen UTF-8-tekst. Bewaar de CSV als UTF-8.\n"
     assert not Person.objects.exists()

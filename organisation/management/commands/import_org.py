@@ -2,11 +2,11 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from organisation.importer import DEFAULT_MAX_DEACTIVATE_SHARE, ImportRefused, import_organisation
+from organisation.importer import DEFAULT_MAX_DEACTIVATE_SHARE, ImportRefused, decode, import_organisation
 
 
 class Command(BaseCommand):
-    help = "Synchronise units, people and reporting lines from the HR export (CSV, see docs/application.md)."
+    help = "Synchronise units, people and reporting lines from the HR export (CSV, see docs/organisation-import.md)."
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
@@ -21,15 +21,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, file: Path, dry_run: bool, max_deactivate: float, verbosity: int, **options):
         try:
-            text = file.read_text(encoding="utf-8-sig")
+            data = file.read_bytes()
         except FileNotFoundError:
             raise CommandError(f"File not found: {file}") from None
-        except UnicodeDecodeError as error:
-            raise CommandError(f"{file} is not UTF-8 text ({error}). Export the CSV as UTF-8.") from None
+        except OSError as error:
+            raise CommandError(f"{file} cannot be read: {error.strerror}.") from None
         progress = (lambda message: self.stderr.write(message)) if verbosity >= 1 else None
         try:
             report = import_organisation(
-                text, dry_run=dry_run, max_deactivate_share=max_deactivate / 100, progress=progress
+                decode(data), dry_run=dry_run, max_deactivate_share=max_deactivate / 100, progress=progress
             )
         except ImportRefused as refused:
             for problem in refused.problems:
