@@ -12,6 +12,9 @@ from dataclasses import dataclass
 import markdown
 import nh3
 from django.utils.text import slugify
+from markdown.extensions import Extension
+from markdown.extensions.toc import TocExtension
+from markdown.treeprocessors import Treeprocessor
 
 ALLOWED_TAGS = {
     "p",
@@ -43,35 +46,113 @@ ALLOWED_TAGS = {
     "sup",
     "sub",
 }
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}, "td": set()}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}, "td": set(), "h2": {"id"}, "h3": {"id"}, "h4": {"id"}}
 URL_SCHEMES = {"http", "https", "mailto"}
+SECTION_TAGS = ("h2", "h3", "h4")
 
-_HEADING = re.compile(r"<h([2-4])(?: id=\"[^\"]*\")?>(.*?)</h\1>", re.DOTALL)
+# A section heading in stored HTML, with the id the table-of-contents extension gave it.
+_HEADING = re.compile(r"<h([2-4])(?: id=\"(?P<id>[^\"]*)\")?>(?P<inner>.*?)</h\1>", re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
-_NUMBER = re.compile(r"^(\d+)[.)]?\s+(.*)$")
+# "2." or "2)" as the paper note numbers its sections, or the full number "2.1" as the app shows it.
+_NUMBER = re.compile(r"^(\d+(?:\.\d+)*)[.)]?\s+(.*)$", re.DOTALL)
+
+
+def _full_number(written: str, level: int, numbers: dict[int, str]) -> str:
+    """The section's number in the whole note: "1." under "2." is "2.1"; a full "2.1" stays itself.
+    `numbers` holds the numbers of the open sections by heading level; deeper ones are closed here."""
+    for deeper in [key for key in numbers if key >= level]:
+        del numbers[deeper]
+    if "." in written:
+        number = written
+    else:
+        parent = next((numbers[key] for key in sorted(numbers, reverse=True) if key < level), "")
+        number = f"{parent}.{written}" if parent else written
+    numbers[level] = number
+    return number
+
+
+def _label(number: str, title: str) -> str:
+    """How a section is named everywhere (heading, table of contents, comparison): "1. Context",
+    "2.1 Algemene gedragscode", or the bare title of an unnumbered rule."""
+    if not number:
+        return title
+    return f"{number}. {title}" if "." not in number else f"{number} {title}"
+
+
+def _anchor(number: str, title: str) -> str:
+    return slugify(f"{number.replace('.', '-')} {title}".strip()) or "sectie"
+
+
+class _SectionNumbers(Treeprocessor):
+    """Writes each numbered heading with its number in the whole note, so that the heading reads as
+    its entry in the table of contents: "### 1. Algemene gedragscode" under "## 2. Spelregels"
+    is shown as "2.1 Algemene gedragscode". Runs before the table-of-contents extension."""
+
+    def run(self, root):
+        numbers: dict[int, str] = {}
+        for element in root.iter():
+            if element.tag not in SECTION_TAGS:
+                continue
+            level = int(element.tag[1])
+            found = _NUMBER.match((element.text or "").lstrip())
+            if not found:
+                for deeper in [key for key in numbers if key >= level]:
+                    del numbers[deeper]
+                continue
+            number = _full_number(found.group(1), level, numbers)
+            element.text = _label(number, found.group(2))
+
+
+class _SectionNumbersExtension(Extension):
+    def extendMarkdown(self, md):  # Markdown's API
+        # After inline markup (20), before the table of contents (5), which makes the ids.
+        md.treeprocessors.register(_SectionNumbers(md), "section_numbers", 6)
+
+
+def _stable_ids():
+    """The table-of-contents extension's slugify: "2.1 Algemene gedragscode" becomes
+    "2-1-algemene-gedragscode", "Loyaliteit" "loyaliteit"; a repeated heading gets "-2", "-3". The id
+    depends only on the heading text and its place, so links to a rule survive re-publication."""
+    seen: dict[str, int] = {}
+
+    def make(value: str, separator: str) -> str:
+        found = _NUMBER.match(value.strip())
+        anchor = _anchor(*found.groups()) if found else _anchor("", value.strip())
+        seen[anchor] = seen.get(anchor, 0) + 1
+        return anchor if seen[anchor] == 1 else f"{anchor}-{seen[anchor]}"
+
+    return make
 
 
 def render_markdown(source: str) -> str:
-    """Markdown to sanitised HTML with an id on every section heading.
+    """Markdown to sanitised HTML with an id on every section heading, from the table-of-contents
+    extension (`markdown.extensions.toc`).
 
     nh3 (ammonia) removes scripts with their content, every attribute not listed (onerror=,
-    style=, ...) and links whose scheme is not http(s) or mailto (javascript:, data:).
+    style=, ...) and links whose scheme is not http(s) or mailto (javascript:, data:). A heading
+    keeps only an id the extension made: an id typed as raw HTML in the body could clash with the
+    page's own.
     """
-    raw = markdown.markdown(source or "", extensions=["sane_lists"], output_format="html")
-    clean = nh3.clean(
+    md = markdown.Markdown(
+        extensions=["sane_lists", _SectionNumbersExtension(), TocExtension(slugify=_stable_ids(), toc_depth="2-4")],
+        output_format="html",
+    )
+    raw = md.convert(source or "")
+    made = {token["id"] for token in _flatten(md.toc_tokens)}
+    return nh3.clean(
         raw,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer",
+        attribute_filter=lambda tag, name, value: (value if value in made else None) if name == "id" else value,
     )
-    sections = iter(parse_sections(clean))
 
-    def add_id(match):
-        section = next(sections)
-        return f'<h{match.group(1)} id="{section.anchor}">{match.group(2)}</h{match.group(1)}>'
 
-    return _HEADING.sub(add_id, clean)
+def _flatten(tokens):
+    for token in tokens:
+        yield token
+        yield from _flatten(token["children"])
 
 
 def text_of(fragment: str) -> str:
@@ -87,38 +168,29 @@ class Section:
 
     @property
     def label(self) -> str:
-        if not self.number:
-            return self.title
-        return f"{self.number}. {self.title}" if "." not in self.number else f"{self.number} {self.title}"
+        return _label(self.number, self.title)
 
 
 def parse_sections(body_html: str) -> list[Section]:
-    """The note's sections in order, numbered like the paper note ("2.1") with stable anchors.
+    """The note's sections in order, numbered like the table of contents ("2.1") with stable anchors.
 
-    A heading "1. Algemene gedragscode" under "2. Spelregels" becomes number "2.1" and anchor
-    "2-1-algemene-gedragscode"; an unnumbered rule ("Loyaliteit") keeps its title as anchor.
-    The anchor depends only on the heading text and its place, so links survive re-publication.
+    Reads rendered HTML as stored at publication: the anchor is the heading's id. HTML stored before
+    the headings carried their full number ("1. Algemene gedragscode" under "2. Spelregels") is
+    numbered the same way ("2.1").
     """
     sections: list[Section] = []
     numbers: dict[int, str] = {}
-    seen: dict[str, int] = {}
     for match in _HEADING.finditer(body_html):
         level = int(match.group(1))
-        heading = text_of(match.group(2))
+        heading = text_of(match.group("inner"))
         found = _NUMBER.match(heading)
-        for deeper in [key for key in numbers if key >= level]:
-            del numbers[deeper]
         if found:
-            parent = next((numbers[key] for key in sorted(numbers, reverse=True) if key < level), "")
-            number = f"{parent}.{found.group(1)}" if parent else found.group(1)
-            numbers[level] = number
-            title = found.group(2)
+            number, title = _full_number(found.group(1), level, numbers), found.group(2)
         else:
+            for deeper in [key for key in numbers if key >= level]:
+                del numbers[deeper]
             number, title = "", heading
-        anchor = slugify(f"{number.replace('.', '-')} {title}".strip()) or "sectie"
-        seen[anchor] = seen.get(anchor, 0) + 1
-        if seen[anchor] > 1:
-            anchor = f"{anchor}-{seen[anchor]}"
+        anchor = match.group("id") or _anchor(number, title)
         sections.append(Section(anchor=anchor, number=number, title=title, level=level))
     return sections
 
@@ -132,13 +204,25 @@ class Chunk:
     content_html: str
 
 
+_LEADING_NUMBER = re.compile(r"^(\s*)\d+(?:\.\d+)*[.)]?(?=\s)")
+
+
 def split_sections(body_html: str) -> list[Chunk]:
     sections = parse_sections(body_html)
     matches = list(_HEADING.finditer(body_html))
     chunks = [Chunk(None, "", body_html[: matches[0].start()] if matches else body_html)]
     for index, (section, match) in enumerate(zip(sections, matches, strict=True)):
         end = matches[index + 1].start() if index + 1 < len(matches) else len(body_html)
-        chunks.append(Chunk(section, match.group(0), body_html[match.end() : end]))
+        heading = match.group(0)
+        if section.number:
+            # The heading shows the number of the table of contents, also in HTML stored before.
+            written = _label(section.number, "").strip()
+            inner = _LEADING_NUMBER.sub(lambda found, shown=written: found.group(1) + shown, match.group("inner"), 1)
+            heading = heading.replace(match.group("inner"), inner, 1)
+        if not match.group("id"):
+            # A heading typed as raw HTML got no id from the extension: the table of contents links to it.
+            heading = f'<h{section.level} id="{section.anchor}">' + heading.split(">", 1)[1]
+        chunks.append(Chunk(section, heading, body_html[match.end() : end]))
     return chunks
 
 
