@@ -35,3 +35,25 @@ def test_after_the_session_ran_out_signing_in_again_leads_back_to_the_note(city,
     page.get_by_role("button", name="Gelezen en begrepen").click()
     expect(page.get_by_text("Gelezen en begrepen op", exact=False).first).to_be_visible()
     assert Acknowledgement.objects.filter(person=city.employee, version=note).count() == 1
+
+
+def test_a_failed_csrf_check_shows_the_apps_page_that_says_what_to_do(city, login, page, live_server):
+    """The form's token no longer matches (cookie gone, e.g. cleared while the page stayed open)."""
+    policy = install_initial_content(Policy, PolicyVersion, PublicationEvent)
+    note = policy.versions.get(status="published")
+    page.set_viewport_size({"width": 390, "height": 800})
+    login("medewerker")
+    page.goto(f"{live_server.url}/gedragscode/versies/{note.pk}/")
+    page.context.clear_cookies(name="csrftoken")
+    page.get_by_role("button", name="Gelezen en begrepen").click()
+
+    expect(page.get_by_role("heading", name="Deze pagina was verouderd")).to_be_visible()
+    expect(page.get_by_text("Er is niets gewijzigd")).to_be_visible()
+    expect(page.locator("header.app-header")).to_be_visible()  # the app's look, not Django's bare page
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # fits a phone
+    page.screenshot(path="var/csrf-failure.png", full_page=True)
+    assert not Acknowledgement.objects.exists()
+    page.get_by_role("link", name="Terug naar de pagina").click()
+    page.get_by_role("button", name="Gelezen en begrepen").click()
+    expect(page.get_by_text("Gelezen en begrepen op", exact=False).first).to_be_visible()
+    assert Acknowledgement.objects.filter(person=city.employee, version=note).count() == 1
