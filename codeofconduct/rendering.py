@@ -83,12 +83,16 @@ def _anchor(number: str, title: str) -> str:
     return slugify(f"{number.replace('.', '-')} {title}".strip()) or "sectie"
 
 
-class _SectionNumbers(Treeprocessor):
-    """Writes each numbered heading with its number in the whole note, so that the heading reads as
-    its entry in the table of contents: "### 1. Algemene gedragscode" under "## 2. Spelregels"
-    is shown as "2.1 Algemene gedragscode". Runs before the table-of-contents extension."""
+class _FullNumbersForIds(Treeprocessor):
+    """Lets the table-of-contents extension make each id from the section's number in the whole note.
+
+    The paper note numbers the rules under "2. Spelregels" again from 1; their id must still say
+    where they are ("2-1-algemene-gedragscode"). Runs before the extension (priority 5): writes the
+    full number into the heading text for a moment; `_HeadingsAsWritten` puts the text back after.
+    """
 
     def run(self, root):
+        self.md.headings_as_written = {}
         numbers: dict[int, str] = {}
         for element in root.iter():
             if element.tag not in SECTION_TAGS:
@@ -99,14 +103,23 @@ class _SectionNumbers(Treeprocessor):
                 for deeper in [key for key in numbers if key >= level]:
                     del numbers[deeper]
                 continue
-            number = _full_number(found.group(1), level, numbers)
-            element.text = _label(number, found.group(2))
+            self.md.headings_as_written[element] = element.text
+            element.text = _label(_full_number(found.group(1), level, numbers), found.group(2))
 
 
-class _SectionNumbersExtension(Extension):
+class _HeadingsAsWritten(Treeprocessor):
+    """The note stays verbatim: each heading gets its own text back once the ids are made."""
+
+    def run(self, root):
+        for element, text in self.md.headings_as_written.items():
+            element.text = text
+
+
+class _SectionIdsExtension(Extension):
     def extendMarkdown(self, md):  # Markdown's API
-        # After inline markup (20), before the table of contents (5), which makes the ids.
-        md.treeprocessors.register(_SectionNumbers(md), "section_numbers", 6)
+        # After inline markup (20); around the table of contents (5), which makes the ids.
+        md.treeprocessors.register(_FullNumbersForIds(md), "section_full_numbers", 6)
+        md.treeprocessors.register(_HeadingsAsWritten(md), "section_headings_as_written", 4)
 
 
 def _stable_ids():
@@ -134,7 +147,7 @@ def render_markdown(source: str) -> str:
     page's own.
     """
     md = markdown.Markdown(
-        extensions=["sane_lists", _SectionNumbersExtension(), TocExtension(slugify=_stable_ids(), toc_depth="2-4")],
+        extensions=["sane_lists", _SectionIdsExtension(), TocExtension(slugify=_stable_ids(), toc_depth="2-4")],
         output_format="html",
     )
     raw = md.convert(source or "")
@@ -162,21 +175,21 @@ def text_of(fragment: str) -> str:
 @dataclass(frozen=True)
 class Section:
     anchor: str
-    number: str
+    number: str  # in the whole note: "2.1"
     title: str
     level: int
+    heading: str = ""  # as the note writes it: "1. Algemene gedragscode" (the table of contents shows this)
 
     @property
     def label(self) -> str:
+        """The section named on its own, out of the note (comparison, rule choices): "2.1 Algemene gedragscode"."""
         return _label(self.number, self.title)
 
 
 def parse_sections(body_html: str) -> list[Section]:
-    """The note's sections in order, numbered like the table of contents ("2.1") with stable anchors.
-
-    Reads rendered HTML as stored at publication: the anchor is the heading's id. HTML stored before
-    the headings carried their full number ("1. Algemene gedragscode" under "2. Spelregels") is
-    numbered the same way ("2.1").
+    """The note's sections in order, numbered in the whole note ("1. Algemene gedragscode" under
+    "2. Spelregels" is "2.1") with stable anchors: the heading's id as the table-of-contents
+    extension made it. Reads the rendered HTML as stored at publication.
     """
     sections: list[Section] = []
     numbers: dict[int, str] = {}
@@ -191,7 +204,7 @@ def parse_sections(body_html: str) -> list[Section]:
                 del numbers[deeper]
             number, title = "", heading
         anchor = match.group("id") or _anchor(number, title)
-        sections.append(Section(anchor=anchor, number=number, title=title, level=level))
+        sections.append(Section(anchor=anchor, number=number, title=title, level=level, heading=heading))
     return sections
 
 
@@ -204,9 +217,6 @@ class Chunk:
     content_html: str
 
 
-_LEADING_NUMBER = re.compile(r"^(\s*)\d+(?:\.\d+)*[.)]?(?=\s)")
-
-
 def split_sections(body_html: str) -> list[Chunk]:
     sections = parse_sections(body_html)
     matches = list(_HEADING.finditer(body_html))
@@ -214,11 +224,6 @@ def split_sections(body_html: str) -> list[Chunk]:
     for index, (section, match) in enumerate(zip(sections, matches, strict=True)):
         end = matches[index + 1].start() if index + 1 < len(matches) else len(body_html)
         heading = match.group(0)
-        if section.number:
-            # The heading shows the number of the table of contents, also in HTML stored before.
-            written = _label(section.number, "").strip()
-            inner = _LEADING_NUMBER.sub(lambda found, shown=written: found.group(1) + shown, match.group("inner"), 1)
-            heading = heading.replace(match.group("inner"), inner, 1)
         if not match.group("id"):
             # A heading typed as raw HTML got no id from the extension: the table of contents links to it.
             heading = f'<h{section.level} id="{section.anchor}">' + heading.split(">", 1)[1]

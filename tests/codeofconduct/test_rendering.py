@@ -85,28 +85,16 @@ def test_every_heading_shows_the_number_of_its_entry_in_the_table_of_contents(as
         if anchor in entries
     }
     assert headings == entries
-    assert entries["2-1-algemene-gedragscode"] == "2.1 Algemene gedragscode"
-    assert entries["2-3-online-conversatie-gedragscode"] == "2.3 Online conversatie gedragscode"
-    assert entries["1-context"] == "1. Context"
-
-
-def test_html_stored_before_full_numbers_is_shown_with_the_numbers_of_the_table_of_contents():
-    from codeofconduct.rendering import split_sections
-
-    stored = (
-        '<p>Inleiding</p><h2 id="2-spelregels">2. Spelregels</h2><p>a</p>'
-        '<h3 id="2-1-algemene-gedragscode">1. <em>Algemene</em> gedragscode</h3><p>b</p>'
-    )
-    chunks = split_sections(stored)
-    assert [chunk.heading_html for chunk in chunks[1:]] == [
-        '<h2 id="2-spelregels">2. Spelregels</h2>',
-        '<h3 id="2-1-algemene-gedragscode">2.1 <em>Algemene</em> gedragscode</h3>',
-    ]
-    assert chunks[2].section.label == "2.1 Algemene gedragscode"
+    # The note stays verbatim: under "2. Spelregels" the paper note numbers again from 1, and so does
+    # its table of contents (indented under 2); the id still says where the section is.
+    assert entries["2-spelregels"] == "2. Spelregels"
+    assert entries["2-1-algemene-gedragscode"] == "1. Algemene gedragscode"
+    assert entries["2-3-online-conversatie-gedragscode"] == "3. Online conversatie gedragscode"
+    assert 'coc-toc__item--level-3"><a href="#2-1-algemene-gedragscode">' in toc
 
 
 def test_heading_ids_come_from_the_table_of_contents_extension_and_typed_ids_are_dropped():
     html = render_markdown('## 2. Spelregels\n\n### 1. Algemeen\n\n<h2 id="toc-title">Eigen kop</h2>\n\n## 3. Slot')
-    assert '<h3 id="2-1-algemeen">2.1 Algemeen</h3>' in html
+    assert '<h3 id="2-1-algemeen">1. Algemeen</h3>' in html  # the id from the extension, the text verbatim
     assert 'id="toc-title"' not in html  # an id typed as HTML could clash with the page's own
     assert '<h2 id="3-slot">3. Slot</h2>' in html
