@@ -173,6 +173,7 @@ def test_withdrawing_the_update_brings_the_previous_version_back_in_force_announ
         assert city.employee.email in back and city.colleague.email in back
         assert subjects("Nieuwe dienstnota") == []
         assert subjects("Te laat") == []
+        assert len(mail.outbox) == len(back) == len(set(back)), "one mail each: back in force"
         by_person = {message.to[0]: message for message in mail.outbox}
         assert "Je bevestigde deze versie al" in by_person[city.colleague.email].body
         assert "uiterlijk op" in by_person[city.employee.email].body
