@@ -30,6 +30,7 @@ def search(request):
 
 @require_GET
 def version_detail(request, pk):
+    # Scheduled versions are published by the scheduler (jobs/schedule.py), never by a page view.
     version = selectors.get_version_for_user(request.user, pk)
     if not version.is_public:
         return redirect("codeofconduct:draft_preview", pk=version.pk)
