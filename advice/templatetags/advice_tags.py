@@ -1,6 +1,8 @@
+import datetime
 import hashlib
 
 from django import template
+from django.utils import timezone
 
 from advice.selectors import faq_by_rule
 
@@ -32,3 +34,15 @@ def faq_fingerprint(request) -> str:
         for entry in entries:
             digest.update(f"{anchor}\x1f{entry.pk}\x1f{entry.title}\x1e".encode())
     return digest.hexdigest()[:16]
+
+
+@register.filter
+def last_day(deadline):
+    """The last day of a response target. Targets end at local midnight, the start of the next day:
+    shown as that next day with "00:00", they read a day late; the day before is the last one."""
+    if deadline is None:
+        return None
+    local = timezone.localtime(deadline)
+    if local.time() == datetime.time(0):
+        return local.date() - datetime.timedelta(days=1)
+    return local.date()
