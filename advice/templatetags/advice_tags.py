@@ -2,7 +2,7 @@ import datetime
 import hashlib
 
 from django import template
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from advice.selectors import faq_by_rule
 
@@ -37,12 +37,12 @@ def faq_fingerprint(request) -> str:
 
 
 @register.filter
-def last_day(deadline):
-    """The last day of a response target. Targets end at local midnight, the start of the next day:
-    shown as that next day with "00:00", they read a day late; the day before is the last one."""
-    if deadline is None:
-        return None
-    local = timezone.localtime(deadline)
-    if local.time() == datetime.time(0):
-        return local.date() - datetime.timedelta(days=1)
-    return local.date()
+def deadline(value) -> str:
+    """A response target. Targets fall at local midnight, the end of the day before: that day is shown,
+    without a meaningless "00:00"; a target at another time (asked too late for the usual one) keeps it."""
+    if not value:
+        return ""
+    local = timezone.localtime(value)
+    if local.time() == datetime.time(0, 0):
+        return formats.date_format(local.date() - datetime.timedelta(days=1), "SHORT_DATE_FORMAT")
+    return formats.date_format(local, "SHORT_DATETIME_FORMAT")

@@ -34,4 +34,4 @@ def test_a_failed_submit_shows_one_summary_linking_every_error_to_its_field(curr
 def test_the_failed_notification_page_does_not_read_like_success(current, as_chef):
     page = failed_notification(as_chef, current).content.decode()
     heading = re.search(r"<h1[^>]*>(.*?)</h1>", page, re.S).group(1).strip()
-    assert heading == "Kennisgeving aan je team"
+    assert heading == "Bevestig dat je team op de hoogte is"
