@@ -134,11 +134,11 @@ SCREENS = [
     Screen("medewerker", "vergelijken", _url("codeofconduct:compare", _slug)),
     Screen("medewerker", "vraag-advies", _url("advice:ask")),
     Screen("medewerker", "vraag-advies-regel", lambda: reverse("advice:ask") + "?regel=loyaliteit"),
-    Screen(
-        "medewerker", "vraag-advies-fouten", _url("advice:ask"), then=submit_empty("main form", "Vraag versturen")
-    ),
+    Screen("medewerker", "vraag-advies-fouten", _url("advice:ask"), then=submit_empty("main form", "Vraag versturen")),
     Screen("medewerker", "mijn-vragen", _url("advice:my_questions")),
-    Screen("medewerker", "mijn-vraag", _url("advice:question_detail", _pk(lambda: _question(asker__username="medewerker")))),
+    Screen(
+        "medewerker", "mijn-vraag", _url("advice:question_detail", _pk(lambda: _question(asker__username="medewerker")))
+    ),
     Screen("medewerker", "faq", _url("advice:faq")),
     Screen("medewerker", "niet-gevonden", lambda: "/bestaat-niet/", status=404),
     # chef-waardeerder: the team and the note.

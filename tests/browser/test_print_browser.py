@@ -66,7 +66,7 @@ def check_pages(pdf: bytes, *, note: str, footer: str) -> list[str]:
             if (squeeze(line[0]) in footer or PAGE_NUMBER.match(line[0])) and line[1] < notice_top + 36
         ]
         area_top = max(top for _, _, top in footer_lines)
-        for text, bottom, top in lines:
+        for text, bottom, _top in lines:
             in_area = bottom < area_top - 0.5
             of_the_note = squeeze(text) in note and squeeze(text) not in footer
             if in_area and of_the_note:
