@@ -57,14 +57,16 @@ class AskForm(forms.Form):
         label=_("Bijlage"),
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,application/pdf"}),
-        help_text=_("Een screenshot of ontwerp: PNG, JPEG of PDF, hoogstens %(size)s.")
-        % {"size": filesizeformat(settings.ADVICE_ATTACHMENT_MAX_BYTES)},
     )
 
     def __init__(self, *args, oversized=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.oversized = set(oversized)
         self.fields["rule_anchor"].choices = [("", _("Weet ik niet / geen bepaalde regel")), *rule_choices()]
+        # Filled in per request, in the reader's language (formatting a lazy text at import fixes it in Dutch).
+        self.fields["attachment"].help_text = _("Een screenshot of ontwerp: PNG, JPEG of PDF, hoogstens %(size)s.") % {
+            "size": filesizeformat(settings.ADVICE_ATTACHMENT_MAX_BYTES)
+        }
 
     def clean_subject(self):
         return _not_blank(self.cleaned_data["subject"], _("Geef een onderwerp: enkel spaties is niet genoeg."))
