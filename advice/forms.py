@@ -15,6 +15,16 @@ def _not_blank(value, message):
     return value.strip()
 
 
+class RuleSelect(forms.Select):
+    """The rules are the note's own (Dutch) headings: marked as Dutch on a page in another language."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        if value:
+            option["attrs"]["lang"] = "nl"
+        return option
+
+
 class AskForm(forms.Form):
     submission = forms.UUIDField(required=False, widget=forms.HiddenInput)
     # strip=False: a field of only spaces gets its own clear message in clean_<field>, not "required".
@@ -36,7 +46,9 @@ class AskForm(forms.Form):
         assume_scheme="https",
         help_text=_("Bijvoorbeeld het bericht waarop je wil reageren."),
     )
-    rule_anchor = forms.ChoiceField(label=_("Over welke regel van de gedragscode gaat het?"), required=False)
+    rule_anchor = forms.ChoiceField(
+        label=_("Over welke regel van de gedragscode gaat het?"), required=False, widget=RuleSelect
+    )
     needed_by = forms.DateField(
         label=_("Ik wil dit posten op"),
         required=False,
@@ -132,7 +144,7 @@ class QueueFilterForm(forms.Form):
 
 
 class FaqEntryForm(forms.ModelForm):
-    rule_anchor = forms.ChoiceField(label=_("Regel van de gedragscode"))
+    rule_anchor = forms.ChoiceField(label=_("Regel van de gedragscode"), widget=RuleSelect)
 
     class Meta:
         model = FaqEntry

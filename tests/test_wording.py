@@ -73,6 +73,8 @@ def test_an_english_form_has_english_help_texts(city, world):
     page = english(city.employee).get(reverse("advice:ask")).content.decode()
     assert "A screenshot or draft: PNG, JPEG or PDF" in page
     assert "Een screenshot of ontwerp" not in page
+    # The rules to choose from are the note's Dutch headings.
+    assert '<option value="loyaliteit" lang="nl">Loyaliteit</option>' in page
 
 
 def test_the_team_notification_page_after_an_error_does_not_read_like_success(city, world, as_chef):
