@@ -244,13 +244,24 @@ def open_screen(page, base_url: str, screen: Screen):
 # --- Checks, in the page ----------------------------------------------------------------------------
 SIDEWAYS = "() => document.documentElement.scrollWidth - window.innerWidth"
 
-# Interactive elements in the banner and the navigation that the eye can see: none may cover
-# another (an element inside another, like a link's icon, is not a second control).
-OVERLAPS = """() => {
+# The header's controls: every interactive element that the eye can see before <main> (the banner,
+# the navigation, the language switch, the sign-out button, wherever the markup puts them) and in
+# any header or navigation landmark. None may cover another (an element inside another, like a
+# link's icon, is not a second control).
+# With a menu open (`menu`: the button, which names its panel in aria-controls), the panel may lie over
+# the page like a sheet: then the button and the controls in the panel must not cover each other.
+OVERLAPS = """(menu) => {
   const controls = 'a[href], button, input:not([type=hidden]), select, textarea, summary, [role=button], [tabindex]:not([tabindex="-1"])';
-  const scopes = [...document.querySelectorAll('header, nav, [role=banner], [role=navigation]')];
+  const main = document.querySelector('main');
   const seen = new Set();
-  for (const scope of scopes) for (const el of scope.querySelectorAll(controls)) seen.add(el);
+  if (menu) {
+    seen.add(menu);
+    const panel = document.getElementById(menu.getAttribute('aria-controls'));
+    if (panel) for (const el of panel.querySelectorAll(controls)) seen.add(el);
+  } else for (const el of document.querySelectorAll(controls)) {
+    const beforeMain = main && !main.contains(el) && (el.compareDocumentPosition(main) & Node.DOCUMENT_POSITION_FOLLOWING);
+    if (beforeMain || el.closest('header, nav, [role=banner], [role=navigation]')) seen.add(el);
+  }
   const visible = [...seen].filter(el => {
     const style = getComputedStyle(el);
     if (style.visibility === 'hidden' || style.display === 'none' || Number(style.opacity) === 0) return false;
@@ -288,8 +299,9 @@ def sideways(page) -> int:
     return page.evaluate(SIDEWAYS)
 
 
-def overlaps(page) -> list[str]:
-    return page.evaluate(OVERLAPS)
+def overlaps(page, menu=None) -> list[str]:
+    """Pairs of header controls that cover each other; `menu`: an opened menu button (element handle)."""
+    return page.evaluate(OVERLAPS, menu)
 
 
 def axe_violations(page) -> list[str]:

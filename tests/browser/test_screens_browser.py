@@ -114,13 +114,14 @@ def findings_on(page, *, first: bool) -> dict[str, str]:
         found["overlap"] = "controls cover each other: " + ", ".join(covered)
     if first:
         # The header is the same on every screen of a role: open its menu once and look again.
-        for button in page.locator(MENU_BUTTONS).all():
+        # Element handles, not locators: once open, a button no longer matches aria-expanded='false'.
+        for button in page.locator(MENU_BUTTONS).element_handles():
             if not button.is_visible():
                 continue
             button.click()
             if (pixels := sideways(page)) > 0:
                 found["sideways"] = f"scrolls {pixels} px sideways with the menu open"
-            if covered := overlaps(page):
+            if covered := overlaps(page, button):
                 found["overlap"] = "with the menu open, controls cover each other: " + ", ".join(covered)
             button.click()
     for violation in axe_violations(page):
