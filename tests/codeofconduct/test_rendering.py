@@ -90,7 +90,7 @@ def test_every_heading_shows_the_number_of_its_entry_in_the_table_of_contents(as
     assert entries["2-spelregels"] == "2. Spelregels"
     assert entries["2-1-algemene-gedragscode"] == "1. Algemene gedragscode"
     assert entries["2-3-online-conversatie-gedragscode"] == "3. Online conversatie gedragscode"
-    assert 'coc-toc__item--level-3"><a href="#2-1-algemene-gedragscode">' in toc
+    assert re.search(r'coc-toc__item--level-3"[^>]*><a href="#2-1-algemene-gedragscode">', toc)
 
 
 def test_heading_ids_come_from_the_table_of_contents_extension_and_typed_ids_are_dropped():
