@@ -20,6 +20,7 @@ from advice.rules import rule_choices
 from advice.uploads import SizeLimitUploadHandler
 from advice.workflow import PAGE_STEPS, STEPS, TransitionError, available_steps
 from config.pagination import CountedPaginator
+from organisation import selectors as org_selectors
 from organisation.roles import Role, require_role
 
 
@@ -302,3 +303,10 @@ def faq(request):
     entries = selectors.published_faq()
     drafts = FaqEntry.objects.filter(is_published=False) if is_integrity_officer(request.user) else []
     return render(request, "advice/faq.html", {"entries": entries, "drafts": drafts})
+
+
+@require_GET
+@require_role(Role.INTEGRITY)
+def access_grants(request):
+    """Who was given access to questions (officer role, plaatsvervanger), by whom and when: four eyes seen."""
+    return render(request, "advice/access_grants.html", org_selectors.access_overview())

@@ -61,6 +61,7 @@ advice:attachment_download        login  200    404    200    404    404    200 
 advice:manager_inbox              login  200    200    200    200    200    200    200
 advice:bureau_queue               login  403    403    403    403    403    200    403
 advice:statistics                 login  403    403    403    403    403    200    403
+advice:access_grants              login  403    403    403    403    403    200    403
 advice:faq_create                 login  403    403    403    403    403    200    403
 advice:faq_publish                login  405    405    405    405    405    405    405
 advice:faq                        login  200    200    200    200    200    200    200

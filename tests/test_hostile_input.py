@@ -48,6 +48,7 @@ GET_ONLY = {
     "advice:manager_inbox",
     "advice:bureau_queue",
     "advice:statistics",
+    "advice:access_grants",
     "advice:faq",
 }
 

@@ -67,9 +67,15 @@ def pages_for(username):
             reverse("advice:bureau_queue"),
             reverse("advice:bureau_queue") + "?status=alle",
             reverse("advice:statistics"),
+            reverse("advice:access_grants"),
             reverse("advice:question_detail", args=[at_bureau.pk]),
         ],
-        "admin": ["/beheer/", "/beheer/organisation/person/", f"/beheer/organisation/person/{mine.asker_id}/change/"],
+        "admin": [
+            "/beheer/",
+            "/beheer/organisation/person/",
+            f"/beheer/organisation/person/{mine.asker_id}/change/",
+            "/beheer/organisation/accessgrant/add/",
+        ],
     }
     return everyone + per_role[username]
 
