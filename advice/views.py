@@ -121,11 +121,14 @@ def question_step(request, pk, step):
     held = capacities(request.user, question)
     if STEPS[step].actor == Capacity.ASSIGNED_OFFICER and held == {Capacity.BUREAU}:
         # A colleague of the officer who took the question up: say how to go on, not just "forbidden".
-        messages.error(
-            request,
-            _("%(officer)s nam deze vraag op. Kies 'Overnemen' om ze zelf verder te behandelen.")
-            % {"officer": question.officer},
-        )
+        if question.officer is None:
+            messages.error(request, _("Niemand nam deze vraag al op. Kies eerst 'Ik neem dit op'."))
+        else:
+            messages.error(
+                request,
+                _("%(officer)s nam deze vraag op. Kies 'Overnemen' om ze zelf verder te behandelen.")
+                % {"officer": question.officer},
+            )
         return redirect("advice:question_detail", pk=question.pk)
     if STEPS[step].actor not in held:
         raise PermissionDenied

@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "organisation.middleware.TrustedHeaderMiddleware",
     "organisation.middleware.SignInAgainMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before any view or the CSRF check reads the form: bytes that are no UTF-8 are refused, not guessed.
+    "config.middleware.UndecodableFormMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "organisation.middleware.PrivatePagesMiddleware",
