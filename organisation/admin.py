@@ -121,6 +121,13 @@ class AccessGrantForm(forms.ModelForm):
         model = AccessGrant
         fields = ["kind", "person", "manager", "starts_on", "ends_on", "reason"]
         widgets = {"reason": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "kind": _(
+                "Geldt pas als een tweede beheerder het goedkeurt (in de lijst: actie 'Goedkeuren'). "
+                "Het Bureau voor Integriteit ziet elke aanvraag."
+            ),
+            "manager": _("Enkel bij een plaatsvervanger: voor wie hij of zij optreedt, van en tot en met."),
+        }
 
 
 @admin.register(AccessGrant)
@@ -128,18 +135,7 @@ class AccessGrantAdmin(admin.ModelAdmin):
     """One beheerder asks (the add page), another approves or refuses (the list's actions)."""
 
     form = AccessGrantForm
-    list_display = [
-        "kind",
-        "person",
-        "manager",
-        "starts_on",
-        "ends_on",
-        "status",
-        "requested_by",
-        "requested_at",
-        "decided_by",
-        "decided_at",
-    ]
+    list_display = ["kind", "person", "manager", "status", "requested_by", "decided_by"]
     list_filter = ["status", "kind"]
     autocomplete_fields = ["person", "manager"]
     actions = ["approve", "refuse"]
