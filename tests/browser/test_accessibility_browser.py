@@ -70,12 +70,7 @@ def pages_for(username):
             reverse("advice:access_grants"),
             reverse("advice:question_detail", args=[at_bureau.pk]),
         ],
-        "admin": [
-            "/beheer/",
-            "/beheer/organisation/person/",
-            f"/beheer/organisation/person/{mine.asker_id}/change/",
-            "/beheer/organisation/accessgrant/add/",
-        ],
+        "admin": ["/beheer/", "/beheer/organisation/person/", f"/beheer/organisation/person/{mine.asker_id}/change/"],
     }
     return everyone + per_role[username]
 
