@@ -74,6 +74,7 @@ codeofconduct:draft_edit          login  403    403    403    403    403    403 
 codeofconduct:draft_preview       login  403    403    403    403    403    403    403    200    403    403    403
 codeofconduct:publish             login  403    403    403    403    403    403    403    200    403    403    403
 codeofconduct:withdraw            login  403    403    403    403    403    403    403    200    403    403    403
+codeofconduct:extend_due_date     login  403    403    403    403    403    403    403    200    403    403    403
 advice:ask                        login  200    200    200    200    200    200    200    200    200    200    200
 advice:my_questions               login  200    200    200    200    200    200    200    200    200    200    200
 advice:question_detail            login  200    404    200    404    404    200    404    404    200    200    404
@@ -117,6 +118,7 @@ codeofconduct:draft_create        login  403    403    403    403    403    403 
 codeofconduct:draft_edit          login  403    403    403    403    403    403    403    .      403    403    403
 codeofconduct:publish             login  403    403    403    403    403    403    403    .      403    403    403
 codeofconduct:withdraw            login  403    403    403    403    403    403    403    .      403    403    403
+codeofconduct:extend_due_date     login  403    403    403    403    403    403    403    .      403    403    403
 advice:question_step              login  .      404    .      404    404    .      404    404    .      .      404
 advice:question_step@direct       login  .      404    404    404    404    404    404    404    .      .      404
 advice:faq_create                 login  403    403    403    403    403    403    403    403    .      .      403

@@ -14,7 +14,15 @@ from hypothesis import strategies as st
 
 from advice.forms import AskForm, FaqEntryForm, QueueFilterForm, StepForm
 from advice.models import Question
-from codeofconduct.forms import BriefingForm, PolicyForm, PublishForm, TeamNotificationForm, VersionForm, WithdrawForm
+from codeofconduct.forms import (
+    BriefingForm,
+    DueDateExtendForm,
+    PolicyForm,
+    PublishForm,
+    TeamNotificationForm,
+    VersionForm,
+    WithdrawForm,
+)
 from codeofconduct.models import PolicyVersion
 from organisation.forms import LoginForm
 from tests.factories import make_person
@@ -67,6 +75,7 @@ FORMS = {
     "codeofconduct:draft_edit": VersionForm,
     "codeofconduct:publish": PublishForm,
     "codeofconduct:withdraw": WithdrawForm,
+    "codeofconduct:extend_due_date": DueDateExtendForm,
     "advice:ask": AskForm,
     "advice:question_step": StepForm,
     "advice:faq_create": FaqEntryForm,
@@ -190,6 +199,27 @@ REFUSED = [
     ("codeofconduct:publish", "editor", "current", {"when": "now"}, 403),
     ("codeofconduct:withdraw", "editor", "current", {"note": ""}, {"note": REQUIRED}),
     ("codeofconduct:withdraw", "editor", "draft", {"note": "x"}, 403),
+    (
+        "codeofconduct:withdraw",
+        "editor",
+        "current",
+        {"note": "x", "in_force_after": XSS},
+        {"in_force_after": NOT_A_CHOICE},
+    ),
+    (
+        "codeofconduct:extend_due_date",
+        "editor",
+        "current",
+        {"due_date": "ooit", "reason": NUL},
+        {"due_date": NO_DATE, "reason": NO_NUL},
+    ),
+    (
+        "codeofconduct:extend_due_date",
+        "editor",
+        "current",
+        {"due_date": "2000-01-01", "reason": LONG},
+        {"reason": TOO_LONG},
+    ),
     ("advice:ask", "employee", None, {"subject": LONG, "body": "Vraag", "channel": "blog"}, {"subject": TOO_LONG}),
     ("advice:ask", "employee", None, {"subject": "Vraag", "body": "Vraag", "channel": XSS}, {"channel": NOT_A_CHOICE}),
     (
