@@ -16,3 +16,4 @@ if _offset:
     import time_machine
 
     time_machine.travel(time.time() + float(_offset), tick=True).start()
+    time.time()  # time-machine's clock starts ticking when first read: now, not after Django's start-up

@@ -24,6 +24,7 @@ def _set_clock(now):
     if now:
         traveller = time_machine.travel(datetime.datetime.fromisoformat(now), tick=True)
         traveller.start()
+        datetime.datetime.now()  # time-machine's clock starts ticking when first read: now
         _CLOCK.append(traveller)
 
 
