@@ -163,8 +163,12 @@ def write_report():
             rows.append(f"| {module} | {', '.join(sources)} | not run | | |")
             continue
         value, killed, counted = score(found)
-        survivors = sorted(name for name, status in found.items() if status not in {"killed", "timeout", "skipped"})
-        rows.append(f"| {module} | {', '.join(sources)} | {value:.1f}% | {killed}/{counted} | {len(survivors)} |")
+        survivors = sorted(
+            name for name, status in found.items() if status not in {"killed", "timeout", "skipped", "not checked"}
+        )
+        unchecked = sum(status == "not checked" for status in found.values())
+        note = f" (run stopped: {unchecked} of {len(found)} mutants not tried yet)" if unchecked else ""
+        rows.append(f"| {module} | {', '.join(sources)} | {value:.1f}%{note} | {killed}/{counted} | {len(survivors)} |")
         if survivors:
             sections.append(f"\n## {module}\n")
             for name in survivors:
