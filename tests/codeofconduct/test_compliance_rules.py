@@ -3,9 +3,13 @@
 The small city of test_compliance.py: STAD > BZ > BZ-COM > BZ-COM-A / BZ-COM-B.
 """
 
+import datetime
+
 import pytest
+from django.utils import timezone
 
 from codeofconduct.selectors import compliance
+from codeofconduct.services import acknowledging
 from tests.codeofconduct import compliance_fixture
 
 pytestmark = pytest.mark.django_db
@@ -49,3 +53,21 @@ def test_the_overdue_people_are_those_past_the_due_date_of_the_day_asked_about(c
     # On the due date itself nobody is overdue yet.
     on_the_due_date = compliance.people_page(current, total, "overdue", 1, today=current.acknowledgement_due_date)
     assert list(on_the_due_date.object_list) == []
+
+
+def test_the_people_list_narrows_to_the_overdue_of_the_day_asked_about(city, small_city, current):
+    overdue = compliance.people_in_unit(current, city.team_a.path, "overdue")
+    assert {person.username for person in overdue} == {"chef", "a2"}
+    assert (
+        list(compliance.people_in_unit(current, city.team_a.path, "overdue", today=current.acknowledgement_due_date))
+        == []
+    )
+
+
+def test_the_people_list_shows_the_first_opening_of_this_version_only(city, small_city, current, policy):
+    older = policy.versions.exclude(pk=current.pk).first()
+    acknowledging.opening_record(person=city.colleague, version=current)
+    acknowledging.opening_record(person=small_city.a2, version=older)  # another version: not this one's
+    opened = {person.username: person.opened_at for person in compliance.people_in_unit(current, None)}
+    assert datetime.timedelta(0) <= timezone.now() - opened["medewerker2"] < datetime.timedelta(minutes=1)
+    assert opened["a2"] is None
