@@ -16,7 +16,7 @@ HOST ?= 127.0.0.1
 PYTEST_ARGS ?= -n auto
 PORT ?= 8000
 
-.PHONY: run test test-clocks mutation mutation-check venv assets messages migrate demo lint format audit loadtest bench clean check-python install-check restore-drill faults
+.PHONY: run test test-clocks mutation mutation-check venv assets messages migrate demo lint format audit loadtest bench clean check-python install-check restore-drill faults screenshots
 
 check-python:
 	@test -n "$(PYTHON)" || { echo "No Python >= 3.12 found. Install one (e.g. pyenv install 3.12) or set PYTHON=/path/to/python3.12."; exit 1; }
@@ -76,6 +76,13 @@ mutation: venv assets messages
 # What CI runs: one small rules module, failing below 90% killed.
 mutation-check: venv assets messages
 	$(PY) scripts/mutation.py --check --min-score 90 advice.workdays
+
+# A screenshot of every screen of every role at 390 and 1366 px, from the list the browser tests walk
+# (tests/browser/screens.py), into var/screenshots/<width>/<role>/<screen>.png (git-ignored).
+screenshots: venv assets messages
+	rm -rf var/screenshots
+	SCREENSHOTS_DIR=$(CURDIR)/var/screenshots $(PY) -m pytest $(PYTEST_ARGS) -q tests/browser/test_screens_browser.py -k test_screenshots
+	@echo "Screenshots: var/screenshots/ ($$(find var/screenshots -name '*.png' | wc -l) files)"
 
 lint: venv
 	$(VENV)/bin/ruff check .
