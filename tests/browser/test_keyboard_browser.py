@@ -98,7 +98,6 @@ def test_a_chef_waardeerder_confirms_the_team_notification_with_the_keyboard(pag
     assert TeamNotification.objects.filter(chef__username="chef").count() == 1
 
 
-@pytest.mark.xfail(strict=True, reason="the error summary (focus, a link per error) is screens-look's part of issue 15")
 def test_after_a_failed_submit_the_focus_is_on_the_error_summary_whose_links_lead_to_the_fields(page, live_server):
     load_demo()
     sign_in_by_keyboard(page, live_server.url, "medewerker")

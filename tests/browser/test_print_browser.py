@@ -74,10 +74,6 @@ def check_pages(pdf: bytes, *, note: str, footer: str) -> list[str]:
     return problems
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="print.css prints the notice twice (fixed footer and @page box) over the text; screens-look fixes the print look",
-)
 def test_the_printed_note_keeps_the_notice_on_every_page_once_and_clear_of_the_text(page, live_server):
     load_demo()
     sign_in(page, live_server.url, "medewerker")

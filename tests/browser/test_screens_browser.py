@@ -39,67 +39,6 @@ WHY = {
     "axe:target-size": "links below the 24 x 24 px minimum target size (screens-look)",
 }
 LOOK_FAILURES_TABLE = """
-phone    beheerder                start                  overlap
-phone    beheerder                start                  axe:target-size
-phone    bureau-voor-integriteit  faq                    overlap
-phone    bureau-voor-integriteit  faq-item               overlap
-phone    bureau-voor-integriteit  faq-item-fouten        overlap
-phone    bureau-voor-integriteit  start                  overlap
-phone    bureau-voor-integriteit  statistieken           sideways
-phone    bureau-voor-integriteit  statistieken           overlap
-phone    bureau-voor-integriteit  vraag                  sideways
-phone    bureau-voor-integriteit  vraag                  overlap
-phone    bureau-voor-integriteit  wachtrij               sideways
-phone    bureau-voor-integriteit  wachtrij               overlap
-phone    bureau-voor-integriteit  wachtrij-alle          sideways
-phone    bureau-voor-integriteit  wachtrij-alle          overlap
-phone    chef-waardeerder         briefing               overlap
-phone    chef-waardeerder         briefing-fouten        overlap
-phone    chef-waardeerder         kennisgeving-fouten    overlap
-phone    chef-waardeerder         mijn-team              overlap
-phone    chef-waardeerder         mijn-team-iedereen     sideways
-phone    chef-waardeerder         mijn-team-iedereen     overlap
-phone    chef-waardeerder         start                  overlap
-phone    leidinggevende           vraag-van-het-team     overlap
-phone    leidinggevende           vragen-van-mijn-team   sideways
-phone    leidinggevende           vragen-van-mijn-team   overlap
-phone    medewerker               archief                sideways
-phone    medewerker               archief                overlap
-phone    medewerker               beleidsteksten         overlap
-phone    medewerker               faq                    overlap
-phone    medewerker               geschiedenis           overlap
-phone    medewerker               mijn-vraag             overlap
-phone    medewerker               mijn-vragen            sideways
-phone    medewerker               mijn-vragen            overlap
-phone    medewerker               niet-gevonden          overlap
-phone    medewerker               start                  overlap
-phone    medewerker               vergelijken            sideways
-phone    medewerker               vergelijken            overlap
-phone    medewerker               versie                 sideways
-phone    medewerker               versie                 overlap
-phone    medewerker               versie                 axe:target-size
-phone    medewerker               vraag-advies           overlap
-phone    medewerker               vraag-advies-fouten    overlap
-phone    medewerker               vraag-advies-regel     overlap
-phone    medewerker               zoeken                 sideways
-phone    medewerker               zoeken                 overlap
-phone    redactie                 intrekken              overlap
-phone    redactie                 naleving               sideways
-phone    redactie                 naleving               overlap
-phone    redactie                 naleving-departement   sideways
-phone    redactie                 naleving-departement   overlap
-phone    redactie                 nieuwe-beleidstekst    overlap
-phone    redactie                 nieuwe-versie          overlap
-phone    redactie                 ontwerp-bewerken       overlap
-phone    redactie                 ontwerp-voorbeeld      sideways
-phone    redactie                 ontwerp-voorbeeld      overlap
-phone    redactie                 ontwerp-voorbeeld      axe:target-size
-phone    redactie                 publiceren             overlap
-phone    redactie                 redactie               sideways
-phone    redactie                 redactie               overlap
-phone    redactie                 start                  overlap
-desktop  medewerker               versie                 axe:target-size
-desktop  redactie                 ontwerp-voorbeeld      axe:target-size
 """
 LOOK_FAILURES = {
     tuple(line.split()): WHY[line.split()[3]] for line in LOOK_FAILURES_TABLE.strip().splitlines() if line.strip()
