@@ -10,7 +10,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
 from codeofconduct import audience
-from codeofconduct.models import Acknowledgement, PolicyVersion, TeamNotification
+from codeofconduct.models import Acknowledgement, Obligation, PolicyVersion, TeamNotification
 from organisation.models import OrgUnit
 
 Status = PolicyVersion.Status
@@ -70,15 +70,33 @@ def _reading_list(person):
     for ack in acknowledged:
         latest_by_policy.setdefault(ack.version.policy_id, ack)
     today = timezone.localdate()
+    owed = [
+        version
+        for version in current_versions_for(person)
+        if version.pk not in done and audience.is_in_audience(version, person)
+    ]
+    # The due dates they were told when asked: one query on every page, whether something is owed or
+    # not, so that a page costs the same for everyone (tests/bench/test_page_queries.py).
+    versions = current_versions_for(person)
+    told = (
+        dict(
+            Obligation.objects.filter(
+                person=person, version__in=[version.pk for version in versions], kind=Obligation.Kind.ACKNOWLEDGE
+            ).values_list("version_id", "due_on")
+        )
+        if versions
+        else {}
+    )
     to_read = [
         ToRead(
             version,
-            audience.due_date_for(version, person),
-            audience.is_overdue(version, person, today),
+            audience.due_date_for(version, person, told=told.get(version.pk), today=today)
+            if version.pk in told
+            else audience.due_on_when_asked(version, today),
+            audience.is_overdue(version, person, today, told=told[version.pk]) if version.pk in told else False,
             latest_by_policy.get(version.policy_id),
         )
-        for version in current_versions_for(person)
-        if version.pk not in done and audience.is_in_audience(version, person)
+        for version in owed
     ]
     return to_read, acknowledged
 

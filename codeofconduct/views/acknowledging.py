@@ -46,7 +46,8 @@ def acknowledgement_context(request, version: PolicyVersion) -> dict:
     context = {
         "acknowledgement_owed": True,
         "acknowledgement": acknowledgement,
-        "due_date": audience.due_date_for(version, person),
+        "due_date": next((item.due_date for item in _to_read if item.version.pk == version.pk), None)
+        or audience.due_date_for(version, person),
     }
     if acknowledgement is None:
         earlier = next((ack for ack in acknowledged if ack.version.policy_id == version.policy_id), None)
