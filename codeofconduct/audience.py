@@ -7,10 +7,10 @@ People without a mailbox are in the audience like everyone else: their chef reac
 
 Every clock runs from the moment the person was asked (an `Obligation`, written by the reminder job
 when it first finds them in the audience), never from the version's publication: each member owes
-the acknowledgement by the later of the version's due date and ACKNOWLEDGEMENT_DAYS after being
-asked. The date they were told is stored; an extension of the version's due date moves it on,
-nothing moves it back. Someone not asked yet is never late; their page shows the date the job will
-give them (today + ACKNOWLEDGEMENT_DAYS, or the version's date when later).
+the acknowledgement by the version's due date when asked on the day of publication, and otherwise
+by the later of that date and ACKNOWLEDGEMENT_DAYS after being asked. The date they were told is
+stored; an extension of the version's due date moves it on, nothing moves it back. Someone not
+asked yet is never late; their page shows the date the job will give them.
 """
 
 import datetime
@@ -60,9 +60,14 @@ def is_in_audience(version: PolicyVersion, person) -> bool:
 
 
 def due_on_when_asked(version: PolicyVersion, today: datetime.date) -> datetime.date:
-    """The due date of a member asked `today`."""
+    """The due date of a member asked `today`: on the day of publication the version's own date (which
+    Redactie may have set shorter than 14 days), later ACKNOWLEDGEMENT_DAYS from today, never before
+    the version's date."""
+    due = version.acknowledgement_due_date
+    if due is not None and version.published_at is not None and today <= timezone.localdate(version.published_at):
+        return due
     own = today + datetime.timedelta(days=ACKNOWLEDGEMENT_DAYS)
-    return max(version.acknowledgement_due_date or own, own)
+    return max(due or own, own)
 
 
 def effective_due_date(version: PolicyVersion, told: datetime.date) -> datetime.date:

@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import OuterRef, Prefetch, Subquery, prefetch_related_objects
 from django.utils import timezone
 
 from codeofconduct import audience
@@ -36,16 +36,22 @@ def _memo(person, key, compute):
 
 
 def current_versions_for(person) -> list[PolicyVersion]:
-    return _memo(person, "current_versions", current_versions)
+    """The current versions, each with `told_due_on`: the due date `person` was told when asked (or None)."""
+    return _memo(person, "current_versions", lambda: current_versions(person=person))
 
 
-def current_versions():
-    versions = list(
-        PolicyVersion.objects.filter(status=Status.PUBLISHED)
-        .select_related("policy")
-        .defer(*PolicyVersion.TEXT_FIELDS)
-        .order_by("policy__title")
-    )
+def current_versions(*, person=None):
+    versions = PolicyVersion.objects.filter(status=Status.PUBLISHED)
+    if person is not None:
+        # In the same query: every page asks this for the navigation's "Te lezen".
+        versions = versions.annotate(
+            told_due_on=Subquery(
+                Obligation.objects.filter(
+                    version=OuterRef("pk"), person=person, kind=Obligation.Kind.ACKNOWLEDGE
+                ).values("due_on")[:1]
+            )
+        )
+    versions = list(versions.select_related("policy").defer(*PolicyVersion.TEXT_FIELDS).order_by("policy__title"))
     # Most versions go to all staff: their audience units are only looked up when one does not.
     chosen_units = [version for version in versions if not version.audience_all_staff]
     if chosen_units:
@@ -75,30 +81,30 @@ def _reading_list(person):
         for version in current_versions_for(person)
         if version.pk not in done and audience.is_in_audience(version, person)
     ]
-    # The due dates they were told when asked: one query on every page, whether something is owed or
-    # not, so that a page costs the same for everyone (tests/bench/test_page_queries.py).
-    versions = current_versions_for(person)
-    told = (
-        dict(
-            Obligation.objects.filter(
-                person=person, version__in=[version.pk for version in versions], kind=Obligation.Kind.ACKNOWLEDGE
-            ).values_list("version_id", "due_on")
-        )
-        if versions
-        else {}
-    )
     to_read = [
         ToRead(
             version,
-            audience.due_date_for(version, person, told=told.get(version.pk), today=today)
-            if version.pk in told
-            else audience.due_on_when_asked(version, today),
-            audience.is_overdue(version, person, today, told=told[version.pk]) if version.pk in told else False,
+            _due_date(version, today),
+            version.told_due_on is not None and audience.is_overdue(version, person, today, told=version.told_due_on),
             latest_by_policy.get(version.policy_id),
         )
         for version in owed
     ]
     return to_read, acknowledged
+
+
+def _due_date(version, today):
+    if version.told_due_on is None:  # not asked yet: the date the reminder job will give them
+        return audience.due_on_when_asked(version, today)
+    return audience.effective_due_date(version, version.told_due_on)
+
+
+def due_date_for(person, version) -> datetime.date:
+    """`person`'s due date for `version`, without a query when it is current."""
+    current = next((each for each in current_versions_for(person) if each.pk == version.pk), None)
+    if current is not None:
+        return _due_date(current, timezone.localdate())
+    return audience.due_date_for(version, person)
 
 
 def chef_versions_to_confirm(person) -> list[PolicyVersion]:
