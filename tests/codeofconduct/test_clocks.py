@@ -142,3 +142,11 @@ def test_a_version_published_with_a_short_due_date_keeps_it_for_those_asked_that
     assert date_of(17) in next(body for kind, name, body in sent if name == "nieuw" and kind == NOTICE)
     late = who(run_on(clock, 10), LATE)
     assert "medewerker" in late and "nieuw" not in late
+
+
+def test_a_version_past_its_vervaldatum_gets_no_more_reminders(city, current, clock):
+    PolicyVersion.objects.filter(pk=current.pk).update(vervaldatum=on(5).date())
+    assert who(run_on(clock, 0), NOTICE)
+    assert who(run_on(clock, 5), NOTIFY)  # still in force on its Vervaldatum itself
+    for day in (6, 7, 15, 17):
+        assert run_on(clock, day) == [], day

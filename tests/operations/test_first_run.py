@@ -46,7 +46,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from codeofconduct.models import Obligation
+from codeofconduct.models import Obligation, Reminder
 from codeofconduct.services import acknowledging
 from jobs.models import Delivery
 from jobs.schedule import JOBS
@@ -148,6 +148,9 @@ def assert_no_mail_without_a_mailbox():
     assert all(address.endswith("@stad.antwerpen.be") for address in addresses)
     assert not set(addresses) & {"wout@stad.antwerpen.be", "jan@stad.antwerpen.be", "beheer@stad.antwerpen.be"}
     assert not queued.filter(recipient__email="").exists() and not queued.filter(recipient__unit=None).exists()
+    # Nor is a mail recorded as sent to them (the team page would say "vandaag herinnerd").
+    assert not Reminder.objects.filter(recipient__email="").exists()
+    assert not Reminder.objects.filter(recipient__unit=None).exists()
 
 
 def test_first_run_and_the_days_after(new_installation, current):
