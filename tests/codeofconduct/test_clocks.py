@@ -150,3 +150,41 @@ def test_a_version_past_its_vervaldatum_gets_no_more_reminders(city, current, cl
     assert who(run_on(clock, 5), NOTIFY)  # still in force on its Vervaldatum itself
     for day in (6, 7, 15, 17):
         assert run_on(clock, day) == [], day
+
+
+def test_upgrading_takes_the_first_notice_as_the_moment_of_asking(city, current, clock):
+    """Migration 0006 on an installation that ran the job before: the first notice is when a member was
+    asked (with the date it stated), the request to notify when a chef was; reminders already sent are
+    filed under the due date they were about, so none goes out twice."""
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    from codeofconduct.models import Obligation, Reminder
+
+    migration = importlib.import_module("codeofconduct.migrations.0006_obligations")
+    PolicyVersion.objects.filter(pk=current.pk).update(published_at=on(-20), acknowledgement_due_date=on(-6).date())
+    Person.objects.update(unit_since=on(-400))
+    Person.objects.filter(pk=city.colleague.pk).update(unit_since=on(-10))  # joined late: own date
+    for person, kind, period, day in [
+        (city.employee, "new_version", "once", -20),
+        (city.colleague, "new_version", "once", -10),
+        (city.employee, "before_due", "once", -8),
+        (city.chef, "chef_notify", "once", -18),
+    ]:
+        Reminder.objects.create(recipient=person, version=current, kind=kind, period=period, sent_at=on(day))
+    migration.asked_from_mail_sent(apps, SimpleNamespace(connection=connection))
+    asked = {(o.person_id, o.kind): o for o in Obligation.objects.filter(version=current)}
+    assert asked[city.employee.pk, "acknowledge"].asked_at == on(-20)
+    assert asked[city.employee.pk, "acknowledge"].due_on == on(-6).date()
+    assert asked[city.colleague.pk, "acknowledge"].due_on == on(4).date()
+    assert asked[city.chef.pk, "notify_team"].asked_at == on(-18)
+    assert Reminder.objects.get(kind="before_due").period == on(-6).date().isoformat()
+    sent = run_on(clock, 0)
+    assert "medewerker" not in who(sent, NOTICE) | who(sent, BEFORE)
+    assert "medewerker" in who(sent, LATE)  # asked 20 days ago, due 6 days ago
+    # The director hears of Tom (asked 18 days ago), not of Sofie, whom nothing had asked before.
+    (escalation,) = [body for kind, name, body in sent if kind == ESCALATION and name == "directeur"]
+    assert "Tom Peeters" in escalation and "Sofie Maes" not in escalation
