@@ -204,11 +204,18 @@ def _mails_to_members(version: PolicyVersion, now, today: datetime.date, report)
         if not open_ids:
             continue
         with transaction.atomic():
-            _ask(version, Obligation.Kind.ACKNOWLEDGE, open_ids, now, due_on=audience.due_on_when_asked(version, today))
-            due_dates = {
-                pk: audience.effective_due_date(version, told)
-                for pk, told in audience.told_due_dates(version, open_ids).items()
-            }
+            told = audience.told_due_dates(version, open_ids)
+            not_asked = [pk for pk in open_ids if pk not in told]
+            if not_asked:  # most runs ask nobody new: only then a write, and a read of what won
+                _ask(
+                    version,
+                    Obligation.Kind.ACKNOWLEDGE,
+                    not_asked,
+                    now,
+                    due_on=audience.due_on_when_asked(version, today),
+                )
+                told.update(audience.told_due_dates(version, not_asked))
+            due_dates = {pk: audience.effective_due_date(version, date) for pk, date in told.items()}
             # Most of the city has acknowledged: only those who have not are read in full.
             open_people = (
                 people.filter(pk__in=open_ids).exclude(email="").only("pk", "email", "first_name", "last_name")
