@@ -188,3 +188,42 @@ def test_upgrading_takes_the_first_notice_as_the_moment_of_asking(city, current,
     # The director hears of Tom (asked 18 days ago), not of Sofie, whom nothing had asked before.
     (escalation,) = [body for kind, name, body in sent if kind == ESCALATION and name == "directeur"]
     assert "Tom Peeters" in escalation and "Sofie Maes" not in escalation
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_four_first_runs_at_once_ask_each_person_once_and_mail_them_once(city, current):
+    """Four machines run the job at the same moment on a new installation: one record of asking per
+    person and kind, one notice each, whoever wins."""
+    import threading
+    from collections import Counter
+
+    from django.db import connection
+
+    from codeofconduct.models import Obligation
+
+    for number in range(30):
+        make_person(f"lid{number}", unit=city.team_b, manager=city.other_chef)
+    barrier = threading.Barrier(4)
+    errors = []
+
+    def run():
+        try:
+            barrier.wait()
+            run_reminders(now=on(7))
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    asked = Counter(Obligation.objects.values_list("person_id", "kind"))
+    assert set(asked.values()) == {1}
+    assert len([key for key in asked if key[1] == "acknowledge"]) == Person.objects.filter(unit__isnull=False).count()
+    notices = Counter(address for message in mail.outbox if NOTICE in message.subject for address in message.to)
+    assert set(notices.values()) == {1} and len(notices) == Person.objects.count()
