@@ -40,7 +40,7 @@ from django.utils import timezone
 
 from codeofconduct import audience, emails
 from codeofconduct.models import Acknowledgement, Obligation, PolicyVersion, Reminder, TeamNotification
-from codeofconduct.selectors.reading import current_versions
+from codeofconduct.selectors.reading import in_force_versions
 
 Kind = Reminder.Kind
 PAGE_SIZE = 1000
@@ -56,19 +56,11 @@ class RunReport:
         return ", ".join(f"{kind}: {count}" for kind, count in sorted(self.sent.items())) or "nothing to send"
 
 
-def versions_in_force(today: datetime.date) -> list[PolicyVersion]:
-    """The versions reminders are about: current, and not past their Vervaldatum.
-
-    The one place the job asks; when the definition of "in force" gets its own home, point this at it.
-    """
-    return [version for version in current_versions() if version.vervaldatum is None or version.vervaldatum >= today]
-
-
 def run_reminders(*, now: datetime.datetime | None = None) -> RunReport:
     now = now or timezone.now()
     today = timezone.localdate(now)
     report = RunReport()
-    for version in versions_in_force(today):
+    for version in in_force_versions(today):  # never a withdrawn or expired version
         _mails_to_members(version, now, today, report)
         _mails_to_chefs(version, now, today, report)
     return report

@@ -36,14 +36,18 @@ def _memo(person, key, compute):
 
 
 def current_versions_for(person) -> list[PolicyVersion]:
-    """The current versions, each with `told_due_on`: the due date `person` was told when asked (or None)."""
-    return _memo(person, "current_versions", lambda: current_versions(person=person))
+    """The versions in force, each with `told_due_on`: the due date `person` was told when asked (or None)."""
+    return _memo(person, "current_versions", lambda: in_force_versions(person=person))
 
 
-def current_versions(*, person=None):
-    versions = PolicyVersion.objects.filter(status=Status.PUBLISHED)
+def in_force_versions(today: datetime.date | None = None, *, person=None) -> list[PolicyVersion]:
+    """The versions to read and acknowledge today (PolicyVersionQuerySet.in_force), with their audience.
+
+    A withdrawn version, or one past its Vervaldatum, is in no "Te lezen" list and gets no reminders.
+    With `person`, each carries `told_due_on` in the same query (every page asks this for the navigation).
+    """
+    versions = PolicyVersion.objects.in_force(today)
     if person is not None:
-        # In the same query: every page asks this for the navigation's "Te lezen".
         versions = versions.annotate(
             told_due_on=Subquery(
                 Obligation.objects.filter(

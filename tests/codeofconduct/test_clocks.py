@@ -153,7 +153,7 @@ def test_a_version_past_its_vervaldatum_gets_no_more_reminders(city, current, cl
 
 
 def test_upgrading_takes_the_first_notice_as_the_moment_of_asking(city, current, clock):
-    """Migration 0006 on an installation that ran the job before: the first notice is when a member was
+    """Migration 0007 on an installation that ran the job before: the first notice is when a member was
     asked (with the date it stated), the request to notify when a chef was; reminders already sent are
     filed under the due date they were about, so none goes out twice."""
     import importlib
@@ -164,7 +164,7 @@ def test_upgrading_takes_the_first_notice_as_the_moment_of_asking(city, current,
 
     from codeofconduct.models import Obligation, Reminder
 
-    migration = importlib.import_module("codeofconduct.migrations.0006_obligations")
+    migration = importlib.import_module("codeofconduct.migrations.0007_obligations")
     PolicyVersion.objects.filter(pk=current.pk).update(published_at=on(-20), acknowledgement_due_date=on(-6).date())
     Person.objects.update(unit_since=on(-400))
     Person.objects.filter(pk=city.colleague.pk).update(unit_since=on(-10))  # joined late: own date

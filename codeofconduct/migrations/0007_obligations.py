@@ -71,7 +71,7 @@ def asked_from_mail_sent(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('codeofconduct', '0005_figures_generation'),
+        ('codeofconduct', '0006_lifecycle'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('organisation', '0002_person_unit_since'),
     ]
