@@ -177,6 +177,7 @@ def advice_statistics():
             "month",
             "channel",
             "rule_anchor",
+            "question__rule_label",
             "direct",
             "escalated",
             "manager_answer_seconds",
@@ -196,7 +197,7 @@ def advice_statistics():
             routed.add(row["asker"])
             if row["escalated"]:
                 escalated.add(row["asker"])
-    rules = dict(rule_choices())
+    rules = _rule_names(rows)
     channels = dict(Channel.choices)
 
     def by_size(groups):
@@ -207,13 +208,28 @@ def advice_statistics():
         "per_month": [(month, group.figure) for month, group in sorted(per_month.items(), reverse=True)],
         "per_channel": [(channels.get(key, key), group.figure) for key, group in by_size(per_channel)],
         "per_rule": [
-            (rules.get(key, key) if key else _("Geen bepaalde regel"), group.figure) for key, group in by_size(per_rule)
+            (rules[key] if key else _("Geen bepaalde regel"), group.figure) for key, group in by_size(per_rule)
         ],
         "median_manager_hours": _median_hours(rows, "manager_answer_seconds"),
         "median_bureau_hours": _median_hours(rows, "bureau_answer_seconds"),
         "direct": direct.figure,
         "escalated_share": round(100 * escalated.questions / routed.questions) if routed.figure is not None else None,
     }
+
+
+def _rule_names(rows) -> dict[str, str]:
+    """A name for every rule anchor in the figures, never the anchor itself: the current note's title
+    of the rule, else the name the question had when it was asked, else the anchor spelled as words."""
+    names = defaultdict(str)
+    for row in rows:
+        if row["rule_anchor"] and row["question__rule_label"]:
+            names[row["rule_anchor"]] = row["question__rule_label"]
+    names.update(rule_choices())
+    for row in rows:
+        anchor = row["rule_anchor"]
+        if anchor and not names[anchor]:
+            names[anchor] = anchor.replace("-", " ").capitalize()
+    return names
 
 
 def faq_by_rule():
