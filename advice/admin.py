@@ -1,36 +1,8 @@
-"""Django admin for advice: deliberately only the anonymous statistics.
+"""Django admin for advice: deliberately empty.
 
-Questions, their timeline, attachments and FAQ drafts are NOT registered: beheerders (even
-superusers) must never read a question's content, and the admin has no per-object rule. The
-statistics hold no names, no text and no link back to a person, and are read-only.
+Questions, their timeline, attachments, FAQ drafts and the statistics are NOT registered: beheerders
+(even superusers) must never read anything of a question, and the admin has no per-object rule. The
+statistics are kept one row per question, so even without names a row could be found again by its
+month, channel and rule; the Bureau reads them, grouped and with small groups hidden, on its own
+statistics page (docs/advice.md).
 """
-
-from django.contrib import admin
-
-from advice.models import QuestionStatistic
-
-
-@admin.register(QuestionStatistic)
-class QuestionStatisticAdmin(admin.ModelAdmin):
-    list_display = ["month", "channel", "rule_anchor", "direct", "escalated", "outcome"]
-    list_filter = ["channel", "direct", "escalated", "outcome"]
-    fields = [
-        "month",
-        "channel",
-        "rule_anchor",
-        "direct",
-        "escalated",
-        "manager_answer_seconds",
-        "bureau_answer_seconds",
-        "outcome",
-    ]
-    readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "organisation.middleware.TrustedHeaderMiddleware",
     "organisation.middleware.SignInAgainMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before any view or the CSRF check reads the form: bytes that are no UTF-8 are refused, not guessed.
+    "config.middleware.UndecodableFormMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "organisation.middleware.PrivatePagesMiddleware",
@@ -328,6 +330,8 @@ ADVICE_BUREAU_TARGET_WORKING_DAYS = env_int("ADVICE_BUREAU_TARGET_WORKING_DAYS",
 # Closed questions older than this are removed with their attachments (anonymous counts stay).
 ADVICE_RETENTION_MONTHS = env_int("ADVICE_RETENTION_MONTHS", 24)
 ADVICE_ATTACHMENT_MAX_BYTES = env_int("ADVICE_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
+# An image with more pixels is refused before it is decoded (a small file can unpack to gigabytes).
+ADVICE_IMAGE_MAX_PIXELS = env_int("ADVICE_IMAGE_MAX_PIXELS", 40_000_000)
 
 # --- Code of conduct: acknowledgement reminders (codeofconduct/reminders.py, `manage.py send_reminders`) --
 ACK_REMINDER_DAYS_BEFORE = env_int("ACK_REMINDER_DAYS_BEFORE", 3)
