@@ -7,6 +7,9 @@ _FIELD_ERROR = re.compile(r'<small class="a-input__description is-error" id="id_
 _MESSAGE = re.compile(r"<div class=\"m-alert[^\"]*\"[^>]*>\s*<p>(.*?)</p>", re.S)
 _ADMIN_ERRORS = re.compile(r'<ul class="errorlist[^"]*" id="id_([\w-]+)_error"[^>]*>(.*?)</ul>', re.S)
 _ADMIN_MESSAGE = re.compile(r'<li class="(?:error|warning|success|info)">(.*?)</li>', re.S)
+# The error summary at the top of a form lists the form's own errors (not tied to a field) as plain items.
+_SUMMARY_LIST = re.compile(r'<ul class="app-error-summary__list">(.*?)</ul>', re.S)
+_PLAIN_ITEM = re.compile(r"<li>((?:(?!<a ).)*?)</li>", re.S)
 
 
 def _text(fragment: str) -> str:
@@ -22,5 +25,6 @@ def field_errors(page: str) -> dict[str, str]:
 
 
 def messages_shown(page: str) -> list[str]:
-    """The messages at the top of the page (the app's alerts and the admin's message list)."""
-    return [_text(text) for text in _MESSAGE.findall(page) + _ADMIN_MESSAGE.findall(page)]
+    """The messages at the top of the page: the app's alerts, the admin's message list, a form's own errors in its summary."""
+    summary_items = [item for summary in _SUMMARY_LIST.findall(page) for item in _PLAIN_ITEM.findall(summary)]
+    return [_text(text) for text in _MESSAGE.findall(page) + _ADMIN_MESSAGE.findall(page) + summary_items]
