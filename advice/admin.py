@@ -1,36 +1,8 @@
-"""Django admin for advice: deliberately only the anonymous statistics.
+"""Django admin for advice: deliberately nothing.
 
 Questions, their timeline, attachments and FAQ drafts are NOT registered: beheerders (even
-superusers) must never read a question's content, and the admin has no per-object rule. The
-statistics hold no names, no text and no link back to a person, and are read-only.
+superusers) must never read a question's content, and the admin has no per-object rule. Neither are
+the anonymous statistics rows: one row is one question (its month, channel, rule, answer times and
+outcome), and rows listed one by one can be tied to a question by their order or their id. The
+Bureau reads the statistics only aggregated, with the small-group rule (`advice.selectors.protect`).
 """
-
-from django.contrib import admin
-
-from advice.models import QuestionStatistic
-
-
-@admin.register(QuestionStatistic)
-class QuestionStatisticAdmin(admin.ModelAdmin):
-    list_display = ["month", "channel", "rule_anchor", "direct", "escalated", "outcome"]
-    list_filter = ["channel", "direct", "escalated", "outcome"]
-    fields = [
-        "month",
-        "channel",
-        "rule_anchor",
-        "direct",
-        "escalated",
-        "manager_answer_seconds",
-        "bureau_answer_seconds",
-        "outcome",
-    ]
-    readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -116,6 +116,16 @@ class Question(models.Model):
     bureau_at = models.DateTimeField(_("bij het Bureau sinds"), null=True, blank=True)
     bureau_deadline = models.DateTimeField(_("Bureau antwoordt voor"), null=True, blank=True)
     closed_at = models.DateTimeField(_("afgesloten op"), null=True, blank=True)
+    # The question points to its anonymous statistics row, never the other way round: the row holds
+    # nothing that leads back to a question, and the link goes when the question goes.
+    statistic = models.OneToOneField(
+        "QuestionStatistic",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="question",
+    )
 
     objects = QuestionQuerySet.as_manager()
 
@@ -298,11 +308,11 @@ class FaqEntry(models.Model):
 
 
 class QuestionStatistic(models.Model):
-    """Anonymous figures about one question. The link to the question is cut when the question is removed."""
+    """Anonymous figures about one question, without anything that leads to it: no question id, no
+    person, no date finer than the month. While the question exists, `Question.statistic` points
+    here (to keep the figures up to date and to count people, not questions); when it is removed,
+    nothing does. Not in the admin: only the aggregated page, with its small-group rule, shows them."""
 
-    question = models.OneToOneField(
-        Question, null=True, blank=True, on_delete=models.SET_NULL, related_name="statistic"
-    )
     month = models.DateField(_("maand"))
     channel = models.CharField(_("kanaal"), max_length=20, choices=Channel.choices)
     rule_anchor = models.CharField(_("regel (anker)"), max_length=100, blank=True)

@@ -139,6 +139,12 @@ def published_faq():
 
 
 # --- Statistics (anonymous rows only) ---------------------------------------------------------------
+# The method (docs/advice.md, "Statistics"): a figure is a count of questions, but the threshold is
+# about people: a group of fewer than MIN_GROUP different askers shows no figure. Because every table
+# adds up to the total shown above it, one hidden cell could be computed back (total minus the rest):
+# complementary suppression hides the next smallest cells of the same table until the hidden cells
+# together are a group of at least MIN_GROUP people. A share is only shown when the group it is a
+# share of, the part and the rest are each at least MIN_GROUP people.
 class _Group:
     """Questions in one statistics group, and how many different people asked them."""
 
@@ -151,9 +157,39 @@ class _Group:
         self.people.add(asker)
 
     @property
+    def large_enough(self) -> bool:
+        return len(self.people) >= MIN_GROUP
+
+    @property
     def figure(self):
         # A group of fewer than MIN_GROUP people shows no figure, however many questions they asked.
-        return self.questions if len(self.people) >= MIN_GROUP else None
+        return self.questions if self.large_enough else None
+
+
+def protect(groups: dict) -> dict:
+    """The figure to show per key of one table whose cells add up to a total that is shown (None:
+    hidden). Cells of fewer than MIN_GROUP people are hidden; then, as long as the hidden cells
+    together are fewer than MIN_GROUP people (so their sum, the total minus the shown cells, would
+    tell the size of a small group), the smallest cell still shown is hidden too."""
+    hidden = {key for key, group in groups.items() if not group.large_enough}
+
+    def hidden_people():
+        return set().union(*(groups[key].people for key in hidden)) if hidden else set()
+
+    while hidden and len(hidden_people()) < MIN_GROUP:
+        shown = [key for key in groups if key not in hidden]
+        if not shown:
+            break  # everything hidden: then the total is a small group too, and hidden itself
+        hidden.add(min(shown, key=lambda key: (groups[key].questions, len(groups[key].people), str(key))))
+    return {key: None if key in hidden else group.questions for key, group in groups.items()}
+
+
+def _share(part: _Group, whole: _Group, rest: _Group):
+    """`part` as a percentage of `whole`, only when the whole, the part and the rest are each large
+    enough groups (a share of a small group, or 0 % / 100 % of one, would point at people)."""
+    if not (whole.large_enough and part.large_enough and rest.large_enough):
+        return None
+    return round(100 * part.questions / whole.questions)
 
 
 def _median_hours(rows, column):
@@ -164,10 +200,10 @@ def _median_hours(rows, column):
 
 
 def advice_statistics():
-    """Figures for the Bureau. A group of fewer than MIN_GROUP people shows no figure (None).
+    """Figures for the Bureau, protected as described above (None: not shown).
 
-    While a question exists its asker is known; once the retention job removed it, its anonymous row
-    counts as one person of its own (nothing links it to anyone any more).
+    While a question exists its asker is known (through the question, which points to its row); once
+    the retention job removed it, its anonymous row counts as one person of its own.
     """
     rows = [
         {**row, "asker": row["question__asker_id"] or ("removed", row["pk"])}
@@ -183,7 +219,7 @@ def advice_statistics():
             "bureau_answer_seconds",
         )
     ]
-    total, direct, routed, escalated = _Group(), _Group(), _Group(), _Group()
+    total, direct, routed, escalated, not_escalated = _Group(), _Group(), _Group(), _Group(), _Group()
     per_month, per_channel, per_rule = defaultdict(_Group), defaultdict(_Group), defaultdict(_Group)
     for row in rows:
         total.add(row["asker"])
@@ -194,25 +230,29 @@ def advice_statistics():
             direct.add(row["asker"])
         else:
             routed.add(row["asker"])
-            if row["escalated"]:
-                escalated.add(row["asker"])
+            (escalated if row["escalated"] else not_escalated).add(row["asker"])
     rules = dict(rule_choices())
     channels = dict(Channel.choices)
 
-    def by_size(groups):
-        return sorted(groups.items(), key=lambda item: -item[1].questions)
+    def table(groups, label):
+        shown = protect(groups)
+        ordered = sorted(groups.items(), key=lambda item: (-item[1].questions, str(item[0])))
+        return [(label(key), shown[key]) for key, _group in ordered]
 
+    # Direct and routed add up to the total: one table of two cells (routed is not shown, but is the
+    # total minus direct).
+    route = protect({key: group for key, group in (("direct", direct), ("routed", routed)) if group.questions})
     return {
         "total": total.figure,
-        "per_month": [(month, group.figure) for month, group in sorted(per_month.items(), reverse=True)],
-        "per_channel": [(channels.get(key, key), group.figure) for key, group in by_size(per_channel)],
-        "per_rule": [
-            (rules.get(key, key) if key else _("Geen bepaalde regel"), group.figure) for key, group in by_size(per_rule)
+        "per_month": [
+            (month, figure) for month, figure in sorted(protect(per_month).items(), key=lambda i: i[0], reverse=True)
         ],
+        "per_channel": table(per_channel, lambda key: channels.get(key, key)),
+        "per_rule": table(per_rule, lambda key: rules.get(key, key) if key else _("Geen bepaalde regel")),
         "median_manager_hours": _median_hours(rows, "manager_answer_seconds"),
         "median_bureau_hours": _median_hours(rows, "bureau_answer_seconds"),
-        "direct": direct.figure,
-        "escalated_share": round(100 * escalated.questions / routed.questions) if routed.figure is not None else None,
+        "direct": route.get("direct", 0 if total.large_enough else None),
+        "escalated_share": _share(escalated, routed, not_escalated),
     }
 
 

@@ -178,13 +178,13 @@ def question_ask(
         stored.file.save("upload", upload, save=False)
         stored.full_clean()
         stored.save()
-    QuestionStatistic.objects.create(
-        question=question,
+    question.statistic = QuestionStatistic.objects.create(
         month=today.replace(day=1),
         channel=channel,
         rule_anchor=rule_anchor,
         direct=manager is None,
     )
+    question.save(update_fields=["statistic"])
     next_actors = manager_handlers(manager, today=today) if manager is not None else _officers()
     _notify(question, [*next_actors, asker], today)
     return question
@@ -236,7 +236,7 @@ def _apply(question, step, *, by, text, faq_consent, now, today) -> list:
     from_state = question.state
     to_state = target_state(step, question)
     audience = step.audience
-    stat = QuestionStatistic.objects.filter(question=question).first()
+    stat = QuestionStatistic.objects.filter(pk=question.statistic_id).first() if question.statistic_id else None
     recipients = []
     level_handlers = (
         manager_handlers(question.manager, today=today)

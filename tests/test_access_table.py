@@ -94,7 +94,6 @@ ADMIN_PAGES = [
     "/beheer/codeofconduct/acknowledgement/",
     "/beheer/codeofconduct/teamnotification/",
     "/beheer/codeofconduct/publicationevent/",
-    "/beheer/advice/questionstatistic/",
 ]
 
 
