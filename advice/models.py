@@ -116,6 +116,12 @@ class Question(models.Model):
     bureau_at = models.DateTimeField(_("bij het Bureau sinds"), null=True, blank=True)
     bureau_deadline = models.DateTimeField(_("Bureau antwoordt voor"), null=True, blank=True)
     closed_at = models.DateTimeField(_("afgesloten op"), null=True, blank=True)
+    # The response clock of the current level stands still while the question waits for the asker's
+    # extra information (since this moment); at their reply the deadline moves on by the pause,
+    # counted in working time (advice.services, "The paused clock"). The totals are per level.
+    clock_stopped_at = models.DateTimeField(_("termijn staat stil sinds"), null=True, blank=True)
+    manager_paused_seconds = models.PositiveIntegerField(_("termijn leidinggevende stilgezet (s)"), default=0)
+    bureau_paused_seconds = models.PositiveIntegerField(_("termijn Bureau stilgezet (s)"), default=0)
     # The question points to its anonymous statistics row, never the other way round: the row holds
     # nothing that leads back to a question, and the link goes when the question goes.
     statistic = models.OneToOneField(

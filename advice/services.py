@@ -24,7 +24,7 @@ from advice.models import (
 )
 from advice.notifications import notify
 from advice.rules import rule_label
-from advice.workdays import add_working_days, previous_working_day
+from advice.workdays import add_working_days, add_working_seconds, previous_working_day, working_seconds_between
 from advice.workflow import SYSTEM, TransitionError, check_step, target_state
 from organisation.models import Deputy, Person
 
@@ -259,15 +259,20 @@ def _apply(question, step, *, by, text, faq_consent, now, today) -> list:
             recipients += manager_handlers(question.manager, today=today)
     elif step.kind == EventKind.MANAGER_ANSWERED:
         if stat:
-            stat.manager_answer_seconds = int((now - question.created_at).total_seconds())
+            # The time the leidinggevende had: without the time the question waited for the asker.
+            waited = int((now - question.created_at).total_seconds()) - question.manager_paused_seconds
+            stat.manager_answer_seconds = max(waited, 0)
         recipients = [question.asker]
     elif step.kind == EventKind.BUREAU_ANSWERED:
         if stat:
-            stat.bureau_answer_seconds = int((now - question.bureau_at).total_seconds())
+            waited = int((now - question.bureau_at).total_seconds()) - question.bureau_paused_seconds
+            stat.bureau_answer_seconds = max(waited, 0)
         recipients = [question.asker]
     elif step.kind == EventKind.INFO_REQUESTED:
+        _clock_stop(question, now)
         recipients = [question.asker]
     elif step.kind == EventKind.INFO_GIVEN:
+        _clock_restart(question, now)
         if question.level == Level.BUREAU:
             audience = Audience.ASKER_AND_BUREAU
         recipients = level_handlers
@@ -280,6 +285,7 @@ def _apply(question, step, *, by, text, faq_consent, now, today) -> list:
         question.officer = by
     elif step.kind in (EventKind.CLOSED, EventKind.WITHDRAWN):
         question.closed_at = now
+        question.clock_stopped_at = None
         if step.name == "asker_close":
             question.faq_consent = bool(faq_consent) and from_state == State.BUREAU_ANSWERED
         if stat:
@@ -305,6 +311,33 @@ def _apply(question, step, *, by, text, faq_consent, now, today) -> list:
         at=now,
     )
     return [person for person in recipients if person is not None and person != by]
+
+
+# --- The paused clock -------------------------------------------------------------------------------
+# While a question waits for the asker's extra information, the response clock of its level (the
+# leidinggevende's three working days, or the Bureau's target) stands still. At the reply it goes on
+# with the working time that was left when it stopped: a reply that comes late gets the same time the
+# leidinggevende still had, never an escalation minutes later. The facts are on the question: when
+# the clock stopped (`clock_stopped_at`), the moved deadline, and the paused totals per level (the
+# statistics' answer times leave them out). The escalation job only compares deadlines.
+def _clock_stop(question, now) -> None:
+    question.clock_stopped_at = now
+
+
+def _clock_restart(question, now) -> None:
+    stopped = question.clock_stopped_at
+    if stopped is None:
+        return
+    paused = max(int((now - stopped).total_seconds()), 0)
+    if question.level == Level.MANAGER and question.manager_deadline is not None:
+        left = working_seconds_between(stopped, question.manager_deadline)
+        question.manager_deadline = add_working_seconds(now, left)
+        question.manager_paused_seconds += paused
+    elif question.level == Level.BUREAU and question.bureau_deadline is not None:
+        left = working_seconds_between(stopped, question.bureau_deadline)
+        question.bureau_deadline = add_working_seconds(now, left)
+        question.bureau_paused_seconds += paused
+    question.clock_stopped_at = None
 
 
 def question_answer(*, question, by, text, now=None):
@@ -337,7 +370,9 @@ def questions_escalate_overdue(*, now=None) -> dict:
         handlers = manager_handlers(question.manager, today=today)
         if not handlers and question_reroute(question=question, now=now):
             result["rerouted"] += 1
-    for question in Question.objects.filter(state=State.WITH_MANAGER, manager_deadline__lte=now):
+    # A question whose clock stands still waits for the asker (another state): never escalated.
+    overdue = Question.objects.filter(state=State.WITH_MANAGER, manager_deadline__lte=now, clock_stopped_at=None)
+    for question in overdue:
         try:
             question_take_step(question=question, by=None, step="auto_escalate", now=now)
         except TransitionError:
