@@ -9,7 +9,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from advice.access import Capacity, managers_acted_for
+from advice.access import MANAGER_VIEW, Capacity, acted_filter, route_filter
 from advice.models import (
     BUREAU_QUEUE_STATES,
     FINAL_STATES,
@@ -57,7 +57,7 @@ def timeline_for(question, held):
     if Capacity.BUREAU in held:
         audiences.add(Audience.BUREAU)
     events = list(question.events.filter(audience__in=audiences).select_related("actor"))
-    if held == {Capacity.MANAGER} and question.level == Level.BUREAU:
+    if held in MANAGER_VIEW and question.level == Level.BUREAU:
         # After escalation the leidinggevende sees that it was escalated and how it ended, nothing else.
         for event in events:
             if event.kind in (EventKind.CLOSED, EventKind.WITHDRAWN) and event.from_state != State.WITH_MANAGER:
@@ -66,7 +66,7 @@ def timeline_for(question, held):
 
 
 def status_label(question, held) -> str:
-    if held == {Capacity.MANAGER} and question.level == Level.BUREAU and question.state not in FINAL_STATES:
+    if held in MANAGER_VIEW and question.level == Level.BUREAU and question.state not in FINAL_STATES:
         return str(_("Geëscaleerd naar het Bureau voor Integriteit"))
     return State(question.state).label
 
@@ -91,11 +91,11 @@ def my_questions(user):
 
 
 def manager_inbox(user, *, today=None):
-    """Questions routed to `user` as leidinggevende or plaatsvervanger."""
-    acted_for = managers_acted_for(user, today=today)
+    """Questions routed to `user` as leidinggevende or plaatsvervanger, and those they acted on as
+    plaatsvervanger in an earlier period."""
     return (
         Question.objects.visible_to(user, today=today)
-        .filter(manager_id__in=acted_for)
+        .filter(route_filter(user, today=today) | acted_filter(user, today=today))
         .select_related("asker", "manager")
         .order_by("created_at")
     )

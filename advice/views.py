@@ -13,7 +13,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from advice import selectors, services
-from advice.access import Capacity, capacities, viewers
+from advice.access import Capacity, capacities, managers_acted_for, viewers
 from advice.forms import AskForm, FaqEntryForm, QueueFilterForm, StepForm
 from advice.models import Attachment, FaqEntry, Level, Question, State
 from advice.rules import rule_choices
@@ -93,7 +93,7 @@ def question_detail(request, pk):
             "question": question,
             "held": held,
             "is_asker": Capacity.ASKER in held,
-            "is_manager": Capacity.MANAGER in held,
+            "is_manager": Capacity.MANAGER in held or Capacity.PAST_DEPUTY in held,
             "is_bureau": Capacity.BUREAU in held,
             "status": selectors.status_label(question, held),
             "events": events,
@@ -197,7 +197,12 @@ QUEUE_PAGE_SIZE = 50
 @require_GET
 def manager_inbox(request):
     questions = selectors.manager_inbox(request.user)
-    open_questions = [q for q in questions if q.level == Level.MANAGER and q.state == State.WITH_MANAGER]
+    # Waiting for this person: routed to them or whom they deputise for today (not what they acted on
+    # in an earlier period as plaatsvervanger, which they only read).
+    handles = set(managers_acted_for(request.user))
+    open_questions = [
+        q for q in questions if q.level == Level.MANAGER and q.state == State.WITH_MANAGER and q.manager_id in handles
+    ]
     others = [q for q in questions if q not in open_questions]
     for question in others:
         question.status_for_manager = selectors.status_label(question, {Capacity.MANAGER})
