@@ -68,6 +68,15 @@ STEPS = {
             text_required=False,
         ),
         Step(
+            "auto_close",
+            _("Automatisch afsluiten"),
+            EventKind.CLOSED,
+            (State.MANAGER_ANSWERED, State.BUREAU_ANSWERED, State.INFO_REQUESTED),
+            State.CLOSED,
+            SYSTEM,
+            text_required=False,
+        ),
+        Step(
             "asker_close",
             _("Vraag afsluiten"),
             EventKind.CLOSED,
