@@ -65,6 +65,26 @@ def timeline_for(question, held):
     return events
 
 
+def readers(audience, question, *, escalates=False) -> str:
+    """Who reads a text with `audience` on `question`, in words, by the same rule as `timeline_for`:
+    the asker reads all but the Bureau's internal notes; the leidinggevende (and their
+    plaatsvervanger) only what is for the whole route; the Bureau what is for it, and the route's
+    texts once the question reached it (before that: only if it goes there). `escalates`: the text
+    goes with the step that sends the question to the Bureau."""
+    people = []
+    if audience in (Audience.ROUTE, Audience.ASKER_AND_BUREAU):
+        people.append(str(_("de vraagsteller")))
+    if audience == Audience.ROUTE and question.manager_id is not None:
+        people.append(str(_("de leidinggevende (of plaatsvervanger)")))
+    if audience != Audience.ROUTE or question.bureau_at is not None or escalates:
+        people.append(str(_("het Bureau voor Integriteit")))
+    elif question.state not in FINAL_STATES:
+        people.append(str(_("het Bureau voor Integriteit als de vraag ernaartoe gaat")))
+    if len(people) == 1:
+        return str(_("Zichtbaar voor %(who)s.")) % {"who": people[0]}
+    return str(_("Zichtbaar voor %(who)s en %(last)s.")) % {"who": ", ".join(people[:-1]), "last": people[-1]}
+
+
 def status_label(question, held) -> str:
     if held in MANAGER_VIEW and question.level == Level.BUREAU and question.state not in FINAL_STATES:
         return str(_("Geëscaleerd naar het Bureau voor Integriteit"))

@@ -28,7 +28,7 @@ from advice.models import (
 from advice.notifications import notify
 from advice.rules import rule_label
 from advice.workdays import add_working_days, add_working_seconds, previous_working_day, working_seconds_between
-from advice.workflow import SYSTEM, TransitionError, check_step, target_state
+from advice.workflow import SYSTEM, TransitionError, audience_for, check_step, target_state
 from organisation.models import Deputy, Person
 
 
@@ -247,7 +247,7 @@ def question_take_step(*, question, by, step, text="", faq_consent=False, now=No
 def _apply(question, step, *, by, text, faq_consent, now, today) -> list:
     from_state = question.state
     to_state = target_state(step, question)
-    audience = step.audience
+    audience = audience_for(step, question)
     stat = QuestionStatistic.objects.filter(pk=question.statistic_id).first() if question.statistic_id else None
     recipients = []
     level_handlers = (
@@ -285,8 +285,6 @@ def _apply(question, step, *, by, text, faq_consent, now, today) -> list:
         recipients = [question.asker]
     elif step.kind == EventKind.INFO_GIVEN:
         _clock_restart(question, now)
-        if question.level == Level.BUREAU:
-            audience = Audience.ASKER_AND_BUREAU
         recipients = level_handlers
     elif step.kind == EventKind.TAKEN_UP:
         question.officer = by

@@ -1,6 +1,7 @@
 """Advice pages. Every question is fetched through `get_question_for` (404 outside the route)."""
 
 import uuid
+from types import SimpleNamespace
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,10 +16,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from advice import selectors, services
 from advice.access import Capacity, capacities, managers_acted_for, viewers
 from advice.forms import AskForm, FaqEntryForm, QueueFilterForm, StepForm
-from advice.models import Attachment, FaqEntry, Level, Question, State
+from advice.models import Attachment, EventKind, FaqEntry, Level, Question, State
 from advice.rules import rule_choices
 from advice.uploads import SizeLimitUploadHandler
-from advice.workflow import PAGE_STEPS, STEPS, TransitionError, available_steps
+from advice.workflow import PAGE_STEPS, STEPS, TransitionError, audience_for, available_steps
 from config.pagination import CountedPaginator
 from organisation.roles import Role, require_role
 
@@ -85,7 +86,19 @@ def question_detail(request, pk):
     )
     held = capacities(request.user, question)
     steps = available_steps(question, held)
+    # Every text says who will read it: next to its field before it is written, and on the timeline.
+    steps = [
+        SimpleNamespace(
+            **vars(step),
+            readers=selectors.readers(
+                audience_for(step, question), question, escalates=step.kind == EventKind.ESCALATED
+            ),
+        )
+        for step in steps
+    ]
     events = selectors.timeline_for(question, held)
+    for event in events:
+        event.readers = selectors.readers(event.audience, question)
     return render(
         request,
         "advice/question_detail.html",
