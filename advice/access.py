@@ -76,23 +76,21 @@ def managers_acted_for(user, *, today=None) -> list[int]:
     return [user.pk, *periods]
 
 
-def _acted_on(user):
-    """The events that show `user` acting as plaatsvervanger (a manager's step on someone else's question)."""
-    from advice.models import QuestionEvent
-
-    return QuestionEvent.objects.filter(actor=user, from_state=WITH_MANAGER, kind__in=MANAGER_STEP_KINDS).exclude(
-        question__asker=user
-    )
+def _acted_on(user, events):
+    """The events that show `user` acting as plaatsvervanger (a manager's step on someone else's
+    question). `events`: the timeline's manager (advice.models imports this module, so the timeline
+    model is handed in, not imported)."""
+    return events.filter(actor=user, from_state=WITH_MANAGER, kind__in=MANAGER_STEP_KINDS).exclude(question__asker=user)
 
 
-def acted_filter(user, *, today=None) -> Q:
+def acted_filter(user, events, *, today=None) -> Q:
     """The questions `user` acted on as plaatsvervanger (empty for who never was one)."""
     if not is_employee(user):
         return Q(pk__in=[])
     _periods, ever = _acts_for(user, _today(today))
     if not ever:
         return Q(pk__in=[])
-    return Q(pk__in=_acted_on(user).values("question_id"))
+    return Q(pk__in=_acted_on(user, events).values("question_id"))
 
 
 def route_filter(user, *, today=None) -> Q:
@@ -105,11 +103,12 @@ def route_filter(user, *, today=None) -> Q:
     return rule
 
 
-def visibility_filter(user, *, today=None) -> Q:
-    """The rule as a filter on Question. `capacities` below is the same rule for one question."""
+def visibility_filter(user, *, events, today=None) -> Q:
+    """The rule as a filter on Question (`events`: QuestionEvent's manager). `capacities` below is the
+    same rule for one question."""
     if not is_employee(user):
         return Q(pk__in=[])
-    rule = Q(asker=user) | route_filter(user, today=today) | acted_filter(user, today=today)
+    rule = Q(asker=user) | route_filter(user, today=today) | acted_filter(user, events, today=today)
     if is_integrity_officer(user):
         rule |= Q(bureau_at__isnull=False) & ~Q(concerns_person=user)
     return rule
@@ -134,7 +133,7 @@ def capacities(user, question, *, today=None) -> frozenset[Capacity]:
         ever
         and not handles_route
         and question.manager_id is not None
-        and _acted_on(user).filter(question_id=question.pk).exists()
+        and _acted_on(user, question.events.model.objects).filter(question_id=question.pk).exists()
     )
     return _held(user, question, handles_route=handles_route, acted=acted)
 
@@ -186,8 +185,6 @@ def viewers(question, *, today=None) -> list[Person]:
     it and (once it reached the Bureau) the officers, each checked against the rule. They come in one
     query that marks who is who, so no person costs a query of their own.
     """
-    from advice.models import QuestionEvent
-
     today = _today(today)
     deputy, acted, officer = 1, 2, 3
     parts = []
@@ -203,7 +200,7 @@ def viewers(question, *, today=None) -> list[Person]:
             )
             .order_by()
         )
-        acted_events = QuestionEvent.objects.filter(
+        acted_events = question.events.model.objects.filter(
             question_id=question.pk, from_state=WITH_MANAGER, kind__in=MANAGER_STEP_KINDS, actor=OuterRef("pk")
         )
         parts.append(

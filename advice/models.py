@@ -53,7 +53,7 @@ class DirectReason(models.TextChoices):
 class QuestionQuerySet(models.QuerySet):
     def visible_to(self, user, *, today=None):
         """The questions `user` may see: built on the same rule as `advice.access.capacities`."""
-        return self.filter(visibility_filter(user, today=today))
+        return self.filter(visibility_filter(user, today=today, events=QuestionEvent.objects))
 
     def open(self):
         return self.filter(state__in=OPEN_STATES)

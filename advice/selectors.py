@@ -20,6 +20,7 @@ from advice.models import (
     FaqEntry,
     Level,
     Question,
+    QuestionEvent,
     QuestionStatistic,
     State,
 )
@@ -115,7 +116,7 @@ def manager_inbox(user, *, today=None):
     plaatsvervanger in an earlier period."""
     return (
         Question.objects.visible_to(user, today=today)
-        .filter(route_filter(user, today=today) | acted_filter(user, today=today))
+        .filter(route_filter(user, today=today) | acted_filter(user, QuestionEvent.objects, today=today))
         .select_related("asker", "manager")
         .order_by("created_at")
     )
