@@ -15,7 +15,7 @@ Nobody else, whatever their role: not other managers, not Redactie, not beheerde
 import datetime
 import enum
 
-from django.db.models import DateField, Exists, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import DateField, IntegerField, OuterRef, Q, Subquery, Value
 from django.utils import timezone
 
 from organisation.models import Deputy, Person
@@ -189,22 +189,24 @@ def viewers(question, *, today=None) -> list[Person]:
     deputy, acted, officer = 1, 2, 3
     parts = []
     if question.manager_id is not None:
-        periods = Deputy.objects.filter(
-            manager_id=question.manager_id, deputy=OuterRef("pk"), starts_on__lte=today, ends_on__gte=today
-        )
+        # Uncorrelated subqueries select the people (index lookups, not a pass over everyone); the
+        # correlated one only dates the period of the few found.
+        periods = Deputy.objects.filter(manager_id=question.manager_id, starts_on__lte=today, ends_on__gte=today)
         parts.append(
             Person.objects.filter(is_active=True, pk__in=periods.values("deputy_id"))
             .annotate(
                 part=Value(deputy, output_field=IntegerField()),
-                period_start=Subquery(periods.order_by("starts_on").values("starts_on")[:1]),
+                period_start=Subquery(
+                    periods.filter(deputy=OuterRef("pk")).order_by("starts_on").values("starts_on")[:1]
+                ),
             )
             .order_by()
         )
         acted_events = question.events.model.objects.filter(
-            question_id=question.pk, from_state=WITH_MANAGER, kind__in=MANAGER_STEP_KINDS, actor=OuterRef("pk")
+            question_id=question.pk, from_state=WITH_MANAGER, kind__in=MANAGER_STEP_KINDS, actor__isnull=False
         )
         parts.append(
-            Person.objects.filter(Exists(acted_events), is_active=True)
+            Person.objects.filter(is_active=True, pk__in=acted_events.values("actor_id"))
             .exclude(pk__in=[question.manager_id, question.asker_id])
             .annotate(
                 part=Value(acted, output_field=IntegerField()), period_start=Value(None, output_field=DateField())
