@@ -28,7 +28,7 @@ class PublicationEventInline(admin.TabularInline):
     model = PublicationEvent
     extra = 0
     can_delete = False
-    fields = ["at", "action", "by", "note"]
+    fields = ["at", "action", "by", "note", "due_date_before", "due_date_after"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -65,7 +65,7 @@ class PolicyVersionAdmin(DeleteRefusedMixin, admin.ModelAdmin):
             _("Kop van de nota"),
             {"fields": ["policy", *PolicyVersion.HEADER_FIELDS]},
         ),
-        (_("Tekst"), {"fields": ["body"]}),
+        (_("Tekst"), {"fields": ["body", "is_stand_in"]}),
         (_("Doelgroep"), {"fields": ["audience_all_staff", "audience_units", "acknowledgement_due_date"]}),
         (
             _("Publicatie"),

@@ -136,6 +136,8 @@ def install_initial_content(Policy, PolicyVersion, PublicationEvent):
         return Policy.objects.get(slug=MAIN_POLICY_SLUG)
     policy = Policy.objects.create(slug=MAIN_POLICY_SLUG, title=MAIN_POLICY_TITLE)
     old = _shipped_version(PolicyVersion, policy, "G2013.md", "superseded")
+    if any(field.name == "is_stand_in" for field in PolicyVersion._meta.get_fields()):
+        old.is_stand_in = True  # the 2013 placeholder: history only, never current, never mailed
     new = _shipped_version(PolicyVersion, policy, "D2018.md", "published")
     old.ended_at = new.published_at
     old.save()

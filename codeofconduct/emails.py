@@ -1,34 +1,85 @@
-"""E-mails about a version: Dutch, naming the version and linking to it, never anything confidential.
+"""E-mails about a version: Dutch, naming the version and its sender (the Van of the note), linking
+to it, never anything confidential.
 
-Each kind has three templates in templates/emails/codeofconduct/: <kind>_subject.txt, <kind>.txt and
-<kind>.html. Links only navigate: nothing happens on GET, so mail scanners that open them do no harm.
+One source per mail: templates/emails/codeofconduct/<kind>.txt holds the subject (the partial
+`subject`) and the plain text; the HTML part is derived from that text (`text_to_html`) and laid out
+by templates/emails/codeofconduct/layout.html, so the two can never say different things. Conventions
+of the text: paragraphs are separated by a blank line; a paragraph of lines starting with "- " is a
+list; a line "label: https://…" is a link; everything after the line "-- " is the signature.
+Links only navigate: nothing happens on GET, so mail scanners that open them do no harm.
 
 "Send" means: queue in the outbox (jobs.outbox), in the caller's transaction; the mail worker sends.
 """
+
+import re
+from email.utils import formataddr, parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from jobs import outbox
+
+SIGNATURE = "-- "
+_LINK = re.compile(r"^(?P<label>[^:\n]+):\s+(?P<url>https?://\S+)$")
+_URL = re.compile(r"^https?://\S+$")
 
 
 def absolute(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def _render(kind: str, context: dict) -> tuple[str, str, str]:
+def _paragraph(block: str) -> str:
+    lines = block.splitlines()
+    if all(line.startswith("- ") for line in lines):
+        return format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((line[2:],) for line in lines)))
+    if len(lines) == 1 and (link := _LINK.match(lines[0])):
+        return format_html('<p><a href="{}">{}</a></p>', link["url"], link["label"])
+    if len(lines) == 1 and _URL.match(lines[0]):
+        return format_html('<p><a href="{}">{}</a></p>', lines[0], lines[0])
+    return format_html("<p>{}</p>", mark_safe("<br>".join(escape(line) for line in lines)))  # noqa: S308 (escaped)
+
+
+def text_to_html(text: str) -> tuple[str, str]:
+    """(body, signature) as HTML from a mail's plain text, every piece of text escaped."""
+    body, _sep, signature = text.partition(f"\n{SIGNATURE}\n")
+    blocks = [block.strip("\n") for block in re.split(r"\n[ \t]*\n", body.strip()) if block.strip()]
+    signature_lines = [line for line in signature.strip().splitlines() if line.strip()]
+    return (
+        "\n".join(_paragraph(block) for block in blocks),
+        format_html("<p><small>{}</small></p>", mark_safe("<br>".join(escape(line) for line in signature_lines)))  # noqa: S308
+        if signature_lines
+        else "",
+    )
+
+
+def render(kind: str, context: dict) -> tuple[str, str, str]:
+    """(subject, text, html) of a mail of `kind`, from its one template, in the city's language."""
+    template = f"emails/codeofconduct/{kind}.txt"
     with translation.override(settings.LANGUAGE_CODE):
-        subject = " ".join(render_to_string(f"emails/codeofconduct/{kind}_subject.txt", context).split())
-        text = render_to_string(f"emails/codeofconduct/{kind}.txt", context)
-        html = render_to_string(f"emails/codeofconduct/{kind}.html", context)
+        subject = " ".join(render_to_string(f"{template}#subject", context).split())
+        text = render_to_string(template, context).strip() + "\n"
+        body, signature = text_to_html(text)
+        html = render_to_string(
+            "emails/codeofconduct/layout.html",
+            {"subject": subject, "body": mark_safe(body), "signature": mark_safe(signature)},  # noqa: S308 (escaped)
+        )
     return subject, text, html
 
 
-def _message(subject, text, html, address):
-    message = EmailMultiAlternatives(subject, text, to=[address])
+def sender(version) -> str:
+    """The From of mail about `version`: its Van ("Stadssecretaris"), at the app's own address."""
+    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    van = " ".join((version.van or "").split())
+    return formataddr((f"{van} (gedragscode)" if van else name, address)) if address else settings.DEFAULT_FROM_EMAIL
+
+
+def _message(subject, text, html, address, from_email):
+    message = EmailMultiAlternatives(subject, text, from_email=from_email, to=[address])
     message.attach_alternative(html, "text/html")
     return message
 
@@ -39,25 +90,40 @@ def version_context(version, **extra) -> dict:
         "version_url": absolute(version.get_absolute_url()),
         "team_url": absolute(reverse("codeofconduct:team")),
         "home_url": absolute(reverse("home")),
+        "editor_url": absolute(reverse("codeofconduct:editor_dashboard")),
         **extra,
     }
 
 
+def _template_kind(kind: str, version) -> str:
+    """A version that came back after a withdrawal is never announced as a new note."""
+    from codeofconduct.models import PublicationEvent, Reminder
+
+    if kind == Reminder.Kind.NEW_VERSION and version.events.filter(action=PublicationEvent.Action.REINSTATED).exists():
+        return Reminder.Kind.REINSTATED
+    return kind
+
+
 def send_version_mail(*, kind: str, version, recipients, context: dict | None = None) -> int:
-    """The same message to many people (rendered once): a notice or a reminder."""
+    """The same message to many people (rendered once): a notice or a reminder.
+
+    A stand-in text (the 2013 placeholder) is never mailed.
+    """
     recipients = [person for person in recipients if person.email]
-    if not recipients:
+    if not recipients or version.is_stand_in:
         return 0
-    subject, text, html = _render(kind, version_context(version, **(context or {})))
-    return _queue(kind, version, recipients, [_message(subject, text, html, person.email) for person in recipients])
+    subject, text, html = render(_template_kind(kind, version), version_context(version, **(context or {})))
+    from_email = sender(version)
+    messages = [_message(subject, text, html, person.email, from_email) for person in recipients]
+    return _queue(kind, version, recipients, messages)
 
 
 def send_personal_mail(*, kind: str, version, recipient, context: dict) -> int:
     """A message with content for one person (a chef's weekly summary)."""
-    if not recipient.email:
+    if not recipient.email or version.is_stand_in:
         return 0
-    subject, text, html = _render(kind, version_context(version, recipient=recipient, **context))
-    return _queue(kind, version, [recipient], [_message(subject, text, html, recipient.email)])
+    subject, text, html = render(kind, version_context(version, recipient=recipient, **context))
+    return _queue(kind, version, [recipient], [_message(subject, text, html, recipient.email, sender(version))])
 
 
 # --- How the rendered messages travel: queued in the outbox with the version they are about -------

@@ -107,22 +107,50 @@ class PolicyForm(forms.Form):
 
 
 class WithdrawForm(forms.Form):
-    note = forms.CharField(label=_("Reden van intrekking"), widget=forms.Textarea(attrs={"rows": 3}))
-    reinstate_previous = forms.BooleanField(
-        label=_("De vorige versie opnieuw van kracht maken"),
-        required=False,
-        initial=True,
+    """Withdraw the current version (asks what is in force afterwards) or cancel a schedule."""
+
+    PREVIOUS = "previous"
+    NOTHING = "nothing"
+    note = forms.CharField(label=_("Reden"), widget=forms.Textarea(attrs={"rows": 3}))
+    in_force_after = forms.ChoiceField(
+        label=_("Wat is van kracht na de intrekking?"),
+        widget=forms.RadioSelect,
+        # The default: withdrawing an update normally means that the rules it replaced apply again.
+        initial=PREVIOUS,
     )
 
-    def __init__(self, *args, predecessor=None, **kwargs):
+    def __init__(self, *args, version, previous=None, why_not="", **kwargs):
         super().__init__(*args, **kwargs)
-        if predecessor is None:
-            del self.fields["reinstate_previous"]
+        if version.status == PolicyVersion.Status.SCHEDULED:
+            self.fields["note"].label = _("Reden van annulering")
+            del self.fields["in_force_after"]
+            return
+        self.fields["note"].label = _("Reden van intrekking")
+        field = self.fields["in_force_after"]
+        nothing = (self.NOTHING, _("Geen geldende versie tot een nieuwe versie gepubliceerd wordt"))
+        if previous is not None and not why_not:
+            label = _("De vorige versie, %(nummer)s (%(titel)s), is opnieuw van kracht") % {
+                "nummer": previous.nummer,
+                "titel": previous.titel,
+            }
+            field.choices = [(self.PREVIOUS, label), nothing]
+            field.help_text = _(
+                "Medewerkers krijgen een e-mail dat %(nummer)s opnieuw van kracht is; wie die versie nog niet "
+                "bevestigde, krijgt een nieuwe termijn van 14 dagen."
+            ) % {"nummer": previous.nummer}
         else:
-            self.fields["reinstate_previous"].help_text = _(
-                "%(nummer)s (%(titel)s) wordt dan weer de geldende versie. Zonder vinkje is er geen geldende "
-                "versie tot een nieuwe versie gepubliceerd wordt."
-            ) % {"nummer": predecessor.nummer, "titel": predecessor.titel}
+            field.choices = [nothing]
+            field.initial = self.NOTHING
+            field.help_text = why_not
+
+    @property
+    def reinstate_previous(self) -> bool:
+        return self.cleaned_data.get("in_force_after") == self.PREVIOUS
+
+
+class DueDateExtendForm(forms.Form):
+    due_date = forms.DateField(label=_("Nieuwe uiterste datum"), widget=DateInput())
+    reason = forms.CharField(label=_("Waarom?"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 # --- The chef-waardeerder's team ------------------------------------------------------------------

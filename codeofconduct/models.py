@@ -41,6 +41,28 @@ class Policy(models.Model):
         return reverse("codeofconduct:policy_history", args=[self.slug])
 
 
+class PolicyVersionQuerySet(models.QuerySet):
+    """The lifecycle's two questions, answered once for every page and job."""
+
+    def public(self):
+        """Visible to every employee: published once, also when superseded, withdrawn or expired since.
+
+        A draft, a scheduled version and a schedule cancelled before publication are public nowhere:
+        not in the archive, search, history, comparison, lists or on a version page.
+        """
+        return self.filter(status__in=PolicyVersion.PUBLIC_STATUSES, published_at__isnull=False)
+
+    def in_force(self, today: datetime.date | None = None):
+        """The versions people must read and acknowledge today: current, and not past their Vervaldatum.
+
+        The note applies up to and including its Vervaldatum (the paper note's last day).
+        """
+        today = today or timezone.localdate()
+        return self.filter(status=PolicyVersion.Status.PUBLISHED).filter(
+            Q(vervaldatum__isnull=True) | Q(vervaldatum__gte=today)
+        )
+
+
 class PolicyVersion(models.Model):
     """One dienstnota. Published versions are immutable: a change is a new version."""
 
@@ -50,6 +72,9 @@ class PolicyVersion(models.Model):
         PUBLISHED = "published", _("Gepubliceerd")
         SUPERSEDED = "superseded", _("Vervangen")
         WITHDRAWN = "withdrawn", _("Ingetrokken")
+        CANCELLED = "cancelled", _("Planning geannuleerd")
+
+    PUBLIC_STATUSES = (Status.PUBLISHED, Status.SUPERSEDED, Status.WITHDRAWN)
 
     # Fields that make up the note as issued: hashed at publication, never changed afterwards.
     HEADER_FIELDS = [
@@ -117,6 +142,14 @@ class PolicyVersion(models.Model):
     publish_at = models.DateTimeField(_("publiceren op"), null=True, blank=True)
     published_at = models.DateTimeField(_("gepubliceerd op"), null=True, blank=True)
     ended_at = models.DateTimeField(_("vervangen of ingetrokken op"), null=True, blank=True)
+    is_stand_in = models.BooleanField(
+        _("plaatsvervangende tekst"),
+        default=False,
+        help_text=_(
+            "Een tekst die enkel in de plaats van een ontbrekend origineel staat (zoals de code van 2013): "
+            "hij wordt nooit de geldende versie en nooit gemaild."
+        ),
+    )
     is_editorial_change = models.BooleanField(
         _("redactionele wijziging"),
         default=False,
@@ -139,6 +172,8 @@ class PolicyVersion(models.Model):
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
 
+    objects = PolicyVersionQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("versie")
         verbose_name_plural = _("versies")
@@ -158,6 +193,10 @@ class PolicyVersion(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(status="scheduled") | Q(publish_at__isnull=False), name="codeofconduct_scheduled_has_time"
+            ),
+            # A stand-in text (the 2013 placeholder) is history only: it can never be the current version.
+            models.CheckConstraint(
+                condition=~Q(status="published", is_stand_in=True), name="codeofconduct_stand_in_never_current"
             ),
         ]
         indexes = [models.Index(fields=["policy", "status"])]
@@ -194,14 +233,18 @@ class PolicyVersion(models.Model):
 
     @property
     def is_public(self) -> bool:
-        """Visible to every employee: once published, also when superseded or withdrawn."""
-        return (
-            self.published_at is not None and self.status != self.Status.DRAFT and self.status != self.Status.SCHEDULED
-        )
+        """The Python twin of PolicyVersionQuerySet.public(): published once, also when no longer current."""
+        return self.published_at is not None and self.status in self.PUBLIC_STATUSES
 
     @property
     def is_expired(self) -> bool:
+        """Past its Vervaldatum (the note applies up to and including that day)."""
         return self.vervaldatum is not None and self.vervaldatum < timezone.localdate()
+
+    @property
+    def is_in_force(self) -> bool:
+        """The Python twin of PolicyVersionQuerySet.in_force(): to be read and acknowledged today."""
+        return self.status == self.Status.PUBLISHED and not self.is_expired
 
     # --- Content ---
     def header_values(self) -> dict:
@@ -238,6 +281,8 @@ class PublicationEvent(models.Model):
         SUPERSEDED = "superseded", _("Vervangen")
         WITHDRAWN = "withdrawn", _("Ingetrokken")
         REINSTATED = "reinstated", _("Opnieuw van kracht")
+        CANCELLED = "cancelled", _("Planning geannuleerd")
+        DUE_DATE_EXTENDED = "due_extended", _("Uiterste datum verlengd")
 
     version = models.ForeignKey(
         PolicyVersion, verbose_name=_("versie"), on_delete=models.PROTECT, related_name="events"
@@ -254,6 +299,10 @@ class PublicationEvent(models.Model):
     )
     at = models.DateTimeField(_("tijdstip"), default=timezone.now)
     note = models.TextField(_("toelichting"), blank=True)
+    # An extension of the acknowledgement due date: the dates before and after, as data the reminder
+    # clocks can read (the version's acknowledgement_due_date holds the latest).
+    due_date_before = models.DateField(_("uiterste datum voordien"), null=True, blank=True)
+    due_date_after = models.DateField(_("uiterste datum nadien"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("publicatiegebeurtenis")
@@ -450,6 +499,8 @@ class Reminder(models.Model):
         CHEF_WEEKLY = "chef_weekly", _("Wekelijks overzicht voor de chef-waardeerder")
         CHEF_NOTIFY = "chef_notify", _("Vraag om het team op de hoogte te brengen")
         CHEF_ESCALATION = "chef_escalation", _("Overzicht voor de hogere leidinggevende")
+        REINSTATED = "reinstated", _("Opnieuw van kracht")
+        EXPIRY_WARNING = "expiry_warning", _("Vervaldatum nadert (Redactie)")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("ontvanger"), on_delete=models.PROTECT, related_name="+"

@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from codeofconduct import audience, emails
 from codeofconduct.models import Acknowledgement, PolicyVersion, Reminder, TeamNotification
-from codeofconduct.selectors.reading import current_versions
+from codeofconduct.selectors.reading import in_force_versions
 
 Kind = Reminder.Kind
 PAGE_SIZE = 1000
@@ -48,7 +48,7 @@ def run_reminders(*, now: datetime.datetime | None = None) -> RunReport:
     now = now or timezone.now()
     today = timezone.localdate(now)
     report = RunReport()
-    for version in current_versions():
+    for version in in_force_versions(today):  # never a withdrawn or expired version
         _mails_to_members(version, today, report)
         _mails_to_chefs(version, today, report)
     return report

@@ -29,4 +29,5 @@ urlpatterns = [
     path("redactie/versies/<int:pk>/voorbeeld/", editing.draft_preview, name="draft_preview"),
     path("redactie/versies/<int:pk>/publiceren/", editing.publish, name="publish"),
     path("redactie/versies/<int:pk>/intrekken/", editing.withdraw, name="withdraw"),
+    path("redactie/versies/<int:pk>/uiterste-datum/", editing.extend_due_date, name="extend_due_date"),
 ]

@@ -338,3 +338,5 @@ ACK_REMINDER_DAYS_BEFORE = env_int("ACK_REMINDER_DAYS_BEFORE", 3)
 ACK_REMINDER_DAYS_AFTER = env_int("ACK_REMINDER_DAYS_AFTER", 3)
 CHEF_NOTIFY_REMINDER_DAYS = env_int("CHEF_NOTIFY_REMINDER_DAYS", 2)
 CHEF_ESCALATION_DAYS = env_int("CHEF_ESCALATION_DAYS", 7)
+# Redactie hears this many days before a version in force reaches its Vervaldatum (codeofconduct/lifecycle.py).
+EXPIRY_WARNING_DAYS = env_int("EXPIRY_WARNING_DAYS", 14)

@@ -86,6 +86,12 @@ JOBS = (
         every_minutes=15,
     ),
     Job(
+        "lifecycle-mails",
+        "send_lifecycle_mails",
+        "announce versions back in force and warn Redactie before an expiry date",
+        every_minutes=15,
+    ),
+    Job(
         "advice-escalate-overdue",
         "advice_escalate_overdue",
         "escalate advice questions the leidinggevende did not answer in time",

@@ -52,6 +52,7 @@ codeofconduct:draft_edit          login  403    403    403    403    200    403 
 codeofconduct:draft_preview       login  403    403    403    403    200    403    403
 codeofconduct:publish             login  403    403    403    403    200    403    403
 codeofconduct:withdraw            login  403    403    403    403    200    403    403
+codeofconduct:extend_due_date     login  403    403    403    403    200    403    403
 advice:ask                        login  200    200    200    200    200    200    200
 advice:my_questions               login  200    200    200    200    200    200    200
 advice:question_detail            login  200    404    200    404    404    200    404
@@ -79,6 +80,7 @@ codeofconduct:draft_create        login  403    403    403    403    .      403 
 codeofconduct:draft_edit          login  403    403    403    403    .      403    403
 codeofconduct:publish             login  403    403    403    403    .      403    403
 codeofconduct:withdraw            login  403    403    403    403    .      403    403
+codeofconduct:extend_due_date     login  403    403    403    403    .      403    403
 advice:question_step              login  .      404    .      404    404    .      404
 advice:faq_create                 login  403    403    403    403    403    .      403
 advice:faq_publish                login  403    403    403    403    403    .      403

@@ -86,6 +86,9 @@ REFUSED = [
     ("codeofconduct:publish", "editor", "current", {"when": "now"}),
     ("codeofconduct:withdraw", "editor", "current", {"note": ""}),
     ("codeofconduct:withdraw", "editor", "draft", {"note": "x"}),
+    ("codeofconduct:withdraw", "editor", "current", {"note": "x", "in_force_after": XSS}),
+    ("codeofconduct:extend_due_date", "editor", "current", {"due_date": "ooit", "reason": NUL}),
+    ("codeofconduct:extend_due_date", "editor", "current", {"due_date": "2000-01-01", "reason": LONG}),
     ("advice:ask", "employee", None, {"subject": LONG, "body": "Vraag", "channel": "blog"}),
     ("advice:ask", "employee", None, {"subject": "Vraag", "body": "Vraag", "channel": XSS}),
     (

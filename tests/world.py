@@ -59,6 +59,7 @@ def world(city, django_capture_on_commit_callbacks):
         "codeofconduct:draft_preview": [draft.pk],
         "codeofconduct:publish": [draft.pk],
         "codeofconduct:withdraw": [current.pk],
+        "codeofconduct:extend_due_date": [current.pk],
         "advice:question_detail": [asked.pk],
         "advice:question_step": [asked.pk, "bureau_take_up"],
         "advice:receipt": [closed.pk],

@@ -3,11 +3,14 @@
 Submodules: `reading` (a person's reading list), `team` (a chef's team), `compliance` (figures per unit).
 """
 
+import datetime
+
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from codeofconduct.content import MAIN_POLICY_SLUG
@@ -15,7 +18,6 @@ from codeofconduct.models import Policy, PolicyVersion, PublicationEvent
 from organisation.roles import is_editor
 
 Status = PolicyVersion.Status
-PUBLIC_STATUSES = [Status.PUBLISHED, Status.SUPERSEDED, Status.WITHDRAWN]
 
 
 def current_version(policy: Policy) -> PolicyVersion | None:
@@ -39,15 +41,40 @@ def previous_version(version: PolicyVersion) -> PolicyVersion | None:
     versions = version.policy.versions.defer(*PolicyVersion.TEXT_FIELDS)
     if version.published_at is None:
         return versions.filter(status=Status.PUBLISHED).first()
-    return (
-        versions.filter(status__in=PUBLIC_STATUSES, published_at__lt=version.published_at)
-        .order_by("-published_at")
-        .first()
-    )
+    return versions.public().filter(published_at__lt=version.published_at).order_by("-published_at").first()
+
+
+def audience_description(version: PolicyVersion) -> str:
+    """Who a version is for, in words: "alle medewerkers" or the chosen units (with their sub-units)."""
+    if version.audience_all_staff:
+        return _("alle medewerkers")
+    names = [unit.name for unit in version.audience_units.order_by("path")]
+    if not names:
+        return _("niemand (er is geen eenheid gekozen)")
+    return _("de medewerkers van %(units)s (met hun onderliggende eenheden)") % {"units": ", ".join(names)}
 
 
 def public_versions():
-    return PolicyVersion.objects.filter(status__in=PUBLIC_STATUSES).select_related("policy")
+    """Every page's one definition of "public" (PolicyVersionQuerySet.public)."""
+    return PolicyVersion.objects.public().select_related("policy")
+
+
+def in_force_versions(today=None):
+    """The versions to read and acknowledge today (PolicyVersionQuerySet.in_force): current and not
+    past their Vervaldatum. The reading lists, acknowledgement and the reminder job ask this."""
+    return PolicyVersion.objects.in_force(today)
+
+
+def upcoming_expiries(today=None, *, days: int = 60):
+    """Versions in force whose Vervaldatum falls within `days` from today, soonest first (Redactie's dashboard)."""
+    today = today or timezone.localdate()
+    return (
+        PolicyVersion.objects.in_force(today)
+        .filter(vervaldatum__lte=today + datetime.timedelta(days=days))
+        .select_related("policy")
+        .defer(*PolicyVersion.TEXT_FIELDS)
+        .order_by("vervaldatum", "pk")
+    )
 
 
 def archive():
@@ -55,7 +82,9 @@ def archive():
 
 
 def history(policy: Policy, *, include_unpublished: bool = False):
-    versions = policy.versions.all() if include_unpublished else policy.versions.filter(status__in=PUBLIC_STATUSES)
+    """The policy's versions with their events; Redactie also sees drafts and scheduled versions.
+    A cancelled schedule is in no one's history (the admin keeps its record)."""
+    versions = policy.versions.exclude(status=Status.CANCELLED) if include_unpublished else policy.versions.public()
     return versions.prefetch_related(
         Prefetch("events", queryset=PublicationEvent.objects.select_related("by").order_by("at", "pk"))
     ).order_by("-published_at", "-created_at", "-pk")
@@ -112,6 +141,8 @@ def get_version_for_user(user, pk, *, editable=False) -> PolicyVersion:
         if not version.is_editable:
             raise PermissionDenied(_("Een gepubliceerde versie kan niet meer gewijzigd worden."))
         return version
+    if version.status == Status.CANCELLED:
+        raise Http404  # a schedule cancelled before publication is shown to no one (the admin keeps it)
     if not version.is_public and not is_editor(user):
         raise Http404
     return version

@@ -36,12 +36,16 @@ def _memo(person, key, compute):
 
 
 def current_versions_for(person) -> list[PolicyVersion]:
-    return _memo(person, "current_versions", current_versions)
+    return _memo(person, "current_versions", in_force_versions)
 
 
-def current_versions():
+def in_force_versions(today: datetime.date | None = None) -> list[PolicyVersion]:
+    """The versions to read and acknowledge today (PolicyVersionQuerySet.in_force), with their audience.
+
+    A withdrawn version, or one past its Vervaldatum, is in no "Te lezen" list and gets no reminders.
+    """
     versions = list(
-        PolicyVersion.objects.filter(status=Status.PUBLISHED)
+        PolicyVersion.objects.in_force(today)
         .select_related("policy")
         .defer(*PolicyVersion.TEXT_FIELDS)
         .order_by("policy__title")

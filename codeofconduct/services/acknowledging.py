@@ -28,9 +28,15 @@ def _refuse_unless_current(version: PolicyVersion):
         Status.SCHEDULED: _("Deze versie is nog niet gepubliceerd: ze kan nog niet bevestigd worden."),
         Status.SUPERSEDED: _("Deze versie is vervangen door een nieuwere: bevestig de huidige versie."),
         Status.WITHDRAWN: _("Deze versie is ingetrokken: ze hoeft niet meer bevestigd te worden."),
+        Status.CANCELLED: _("De publicatie van deze versie werd geannuleerd: ze kan niet bevestigd worden."),
     }
     if version.status != Status.PUBLISHED:
         raise ValidationError(messages[version.status])
+    if version.is_expired:
+        raise ValidationError(
+            _("Deze nota is vervallen op %(date)s: ze hoeft niet meer bevestigd te worden.")
+            % {"date": version.vervaldatum.strftime("%d-%m-%Y")}
+        )
 
 
 def opening_record(*, person, version: PolicyVersion) -> None:

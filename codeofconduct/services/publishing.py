@@ -22,8 +22,8 @@ Action = PublicationEvent.Action
 COPIED_FIELDS = [*PolicyVersion.HEADER_FIELDS, "body", "audience_all_staff"]
 
 
-def _record(*, version, action, by, note="", at=None):
-    event = PublicationEvent(version=version, action=action, by=by, note=note, at=at or timezone.now())
+def _record(*, version, action, by, note="", at=None, **dates):
+    event = PublicationEvent(version=version, action=action, by=by, note=note, at=at or timezone.now(), **dates)
     event.full_clean()
     event.save()
     return event
@@ -140,6 +140,7 @@ def version_publish(
     version = _lock(version)
     if version.status not in (Status.DRAFT, Status.SCHEDULED):
         raise ValidationError(_("Deze versie is al %(status)s.") % {"status": version.get_status_display().lower()})
+    _refuse_stand_in(version)
     version.is_editorial_change = is_editorial_change
     if acknowledgement_due_date:
         version.acknowledgement_due_date = acknowledgement_due_date
@@ -153,7 +154,19 @@ def version_publish(
     return _make_current(version=version, by=by, note=note, now=now)
 
 
+def _refuse_stand_in(version):
+    if version.is_stand_in:
+        raise ValidationError(
+            _(
+                "%(nummer)s is een plaatsvervangende tekst: die wordt nooit de geldende versie en wordt nooit "
+                "gemaild. Publiceer de echte tekst als nieuwe versie."
+            )
+            % {"nummer": version.nummer}
+        )
+
+
 def _make_current(*, version, by, note, now):
+    _refuse_stand_in(version)
     previous = list(
         PolicyVersion.objects.select_for_update().filter(policy_id=version.policy_id, status=Status.PUBLISHED)
     )
@@ -184,8 +197,8 @@ def _make_current(*, version, by, note, now):
     return version
 
 
-def reinstatable_version(version: PolicyVersion) -> PolicyVersion | None:
-    """The version that applies again when the current `version` is withdrawn: the one it superseded."""
+def previous_version(version: PolicyVersion) -> PolicyVersion | None:
+    """The version the current `version` superseded (the latest one), whether or not it can come back."""
     if version.status != Status.PUBLISHED:
         return None
     return (
@@ -196,19 +209,59 @@ def reinstatable_version(version: PolicyVersion) -> PolicyVersion | None:
     )
 
 
+def why_not_reinstatable(previous: PolicyVersion | None) -> str:
+    """Why `previous` cannot be in force again ("" when it can)."""
+    if previous is None:
+        return _("Er is geen vorige versie.")
+    if previous.is_stand_in:
+        return _("%(nummer)s is een plaatsvervangende tekst: die kan nooit opnieuw van kracht worden.") % {
+            "nummer": previous.nummer
+        }
+    if previous.is_expired:
+        return _("%(nummer)s is vervallen op %(date)s: die kan niet opnieuw van kracht worden.") % {
+            "nummer": previous.nummer,
+            "date": previous.vervaldatum.strftime("%d-%m-%Y"),
+        }
+    return ""
+
+
+def reinstatable_version(version: PolicyVersion) -> PolicyVersion | None:
+    """The version that can be in force again when the current `version` is withdrawn: the one it
+    superseded, unless that is a stand-in text or past its Vervaldatum."""
+    previous = previous_version(version)
+    return previous if previous is not None and not why_not_reinstatable(previous) else None
+
+
 @transaction.atomic
 def version_withdraw(*, version: PolicyVersion, by, note: str = "", reinstate_previous: bool = True) -> PolicyVersion:
-    """Withdraw a published version, or cancel a scheduled one.
+    """Withdraw the current version, or cancel a scheduled one (then it is public nowhere).
 
-    Withdrawing the current version makes the version it superseded current again (unless
-    `reinstate_previous` is off), so that the policy keeps exactly one current version: withdrawing
-    an update means the earlier rules apply again. Their acknowledgements still count.
+    Withdrawing the current version asks what is in force afterwards: the version it superseded
+    (`reinstate_previous`, the default: withdrawing an update normally means the earlier rules apply
+    again, and most staff acknowledged those already), or nothing until a new version is published.
+    The version that comes back is announced as back in force (codeofconduct.lifecycle), never as a
+    new note; whoever had not acknowledged it gets a fresh due date from today (recorded as an
+    extension), so nobody is late on the day it returns.
     """
     version = _lock(version)
-    if version.status not in (Status.PUBLISHED, Status.SCHEDULED):
-        raise ValidationError(_("Enkel een gepubliceerde of geplande versie kan ingetrokken worden."))
     now = timezone.now()
-    predecessor = reinstatable_version(version) if reinstate_previous else None
+    if version.status == Status.SCHEDULED:
+        version.status = Status.CANCELLED
+        version.ended_at = now
+        version.save(update_fields=["status", "ended_at", "updated_at"])
+        _record(version=version, action=Action.CANCELLED, by=by, note=note, at=now)
+        return version
+    if version.status != Status.PUBLISHED:
+        raise ValidationError(_("Enkel een gepubliceerde of geplande versie kan ingetrokken worden."))
+    predecessor = None
+    if reinstate_previous:
+        predecessor = previous_version(version)
+        problem = why_not_reinstatable(predecessor)
+        if problem:
+            raise ValidationError(
+                _("De vorige versie kan niet opnieuw van kracht worden: %(reason)s Kies 'geen geldende versie'.")
+                % {"reason": problem}
+            )
     version.status = Status.WITHDRAWN
     version.ended_at = now
     version.save(update_fields=["status", "ended_at", "updated_at"])
@@ -224,11 +277,70 @@ def version_withdraw(*, version: PolicyVersion, by, note: str = "", reinstate_pr
             at=now,
             note=_("Opnieuw van kracht na intrekking van %(nummer)s") % {"nummer": version.nummer},
         )
+        fresh = predecessor.default_acknowledgement_due_date(timezone.localdate(now))
+        if predecessor.acknowledgement_due_date is None or predecessor.acknowledgement_due_date < fresh:
+            _extend(
+                version=predecessor,
+                by=by,
+                due_date=fresh,
+                reason=_("Opnieuw van kracht: nieuwe termijn om te bevestigen"),
+                now=now,
+            )
+    return version
+
+
+def _extend(*, version, by, due_date, reason, now):
+    before = version.acknowledgement_due_date
+    version.acknowledgement_due_date = due_date
+    version.save(update_fields=["acknowledgement_due_date", "updated_at"])
+    _record(
+        version=version,
+        action=Action.DUE_DATE_EXTENDED,
+        by=by,
+        at=now,
+        note=reason,
+        due_date_before=before,
+        due_date_after=due_date,
+    )
+
+
+@transaction.atomic
+def due_date_extend(*, version: PolicyVersion, by, due_date: datetime.date, reason: str) -> PolicyVersion:
+    """Redactie extends the acknowledgement due date of the version in force, recorded (who, when, why).
+
+    A due date only moves later: an extension never makes anyone's due date earlier. The stored
+    facts are the version's acknowledgement_due_date (the latest) and the event's dates before and after.
+    """
+    version = _lock(version)
+    if not version.is_in_force:
+        raise ValidationError(_("Enkel de uiterste datum van een geldende versie kan verlengd worden."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Zeg waarom de uiterste datum verlengd wordt.")})
+    current = version.acknowledgement_due_date
+    if current is not None and due_date <= current:
+        raise ValidationError(
+            {
+                "due_date": _("Kies een datum na de huidige uiterste datum (%(date)s): verlengen kan enkel naar later.")
+                % {"date": current.strftime("%d-%m-%Y")}
+            }
+        )
+    if due_date <= timezone.localdate():
+        raise ValidationError({"due_date": _("Kies een datum in de toekomst.")})
+    if version.vervaldatum is not None and due_date > version.vervaldatum:
+        raise ValidationError(
+            {
+                "due_date": _("De uiterste datum kan niet na de vervaldatum van de nota (%(date)s) liggen.")
+                % {"date": version.vervaldatum.strftime("%d-%m-%Y")}
+            }
+        )
+    _extend(version=version, by=by, due_date=due_date, reason=reason, now=timezone.now())
     return version
 
 
 def publish_due_versions(*, now: datetime.datetime | None = None) -> list[PolicyVersion]:
-    """Publish every scheduled version whose time has come. Idempotent: safe from cron and from pages."""
+    """Publish every scheduled version whose time has come. Idempotent; run by the scheduler
+    (jobs/schedule.py, "publish-due-versions"), never by a page view: a GET changes nothing."""
     now = now or timezone.now()
     published = []
     due = PolicyVersion.objects.filter(status=Status.SCHEDULED, publish_at__lte=now).order_by("publish_at", "pk")

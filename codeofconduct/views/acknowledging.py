@@ -40,6 +40,8 @@ def acknowledgement_context(request, version: PolicyVersion) -> dict:
         request.session[OPENED_SESSION_KEY] = [*opened, version.pk][-50:]
     if not audience.is_in_audience(version, person):
         return {"acknowledgement_owed": False}
+    if version.is_expired:
+        return {"acknowledgement_owed": False}  # the banner says why: past its Vervaldatum
     # The person's acknowledgements are read once per request (the navigation's "Te lezen" needs them too).
     _to_read, acknowledged = reading_list(person)
     acknowledgement = next((ack for ack in acknowledged if ack.version_id == version.pk), None)

@@ -18,11 +18,7 @@ STATUS_FILTERS = {"": None, "open": "open", "overdue": "overdue", "acknowledged"
 
 def _compliance_version(request) -> PolicyVersion:
     pk = id_from_query(request.GET.get("versie", ""))
-    versions = (
-        PolicyVersion.objects.select_related("policy")
-        .defer(*PolicyVersion.TEXT_FIELDS)
-        .filter(status__in=[Status.PUBLISHED, Status.SUPERSEDED, Status.WITHDRAWN])
-    )
+    versions = PolicyVersion.objects.public().select_related("policy").defer(*PolicyVersion.TEXT_FIELDS)
     if pk is not None:
         return get_object_or_404(versions, pk=pk)
     version = selectors.main_policy_current_version()
@@ -56,7 +52,8 @@ def compliance_page(request):
         "codeofconduct/compliance.html",
         {
             "version": version,
-            "versions": PolicyVersion.objects.filter(status__in=[Status.PUBLISHED, Status.SUPERSEDED, Status.WITHDRAWN])
+            "current": None if version.is_current else selectors.current_version(version.policy),
+            "versions": PolicyVersion.objects.public()
             .select_related("policy")
             .defer(*PolicyVersion.TEXT_FIELDS)
             .order_by("-published_at"),
@@ -106,9 +103,7 @@ def _chart(series, audience_size):
 @require_GET
 @require_role(Role.EDITOR)
 def compliance_export(request, pk):
-    version = get_object_or_404(
-        PolicyVersion, pk=pk, status__in=[Status.PUBLISHED, Status.SUPERSEDED, Status.WITHDRAWN]
-    )
+    version = get_object_or_404(PolicyVersion.objects.public(), pk=pk)
     code = request.GET.get("eenheid", "")
     city = figures.city_figures(version)
     selected = city.by_code.get(code) if code else None

@@ -5,11 +5,12 @@ import uuid
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from codeofconduct import selectors
-from codeofconduct.forms import PolicyForm, PublishForm, VersionForm, WithdrawForm
+from codeofconduct.forms import DueDateExtendForm, PolicyForm, PublishForm, VersionForm, WithdrawForm
 from codeofconduct.models import Policy, PolicyVersion
 from codeofconduct.services import publishing
 from codeofconduct.views.base import posted
@@ -27,7 +28,8 @@ def editor_dashboard(request):
         .select_related("policy", "created_by")
         .order_by("policy__title", "-updated_at")
     )
-    return render(request, "codeofconduct/editor/dashboard.html", {"policies": policies, "pending": pending})
+    context = {"policies": policies, "pending": pending, "expiring": list(selectors.upcoming_expiries())}
+    return render(request, "codeofconduct/editor/dashboard.html", context)
 
 
 @require_role(Role.EDITOR)
@@ -123,35 +125,98 @@ def publish(request, pk):
             if version.status == Status.SCHEDULED:
                 messages.success(
                     request,
-                    _("%(nummer)s wordt gepubliceerd op %(when)s.")
-                    % {"nummer": version.nummer, "when": version.publish_at.strftime("%d-%m-%Y %H:%M")},
+                    _("%(nummer)s wordt gepubliceerd op %(when)s voor %(audience)s.")
+                    % {
+                        "nummer": version.nummer,
+                        "when": timezone.localtime(version.publish_at).strftime("%d-%m-%Y %H:%M"),
+                        "audience": selectors.audience_description(version),
+                    },
                 )
                 return redirect("codeofconduct:editor_dashboard")
-            messages.success(request, _("%(nummer)s is gepubliceerd.") % {"nummer": version.nummer})
+            messages.success(
+                request,
+                _("%(nummer)s is gepubliceerd voor %(audience)s.")
+                % {"nummer": version.nummer, "audience": selectors.audience_description(version)},
+            )
             return redirect(version)
     return render(
         request,
         "codeofconduct/editor/publish.html",
-        {"version": version, "current": current, "form": form, "problems": problems},
+        {
+            "version": version,
+            "current": current,
+            "form": form,
+            "problems": problems,
+            "audience": selectors.audience_description(version),
+        },
     )
 
 
 @require_role(Role.EDITOR)
 @require_http_methods(["GET", "POST"])
 def withdraw(request, pk):
+    """Withdraw the current version (Redactie chooses what is in force afterwards) or cancel a schedule."""
     version = selectors.get_version_for_user(request.user, pk)
     if version.status not in (Status.PUBLISHED, Status.SCHEDULED):
         raise PermissionDenied(_("Enkel een gepubliceerde of geplande versie kan ingetrokken worden."))
-    predecessor = publishing.reinstatable_version(version)
-    form = WithdrawForm(posted(request), predecessor=predecessor)
+    previous = publishing.previous_version(version)
+    why_not = publishing.why_not_reinstatable(previous) if previous is not None else ""
+    form = WithdrawForm(posted(request), version=version, previous=previous, why_not=why_not)
     if request.method == "POST" and form.is_valid():
-        publishing.version_withdraw(
-            version=version,
-            by=request.user,
-            note=form.cleaned_data["note"],
-            reinstate_previous=form.cleaned_data.get("reinstate_previous", False),
-        )
-        messages.success(request, _("%(nummer)s is ingetrokken.") % {"nummer": version.nummer})
-        return redirect("codeofconduct:policy_history", slug=version.policy.slug)
-    context = {"version": version, "form": form, "predecessor": predecessor}
+        scheduled = version.status == Status.SCHEDULED
+        try:
+            publishing.version_withdraw(
+                version=version,
+                by=request.user,
+                note=form.cleaned_data["note"],
+                reinstate_previous=form.reinstate_previous,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if scheduled:
+                messages.success(
+                    request, _("De geplande publicatie van %(nummer)s is geannuleerd.") % {"nummer": version.nummer}
+                )
+                return redirect("codeofconduct:editor_dashboard")
+            if form.reinstate_previous:
+                messages.success(
+                    request,
+                    _("%(nummer)s is ingetrokken; %(previous)s is opnieuw van kracht.")
+                    % {"nummer": version.nummer, "previous": previous.nummer},
+                )
+            else:
+                messages.success(
+                    request, _("%(nummer)s is ingetrokken; er is geen geldende versie.") % {"nummer": version.nummer}
+                )
+            return redirect("codeofconduct:policy_history", slug=version.policy.slug)
+    context = {"version": version, "form": form, "previous": previous, "why_not": why_not}
     return render(request, "codeofconduct/editor/withdraw.html", context)
+
+
+@require_role(Role.EDITOR)
+@require_http_methods(["GET", "POST"])
+def extend_due_date(request, pk):
+    """Redactie moves the acknowledgement due date of the version in force to later, with a reason."""
+    version = selectors.get_version_for_user(request.user, pk)
+    if not version.is_in_force:
+        raise PermissionDenied(_("Enkel de uiterste datum van een geldende versie kan verlengd worden."))
+    form = DueDateExtendForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            publishing.due_date_extend(
+                version=version,
+                by=request.user,
+                due_date=form.cleaned_data["due_date"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("De uiterste datum van %(nummer)s is nu %(date)s.")
+                % {"nummer": version.nummer, "date": form.cleaned_data["due_date"].strftime("%d-%m-%Y")},
+            )
+            return redirect("codeofconduct:policy_history", slug=version.policy.slug)
+    return render(request, "codeofconduct/editor/extend_due_date.html", {"version": version, "form": form})

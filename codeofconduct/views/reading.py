@@ -7,14 +7,12 @@ from django.views.decorators.http import require_GET
 
 from codeofconduct import rendering, selectors
 from codeofconduct.models import Policy, PolicyVersion
-from codeofconduct.services import publishing
 from codeofconduct.views.acknowledging import acknowledgement_context
 from organisation.roles import is_editor
 
 
 @require_GET
 def policy_list(request):
-    publishing.publish_due_versions()
     return render(request, "codeofconduct/policy_list.html", {"policies": selectors.policies_with_current()})
 
 
@@ -32,7 +30,7 @@ def search(request):
 
 @require_GET
 def version_detail(request, pk):
-    publishing.publish_due_versions()
+    # Scheduled versions are published by the scheduler (jobs/schedule.py), never by a page view.
     version = selectors.get_version_for_user(request.user, pk)
     if not version.is_public:
         return redirect("codeofconduct:draft_preview", pk=version.pk)

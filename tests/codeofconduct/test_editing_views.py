@@ -154,22 +154,24 @@ def test_a_published_version_is_read_only_in_the_admin(as_admin, current, draft)
 
 
 def test_redactie_withdraws_a_published_version(as_editor, as_employee, current):
-    response = as_editor.post(reverse("codeofconduct:withdraw", args=[current.pk]), {"note": "Foutief"})
+    response = as_editor.post(
+        reverse("codeofconduct:withdraw", args=[current.pk]), {"note": "Foutief", "in_force_after": "nothing"}
+    )
     assert response.status_code == 302
     current.refresh_from_db()
     assert current.status == Status.WITHDRAWN
     page = as_employee.get(current.get_absolute_url()).content.decode()
-    assert "Deze versie is ingetrokken." in page
+    assert "Deze versie is ingetrokken" in page
 
 
 def test_the_withdraw_page_says_which_version_applies_again(as_editor, as_employee, current, draft, city):
     publishing.version_publish(version=draft, by=city.editor)
     page = as_editor.get(reverse("codeofconduct:withdraw", args=[draft.pk])).content.decode()
-    assert f"wordt {current.nummer} opnieuw de geldende versie" in page
-    assert 'name="reinstate_previous"' in page
+    assert f"De vorige versie, {current.nummer}" in page
+    assert 'name="in_force_after"' in page
 
-    # An unticked box is absent from the POST: the update is withdrawn and nothing applies.
-    as_editor.post(reverse("codeofconduct:withdraw", args=[draft.pk]), {"note": "Vervalt"})
+    # Redactie chooses "nothing": the update is withdrawn and nothing applies.
+    as_editor.post(reverse("codeofconduct:withdraw", args=[draft.pk]), {"note": "Vervalt", "in_force_after": "nothing"})
     current.refresh_from_db()
     assert current.status == Status.SUPERSEDED
 
@@ -178,7 +180,7 @@ def test_withdrawing_an_update_in_the_app_shows_the_earlier_version_as_current(
     as_editor, as_employee, current, draft, city
 ):
     publishing.version_publish(version=draft, by=city.editor)
-    as_editor.post(reverse("codeofconduct:withdraw", args=[draft.pk]), {"note": "Fout", "reinstate_previous": "on"})
+    as_editor.post(reverse("codeofconduct:withdraw", args=[draft.pk]), {"note": "Fout", "in_force_after": "previous"})
     page = as_employee.get(current.get_absolute_url()).content.decode()
     assert "Deze versie is vervangen" not in page
     history = as_employee.get(reverse("codeofconduct:policy_history", args=[current.policy.slug])).content.decode()

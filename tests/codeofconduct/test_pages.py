@@ -1,8 +1,10 @@
 """Reading pages: list, archive, search, version page, history; private and not indexed."""
 
 import datetime
+import io
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -106,13 +108,17 @@ def test_the_d2018_page_says_it_updates_the_2013_code_and_links_to_the_changes(a
     assert f"{compare}?oud={older.pk}&amp;nieuw={current.pk}" in page
 
 
-def test_a_scheduled_version_appears_once_its_time_has_passed_even_before_cron_runs(as_employee, policy, draft, city):
+def test_a_scheduled_version_is_published_by_the_scheduler_never_by_a_page_view(as_employee, policy, draft, city):
     publishing.version_publish(version=draft, by=city.editor, publish_at=timezone.now() + datetime.timedelta(hours=1))
     PolicyVersion.objects.filter(pk=draft.pk).update(publish_at=timezone.now() - datetime.timedelta(minutes=1))
     page = as_employee.get(reverse("codeofconduct:policy_list")).content.decode()
-    assert draft.get_absolute_url() in page
+    assert draft.get_absolute_url() not in page
+    assert as_employee.get(draft.get_absolute_url()).status_code == 404
     draft.refresh_from_db()
-    assert draft.status == "published"
+    assert draft.status == "scheduled"
+
+    call_command("publish_due_versions", stdout=io.StringIO())
+    assert draft.get_absolute_url() in as_employee.get(reverse("codeofconduct:policy_list")).content.decode()
 
 
 def test_an_expired_note_says_so(as_employee, current):

@@ -23,10 +23,12 @@ from tests.jobs.conftest import ROOT, worker_environment
 
 UNITS = ROOT / "deploy" / "systemd"
 # Every periodic job of the product (issue 12 and 18): publishing due versions, the reminders, the
-# advice escalation and retention, and clearing finished mail.
+# advice escalation and retention, clearing finished mail, and the lifecycle's mail (versions back in
+# force, Redactie's warning before an expiry).
 PERIODIC_COMMANDS = {
     "publish_due_versions",
     "send_reminders",
+    "send_lifecycle_mails",
     "advice_escalate_overdue",
     "advice_purge_expired",
     "clear_finished_mail",
