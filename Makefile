@@ -16,7 +16,7 @@ HOST ?= 127.0.0.1
 PYTEST_ARGS ?= -n auto
 PORT ?= 8000
 
-.PHONY: run test venv assets messages migrate demo lint format audit loadtest bench clean check-python install-check restore-drill faults
+.PHONY: run test venv assets messages migrate demo lint format audit loadtest bench clean check-python install-check restore-drill faults screenshots
 
 check-python:
 	@test -n "$(PYTHON)" || { echo "No Python >= 3.12 found. Install one (e.g. pyenv install 3.12) or set PYTHON=/path/to/python3.12."; exit 1; }
@@ -61,6 +61,13 @@ test: venv assets messages
 	@command -v systemd-analyze >/dev/null || { echo "systemd-analyze (checks the shipped units) is missing: installing it"; apt-get install -y -qq systemd >/dev/null || { echo "Install systemd (apt-get install systemd)"; exit 1; }; }
 	@scripts/ensure_redis.sh
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# A screenshot of every screen of every role at 390 and 1366 px, from the list the browser tests walk
+# (tests/browser/screens.py), into var/screenshots/<width>/<role>/<screen>.png (git-ignored).
+screenshots: venv assets messages
+	rm -rf var/screenshots
+	SCREENSHOTS_DIR=$(CURDIR)/var/screenshots $(PY) -m pytest $(PYTEST_ARGS) -q tests/browser/test_screens_browser.py -k test_screenshots
+	@echo "Screenshots: var/screenshots/ ($$(find var/screenshots -name '*.png' | wc -l) files)"
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -32,7 +32,7 @@ def load(*, people, stdout) -> None:
         "Foto van de opening van het nieuwe zwembad",
         "Mag ik de foto's die ik als medewerker maakte op mijn eigen Instagram zetten?",
         Channel.INSTAGRAM,
-        rule_anchor="digitale-media-concrete-aandachtspunten",
+        rule_anchor="2-2-digitale-media-concrete-aandachtspunten",
     )
 
     question = ask(
@@ -80,7 +80,7 @@ def load(*, people, stdout) -> None:
         "Reactie op antwerpen.be",
         "Mag ik onder een nieuwsbericht op antwerpen.be een vraag van een burger beantwoorden?",
         Channel.ANTWERPEN_BE,
-        rule_anchor="online-conversatie-gedragscode",
+        rule_anchor="2-3-online-conversatie-gedragscode",
     )
     step(question, chef, "manager_escalate", "Graag een algemene lijn van het Bureau.", 11)
     step(question, officer, "bureau_take_up", days_ago=10)
@@ -118,6 +118,6 @@ def load(*, people, stdout) -> None:
         "Vacature van mijn dienst delen",
         "Mag ik de vacature van mijn dienst delen op mijn eigen LinkedIn-profiel?",
         Channel.LINKEDIN,
-        rule_anchor="digitale-media-concrete-aandachtspunten",
+        rule_anchor="2-2-digitale-media-concrete-aandachtspunten",
     )
     stdout.write("Advice: 11 demo questions in every state, one overdue for its leidinggevende.")

@@ -15,6 +15,16 @@ def _not_blank(value, message):
     return value.strip()
 
 
+class RuleSelect(forms.Select):
+    """The rules are the note's own (Dutch) headings: marked as Dutch on a page in another language."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        if value:
+            option["attrs"]["lang"] = "nl"
+        return option
+
+
 class AskForm(forms.Form):
     submission = forms.UUIDField(required=False, widget=forms.HiddenInput)
     # strip=False: a field of only spaces gets its own clear message in clean_<field>, not "required".
@@ -36,7 +46,9 @@ class AskForm(forms.Form):
         assume_scheme="https",
         help_text=_("Bijvoorbeeld het bericht waarop je wil reageren."),
     )
-    rule_anchor = forms.ChoiceField(label=_("Over welke regel van de gedragscode gaat het?"), required=False)
+    rule_anchor = forms.ChoiceField(
+        label=_("Over welke regel van de gedragscode gaat het?"), required=False, widget=RuleSelect
+    )
     needed_by = forms.DateField(
         label=_("Ik wil dit posten op"),
         required=False,
@@ -57,14 +69,16 @@ class AskForm(forms.Form):
         label=_("Bijlage"),
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,application/pdf"}),
-        help_text=_("Een screenshot of ontwerp: PNG, JPEG of PDF, hoogstens %(size)s.")
-        % {"size": filesizeformat(settings.ADVICE_ATTACHMENT_MAX_BYTES)},
     )
 
     def __init__(self, *args, oversized=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.oversized = set(oversized)
         self.fields["rule_anchor"].choices = [("", _("Weet ik niet / geen bepaalde regel")), *rule_choices()]
+        # Filled in per request, in the reader's language (formatting a lazy text at import fixes it in Dutch).
+        self.fields["attachment"].help_text = _("Een screenshot of ontwerp: PNG, JPEG of PDF, hoogstens %(size)s.") % {
+            "size": filesizeformat(settings.ADVICE_ATTACHMENT_MAX_BYTES)
+        }
 
     def clean_subject(self):
         return _not_blank(self.cleaned_data["subject"], _("Geef een onderwerp: enkel spaties is niet genoeg."))
@@ -130,7 +144,7 @@ class QueueFilterForm(forms.Form):
 
 
 class FaqEntryForm(forms.ModelForm):
-    rule_anchor = forms.ChoiceField(label=_("Regel van de gedragscode"))
+    rule_anchor = forms.ChoiceField(label=_("Regel van de gedragscode"), widget=RuleSelect)
 
     class Meta:
         model = FaqEntry

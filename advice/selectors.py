@@ -234,6 +234,7 @@ def advice_statistics():
             "month",
             "channel",
             "rule_anchor",
+            "question__rule_label",
             "direct",
             "escalated",
             "manager_answer_seconds",
@@ -252,7 +253,7 @@ def advice_statistics():
         else:
             routed.add(row["asker"])
             (escalated if row["escalated"] else not_escalated).add(row["asker"])
-    rules = dict(rule_choices())
+    rules = _rule_names(rows)
     channels = dict(Channel.choices)
 
     def table(groups, label):
@@ -275,6 +276,21 @@ def advice_statistics():
         "direct": route.get("direct", 0 if total.large_enough else None),
         "escalated_share": _share(escalated, routed, not_escalated),
     }
+
+
+def _rule_names(rows) -> dict[str, str]:
+    """A name for every rule anchor in the figures, never the anchor itself: the current note's title
+    of the rule, else the name the question had when it was asked, else the anchor spelled as words."""
+    names = defaultdict(str)
+    for row in rows:
+        if row["rule_anchor"] and row["question__rule_label"]:
+            names[row["rule_anchor"]] = row["question__rule_label"]
+    names.update(rule_choices())
+    for row in rows:
+        anchor = row["rule_anchor"]
+        if anchor and not names[anchor]:
+            names[anchor] = anchor.replace("-", " ").capitalize()
+    return names
 
 
 def faq_by_rule():

@@ -20,9 +20,12 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FULL_WIDTH = str.maketrans({"\uff1d": "=", "\uff0b": "+", "\uff0d": "-", "\uff20": "@"})
 
 
-def safe_cell(value, zone=None) -> str:
+def safe_cell(value, zone=None) -> str | int | float:
     if value is None:
         return ""
+    # Counts and shares stay numbers: a spreadsheet can sum and sort them (no formula can hide in one).
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
     if hasattr(value, "tzinfo") and hasattr(value, "hour"):
         value = value.astimezone(zone or timezone.get_current_timezone()).strftime("%d-%m-%Y %H:%M")
     elif hasattr(value, "strftime"):

@@ -11,7 +11,7 @@ class BeheerAdminSite(admin.AdminSite):
     """The Django admin, for beheerders only, signing in through the app's own login page."""
 
     site_header = _("Gedragscode sociale media – beheer")
-    site_title = _("Beheer")
+    site_title = _("Gedragscode sociale media – beheer")
     index_title = _("Beheer")
 
     def has_permission(self, request):

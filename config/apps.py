@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.contrib.admin.apps import AdminConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class BeheerAdminConfig(AdminConfig):
@@ -11,7 +12,7 @@ class OperationsConfig(AppConfig):
 
     name = "config"
     label = "operations"
-    verbose_name = "Operations"
+    verbose_name = _("Werking")
 
     def ready(self):
         from config import checks  # noqa: F401 (registers the checks)

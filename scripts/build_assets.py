@@ -48,6 +48,9 @@ def main() -> int:
     core = (NODE / "@a-ui/core/dist/main.min.css").read_text(encoding="utf-8")
     (VENDOR / "core-branding/main.min.css").write_text(strip_external(core), encoding="utf-8")
     shutil.copy(NODE / "@a-ui/core/LICENSE.md", VENDOR / "core-branding/LICENSE.md")
+    # The city's logo for Core Branding's header (o-header__logo): this is the city's own intranet
+    # application, used under the city's branding guidelines (docs/design.md).
+    shutil.copy(NODE / "@a-ui/core/dist/assets/images/a-logo.svg", VENDOR / "core-branding/a-logo.svg")
     shutil.copy(NODE / "normalize.css/normalize.css", VENDOR / "normalize/normalize.css")
     shutil.copy(NODE / "normalize.css/LICENSE.md", VENDOR / "normalize/LICENSE.md")
     print(f"Front-end assets written to {VENDOR.relative_to(ROOT)}")

@@ -1,6 +1,8 @@
+import datetime
 import hashlib
 
 from django import template
+from django.utils import formats, timezone
 
 from advice.selectors import faq_by_rule
 
@@ -32,3 +34,15 @@ def faq_fingerprint(request) -> str:
         for entry in entries:
             digest.update(f"{anchor}\x1f{entry.pk}\x1f{entry.title}\x1e".encode())
     return digest.hexdigest()[:16]
+
+
+@register.filter
+def deadline(value) -> str:
+    """A response target. Targets fall at local midnight, the end of the day before: that day is shown,
+    without a meaningless "00:00"; a target at another time (asked too late for the usual one) keeps it."""
+    if not value:
+        return ""
+    local = timezone.localtime(value)
+    if local.time() == datetime.time(0, 0):
+        return formats.date_format(local.date() - datetime.timedelta(days=1), "SHORT_DATE_FORMAT")
+    return formats.date_format(local, "SHORT_DATETIME_FORMAT")

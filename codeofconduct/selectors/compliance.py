@@ -153,11 +153,15 @@ def top_units(units: dict[int, UnitFigures]) -> list[UnitFigures]:
     return sorted(tops, key=lambda figures: figures.unit["name"])
 
 
-def acknowledgements_per_day(version: PolicyVersion) -> list[tuple[datetime.date, int, int]]:
-    """(day, acknowledged that day, cumulative) since publication, for active people."""
+def acknowledgements_per_day(
+    version: PolicyVersion, unit_path: str | None = None
+) -> list[tuple[datetime.date, int, int]]:
+    """(day, acknowledged that day, cumulative) since publication, for active people (below a unit, if given)."""
+    acknowledgements = Acknowledgement.objects.filter(version=version, person__is_active=True)
+    if unit_path:
+        acknowledgements = acknowledgements.filter(person__unit__path__startswith=unit_path)
     rows = (
-        Acknowledgement.objects.filter(version=version, person__is_active=True)
-        .annotate(day=TruncDate("acknowledged_at"))
+        acknowledgements.annotate(day=TruncDate("acknowledged_at"))
         .values("day")
         .annotate(count=Count("pk"))
         .order_by("day")

@@ -63,40 +63,42 @@ def compliance_page(request):
             "breadcrumbs": breadcrumbs,
             "status": status,
             "people_page": people_page,
-            "chart": _chart(city.per_day, city.total.audience),
+            # The chart follows the unit shown: the city's series is counted with its figures, a unit's on demand.
+            "chart": _chart(
+                compliance.acknowledgements_per_day(version, selected.unit["path"]) if selected else city.per_day,
+                shown.audience,
+            ),
         },
     )
 
 
 def _chart(series, audience_size):
-    """Bars for an inline SVG: cumulative acknowledgements per day, as a share of the audience."""
+    """Cumulative acknowledgements per day as a bar chart: bar heights as whole percentages of the
+    audience (the template turns them into CSS classes: the CSP allows no inline style), the y axis
+    in people and the values for the table that goes with the chart."""
     if not series:
         return None
-    width, height = 600, 160
-    step = width / len(series)
     top = max(audience_size, series[-1][2], 1)
-    bars = []
-    for index, (day, count, cumulative) in enumerate(series):
-        bar_height = round(height * cumulative / top, 1)
-        bars.append(
-            {
-                "x": round(index * step, 1),
-                "y": round(height - bar_height, 1),
-                "width": max(round(step - 1, 1), 1),
-                "height": bar_height,
-                "day": day,
-                "count": count,
-                "cumulative": cumulative,
-            }
-        )
+    bars = [
+        {
+            "day": day,
+            "count": count,
+            "cumulative": cumulative,
+            "percent": round(100 * cumulative / top),
+            "share": round(100 * cumulative / audience_size) if audience_size else 0,
+        }
+        for day, count, cumulative in series
+    ]
     return {
-        "width": width,
-        "height": height,
         "bars": bars,
         "first": series[0][0],
         "last": series[-1][0],
         "total": series[-1][2],
         "audience": audience_size,
+        "top": top,
+        "half": round(top / 2),
+        # Every bar carries its value while they fit; with many days only the last one does.
+        "label_every_bar": len(bars) <= 12,
     }
 
 

@@ -65,7 +65,7 @@ def test_question_travels_to_the_bureau_and_back(city, page, login, live_server)
     page.goto(question_url)
     expect(page.get_by_text("Reageer niet zelf; geef het door aan de woordvoerder.").first).to_be_visible()
     page.get_by_role("button", name="Vraag afsluiten").click()
-    expect(page.locator(".a-badge[data-state]")).to_have_text("Afgesloten")
+    expect(page.locator(".a-label[data-state]")).to_have_text("Afgesloten")
     question.refresh_from_db()
     assert question.state == "afgesloten"
     sign_out(page)

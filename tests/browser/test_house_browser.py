@@ -39,7 +39,10 @@ def test_wrong_password_shows_a_clear_message(demo, page, live_server):
     page.get_by_label("E-mailadres of gebruikersnaam").fill("medewerker")
     page.get_by_label("Wachtwoord").fill("fout")
     page.get_by_role("button", name="Aanmelden").click()
-    assert page.get_by_role("alert").inner_text().startswith("Dit e-mailadres of deze gebruikersnaam")
+    # The form's error summary: an alert that takes the focus and says what is wrong.
+    summary = page.get_by_role("alert")
+    assert "Dit e-mailadres of deze gebruikersnaam" in summary.inner_text()
+    assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
 
 
 def test_login_and_home_pages_meet_wcag_aa(demo, page, live_server, login, assert_accessible):

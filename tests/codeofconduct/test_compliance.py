@@ -211,3 +211,31 @@ def test_ordinary_text_is_left_alone(value):
     from codeofconduct.exports import safe_cell
 
     assert safe_cell(value) == value
+
+
+def test_xlsx_carries_counts_and_shares_as_numbers(small_city, current, as_editor):
+    response = as_editor.get(reverse("codeofconduct:compliance_export", args=[current.pk]) + "?formaat=xlsx")
+    sheet = load_workbook(io.BytesIO(response.content), read_only=True)["Eenheden"]
+    by_code = {row[0].value: [cell.value for cell in row] for row in sheet.iter_rows(min_row=2)}
+    # Audience, acknowledged, share (%), overdue: numbers a spreadsheet can sum, not text.
+    assert by_code["BZ-COM-A"][3:7] == [5, 2, 40, 2]
+    assert all(type(value) is int for value in by_code["BZ-COM-A"][2:])
+
+
+def chart_label(response):
+    return re.search(r'class="app-chart"\s+role="img"\s+aria-label="([^"]*)"', response.content.decode()).group(1)
+
+
+def chart_table(response):
+    table = response.content.decode().split('class="app-chart__table"')[1].split("</table>")[0]
+    return [int(n) for n in re.findall(r'<td class="u-text-right">(\d+)</td>', table)]
+
+
+def test_the_chart_follows_the_selected_unit_and_has_its_figures_as_a_table(small_city, current, as_editor):
+    url = reverse("codeofconduct:compliance") + f"?versie={current.pk}"
+    city_page = as_editor.get(url)
+    assert "3 van 11" in chart_label(city_page)
+    assert chart_table(city_page)[-2] == 3  # the last day's running total, in the table as well
+    unit_page = as_editor.get(url + "&eenheid=BZ-COM-B")
+    assert "1 van 2" in chart_label(unit_page)
+    assert chart_table(unit_page)[-2] == 1
