@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from advice.models import Channel, FaqEntry, State
 from advice.rules import rule_choices
-from advice.uploads import detect_type
+from advice.uploads import check_attachment
 
 
 def _not_blank(value, message):
@@ -106,13 +106,9 @@ class AskForm(forms.Form):
                 _("Deze bijlage is te groot: hoogstens %(size)s.")
                 % {"size": filesizeformat(settings.ADVICE_ATTACHMENT_MAX_BYTES)}
             )
-        content_type = detect_type(upload)
-        if content_type is None:
-            raise forms.ValidationError(
-                _("Dit bestand is geen PNG, JPEG of PDF (we kijken naar de inhoud, niet naar de naam).")
-            )
-        self.attachment_type = content_type
-        return upload
+        # The whole file is checked: images come back re-encoded, PDFs with active content are refused.
+        checked, self.attachment_type = check_attachment(upload)
+        return checked
 
 
 class StepForm(forms.Form):

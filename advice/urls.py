@@ -18,6 +18,7 @@ urlpatterns = [
     # Bureau voor Integriteit
     path("bureau/", views.bureau_queue, name="bureau_queue"),
     path("bureau/statistieken/", views.statistics, name="statistics"),
+    path("bureau/toegang/", views.access_grants, name="access_grants"),
     path("bureau/vragen/<int:pk>/faq/", views.faq_create, name="faq_create"),
     path("faq/<int:pk>/publiceren/", views.faq_publish, name="faq_publish"),
     # For all staff

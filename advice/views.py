@@ -21,6 +21,7 @@ from advice.rules import rule_choices
 from advice.uploads import SizeLimitUploadHandler
 from advice.workflow import PAGE_STEPS, STEPS, TransitionError, audience_for, available_steps
 from config.pagination import CountedPaginator
+from organisation import selectors as org_selectors
 from organisation.roles import Role, require_role
 
 
@@ -133,11 +134,14 @@ def question_step(request, pk, step):
     held = capacities(request.user, question)
     if STEPS[step].actor == Capacity.ASSIGNED_OFFICER and held == {Capacity.BUREAU}:
         # A colleague of the officer who took the question up: say how to go on, not just "forbidden".
-        messages.error(
-            request,
-            _("%(officer)s nam deze vraag op. Kies 'Overnemen' om ze zelf verder te behandelen.")
-            % {"officer": question.officer},
-        )
+        if question.officer is None:
+            messages.error(request, _("Niemand nam deze vraag al op. Kies eerst 'Ik neem dit op'."))
+        else:
+            messages.error(
+                request,
+                _("%(officer)s nam deze vraag op. Kies 'Overnemen' om ze zelf verder te behandelen.")
+                % {"officer": question.officer},
+            )
         return redirect("advice:question_detail", pk=question.pk)
     if STEPS[step].actor not in held:
         raise PermissionDenied
@@ -320,3 +324,10 @@ def faq(request):
     entries = selectors.published_faq()
     drafts = FaqEntry.objects.filter(is_published=False) if is_integrity_officer(request.user) else []
     return render(request, "advice/faq.html", {"entries": entries, "drafts": drafts})
+
+
+@require_GET
+@require_role(Role.INTEGRITY)
+def access_grants(request):
+    """Who was given access to questions (officer role, plaatsvervanger), by whom and when: four eyes seen."""
+    return render(request, "advice/access_grants.html", org_selectors.access_overview())

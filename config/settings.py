@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "organisation.middleware.TrustedHeaderMiddleware",
     "organisation.middleware.SignInAgainMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before any view or the CSRF check reads the form: bytes that are no UTF-8 are refused, not guessed.
+    "config.middleware.UndecodableFormMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "organisation.middleware.PrivatePagesMiddleware",
@@ -332,6 +334,8 @@ ADVICE_RETENTION_MONTHS = env_int("ADVICE_RETENTION_MONTHS", 24)
 # closed this many days after that step, and the asker is told.
 ADVICE_AUTO_CLOSE_DAYS = env_int("ADVICE_AUTO_CLOSE_DAYS", 30)
 ADVICE_ATTACHMENT_MAX_BYTES = env_int("ADVICE_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
+# An image with more pixels is refused before it is decoded (a small file can unpack to gigabytes).
+ADVICE_IMAGE_MAX_PIXELS = env_int("ADVICE_IMAGE_MAX_PIXELS", 40_000_000)
 
 # --- Code of conduct: acknowledgement reminders (codeofconduct/reminders.py, `manage.py send_reminders`) --
 ACK_REMINDER_DAYS_BEFORE = env_int("ACK_REMINDER_DAYS_BEFORE", 3)

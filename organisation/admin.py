@@ -1,11 +1,15 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from organisation.models import Deputy, OrgUnit, Person
+from organisation import services
+from organisation.models import AccessGrant, Deputy, OrgUnit, Person
+from organisation.roles import is_admin
 
 
 class DeleteRefusedMixin:
@@ -64,7 +68,9 @@ class PersonAdmin(DeleteRefusedMixin, UserAdmin):
         (_("Rollen"), {"fields": ["is_editor", "is_integrity_officer", "is_staff", "is_superuser"]}),
         (_("Data"), {"fields": ["last_login", "date_joined"]}),
     ]
-    readonly_fields = ["deactivated_at", "last_login", "date_joined"]
+    # The integrity-officer role opens advice questions: given or taken only with four eyes
+    # (AccessGrantAdmin below), never by ticking a box.
+    readonly_fields = ["deactivated_at", "last_login", "date_joined", "is_integrity_officer"]
     delete_refused_message = _(
         "Medewerkers worden nooit verwijderd: hun bevestigingen en vragen zijn bewijs en blijven bewaard. "
         "Gebruik de actie 'Deactiveer' in de lijst van medewerkers."
@@ -94,6 +100,108 @@ class PersonAdmin(DeleteRefusedMixin, UserAdmin):
 
 @admin.register(Deputy)
 class DeputyAdmin(admin.ModelAdmin):
+    """Read-only: a plaatsvervanger reads the manager's questions, so a period is made only by an
+    approved request ("Toegang tot adviesvragen"), and kept as the record of who could read what."""
+
     list_display = ["manager", "deputy", "starts_on", "ends_on"]
-    autocomplete_fields = ["manager", "deputy"]
     search_fields = ["manager__last_name", "deputy__last_name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class AccessGrantForm(forms.ModelForm):
+    class Meta:
+        model = AccessGrant
+        fields = ["kind", "person", "manager", "starts_on", "ends_on", "reason"]
+        widgets = {"reason": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "kind": _(
+                "Geldt pas als een tweede beheerder het goedkeurt (in de lijst: actie 'Goedkeuren'). "
+                "Het Bureau voor Integriteit ziet elke aanvraag."
+            ),
+            "manager": _("Enkel bij een plaatsvervanger: voor wie hij of zij optreedt, van en tot en met."),
+        }
+
+
+@admin.register(AccessGrant)
+class AccessGrantAdmin(admin.ModelAdmin):
+    """One beheerder asks (the add page), another approves or refuses (the list's actions)."""
+
+    form = AccessGrantForm
+    list_display = ["kind", "person", "manager", "status", "requested_by", "decided_by"]
+    list_filter = ["status", "kind"]
+    autocomplete_fields = ["person", "manager"]
+    actions = ["approve", "refuse"]
+    readonly_fields = ["status", "requested_by", "requested_at", "decided_by", "decided_at", "deputy_period"]
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return AccessGrantForm._meta.fields
+        return [*AccessGrantForm._meta.fields, *self.readonly_fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if obj is None else self.get_fields(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a request is evidence: decided with the actions, never edited
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_decide_permission(self, request):
+        return is_admin(request.user)
+
+    def save_model(self, request, obj, form, change):
+        # The form checked the fields; the service records the request (and refuses what makes no sense).
+        grant = services.access_grant_request(
+            kind=obj.kind,
+            person=obj.person,
+            manager=obj.manager,
+            starts_on=obj.starts_on,
+            ends_on=obj.ends_on,
+            reason=obj.reason,
+            by=request.user,
+        )
+        obj.pk = grant.pk
+        obj.requested_by, obj.requested_at = grant.requested_by, grant.requested_at
+
+    def add_view(self, request, form_url="", extra_context=None):
+        try:
+            return super().add_view(request, form_url, extra_context)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return redirect(reverse("admin:organisation_accessgrant_add", current_app=self.admin_site.name))
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        if level == messages.SUCCESS and request.resolver_match.url_name.endswith("_add"):
+            message = _("Aangevraagd. Een tweede beheerder moet dit goedkeuren voor het geldt.")
+        return super().message_user(request, message, level, *args, **kwargs)
+
+    def _decide(self, request, queryset, decide, done_message):
+        done = 0
+        for grant in queryset.filter(status=AccessGrant.Status.REQUESTED).order_by("pk"):
+            try:
+                decide(grant=grant, by=request.user)
+            except ValidationError as error:
+                self.message_user(request, f"{grant}: {' '.join(error.messages)}", messages.ERROR)
+            else:
+                done += 1
+        if done:
+            self.message_user(request, done_message % {"count": done}, messages.SUCCESS)
+        elif not queryset.filter(status=AccessGrant.Status.REQUESTED).exists():
+            self.message_user(request, _("Over deze aanvragen is al beslist."), messages.WARNING)
+
+    @admin.action(description=_("Goedkeuren (tweede beheerder)"), permissions=["decide"])
+    def approve(self, request, queryset):
+        self._decide(request, queryset, services.access_grant_approve, _("%(count)d aanvraag(en) goedgekeurd."))
+
+    @admin.action(description=_("Weigeren"), permissions=["decide"])
+    def refuse(self, request, queryset):
+        self._decide(request, queryset, services.access_grant_refuse, _("%(count)d aanvraag(en) geweigerd."))

@@ -188,3 +188,99 @@ class SignInFailure(models.Model):
 
     def __str__(self):
         return f"{self.person_key} {self.address} {self.at:%Y-%m-%d %H:%M}"
+
+
+class AccessGrant(models.Model):
+    """Four eyes on the two ways into advice questions: the integrity-officer role and a plaatsvervanger
+    period. One beheerder asks, another approves (never the one who asked, never the person who gets
+    the access); only then does the role or the period exist. Kept as the record the Bureau reads."""
+
+    class Kind(models.TextChoices):
+        OFFICER = "integriteit", _("Rol Bureau voor Integriteit geven")
+        OFFICER_END = "integriteit_einde", _("Rol Bureau voor Integriteit afnemen")
+        DEPUTY = "plaatsvervanger", _("Plaatsvervanger aanduiden")
+
+    class Status(models.TextChoices):
+        REQUESTED = "aangevraagd", _("Wacht op een tweede beheerder")
+        APPROVED = "goedgekeurd", _("Goedgekeurd")
+        REFUSED = "geweigerd", _("Geweigerd")
+
+    kind = models.CharField(_("wat"), max_length=20, choices=Kind.choices)
+    person = models.ForeignKey(
+        Person, verbose_name=_("voor wie"), on_delete=models.PROTECT, related_name="access_grants"
+    )
+    # For a plaatsvervanger: for whom, and when (inclusive dates).
+    manager = models.ForeignKey(
+        Person,
+        verbose_name=_("leidinggevende (bij een plaatsvervanger)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    starts_on = models.DateField(_("van"), null=True, blank=True)
+    ends_on = models.DateField(_("tot en met"), null=True, blank=True)
+    reason = models.CharField(_("waarom"), max_length=500)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.REQUESTED)
+    requested_by = models.ForeignKey(
+        Person, verbose_name=_("gevraagd door"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("gevraagd op"))
+    decided_by = models.ForeignKey(
+        Person, verbose_name=_("beslist door"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("beslist op"), null=True, blank=True)
+    # The period the approval made (kept when the period is over: the record says who could read what).
+    deputy_period = models.OneToOneField(
+        Deputy, null=True, blank=True, editable=False, on_delete=models.PROTECT, related_name="grant"
+    )
+
+    class Meta:
+        verbose_name = _("toegang tot adviesvragen")
+        verbose_name_plural = _("toegang tot adviesvragen")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            # Four eyes, held by the database too: the approver is neither the asker nor the beneficiary.
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True)
+                | (~Q(decided_by=models.F("requested_by")) & ~Q(decided_by=models.F("person"))),
+                name="access_grant_four_eyes",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="aangevraagd", decided_by__isnull=True, decided_at__isnull=True)
+                | (~Q(status="aangevraagd") & Q(decided_by__isnull=False, decided_at__isnull=False)),
+                name="access_grant_decided_by_someone",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="plaatsvervanger")
+                | Q(manager__isnull=False, starts_on__isnull=False, ends_on__gte=models.F("starts_on")),
+                name="access_grant_deputy_period",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.person}"
+
+    def clean(self):
+        errors = {}
+        if self.kind == self.Kind.DEPUTY:
+            if self.manager_id is None:
+                errors["manager"] = _("Kies de leidinggevende voor wie de plaatsvervanger optreedt.")
+            elif self.manager_id == self.person_id:
+                errors["manager"] = _("Iemand kan niet zijn eigen plaatsvervanger zijn.")
+            if self.starts_on is None:
+                errors["starts_on"] = _("Geef de eerste dag van de periode.")
+            if self.ends_on is None:
+                errors["ends_on"] = _("Geef de laatste dag van de periode.")
+            elif self.starts_on and self.ends_on < self.starts_on:
+                errors["ends_on"] = _("De laatste dag ligt voor de eerste.")
+        elif self.manager_id or self.starts_on or self.ends_on:
+            errors["manager"] = _("Een leidinggevende en een periode horen enkel bij een plaatsvervanger.")
+        if self._state.adding and self.person_id is not None:
+            has_role = self.person.is_integrity_officer
+            if self.kind == self.Kind.OFFICER and has_role:
+                errors["person"] = _("Deze persoon heeft de rol Bureau voor Integriteit al.")
+            elif self.kind == self.Kind.OFFICER_END and not has_role:
+                errors["person"] = _("Deze persoon heeft de rol Bureau voor Integriteit niet.")
+        if errors:
+            raise ValidationError(errors)

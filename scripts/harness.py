@@ -274,11 +274,19 @@ def _multipart(boundary: str, fields: dict, files: dict) -> bytes:
 
 
 def png_bytes(seed: int, size: int = 20_000) -> bytes:
-    """A file whose content says PNG (the upload check reads the magic bytes), different for every seed."""
+    """A real PNG of random pixels (the upload check decodes every image), different for every seed,
+    of about `size` bytes (noise does not compress)."""
+    import io
     import random
 
+    from PIL import Image
+
     rng = random.Random(seed)
-    return b"\x89PNG\r\n\x1a\n" + bytes(rng.getrandbits(8) for _ in range(size))
+    side = max(1, int((size / 3) ** 0.5))
+    image = Image.frombytes("RGB", (side, side), bytes(rng.getrandbits(8) for _ in range(side * side * 3)))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
 
 
 FIGURE = re.compile(r'data-figure="(audience|acknowledged)">([^<]+)<')

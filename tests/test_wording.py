@@ -122,6 +122,7 @@ def test_the_admin_speaks_dutch_with_the_apps_name_and_colours(city, as_admin):
     assert '<html lang="nl-be"' in page
     assert "Stad Antwerpen" in page and "Gedragscode sociale media – beheer" in page
     assert "css/admin.css" in page
+    # Advice has no admin at all (beheerders see nothing of questions, issue 13): no "Advies" here.
     for name in ("Organisatie", "Gedragscode", "E-mail en achtergrondwerk", "Medewerkers", "Versies"):
         assert name in page
     # Advice has nothing in the admin, not even its anonymous statistics rows (advice/admin.py).

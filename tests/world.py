@@ -8,6 +8,7 @@ from advice.models import Channel, FaqEntry
 from codeofconduct.content import install_initial_content
 from codeofconduct.models import Policy, PolicyVersion, PublicationEvent
 from codeofconduct.services import publishing
+from tests.files import PNG
 
 
 @pytest.fixture
@@ -17,7 +18,7 @@ def world(city, django_capture_on_commit_callbacks):
     current = policy.versions.get(status=PolicyVersion.Status.PUBLISHED)
     draft = publishing.draft_create(policy=policy, by=city.editor, copy_from=current)
 
-    png = SimpleUploadedFile("screenshot.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, content_type="image/png")
+    png = SimpleUploadedFile("screenshot.png", PNG, content_type="image/png")
     asked = advice.question_ask(
         asker=city.employee,
         subject="Foto van de opening",

@@ -8,9 +8,7 @@ from django.utils import timezone
 
 from advice import services
 from advice.models import Channel
-
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-PDF = b"%PDF-1.7\n" + b"0" * 64
+from tests.files import PDF, PNG, pdf_bytes, png_bytes  # noqa: F401 (shared with the advice tests)
 
 
 @pytest.fixture(autouse=True)

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadhandler import FileUploadHandler
 from django.urls import reverse
 
 from advice.models import Attachment, Channel, Question, State
@@ -35,12 +36,35 @@ def test_a_six_megabyte_file_is_refused_and_the_typed_text_stays(city, as_employ
     assert not Attachment.objects.exists()
 
 
+class ReceivedBytes(FileUploadHandler):
+    """Counts the bytes of a file that get past the handlers before it (the ones that would be stored)."""
+
+    received: list[int] = []
+
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        ReceivedBytes.received.append(0)
+
+    def receive_data_chunk(self, raw_data, start):
+        ReceivedBytes.received[-1] += len(raw_data)
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
 def test_the_size_limit_stops_reading_the_upload(city, as_employee, settings):
-    """The upload handler refuses the file as it streams in, before it is all in memory."""
-    settings.ADVICE_ATTACHMENT_MAX_BYTES = 1024
-    response = post_ask(as_employee, attachment=SimpleUploadedFile("a.png", PNG + b"\x00" * 5000))
+    """The upload handler refuses the file as it streams in: no more than the limit (and the chunk
+    that crossed it) ever reaches the handlers that keep a file in memory or on disk."""
+    settings.FILE_UPLOAD_HANDLERS = ["tests.advice.test_bad_input.ReceivedBytes", *settings.FILE_UPLOAD_HANDLERS]
+    ReceivedBytes.received = []
+    settings.ADVICE_ATTACHMENT_MAX_BYTES = 200 * 1024
+    response = post_ask(as_employee, attachment=SimpleUploadedFile("a.png", PNG + b"\x00" * (2 * 1024 * 1024)))
     assert "Deze bijlage is te groot" in response.content.decode()
     assert not Question.objects.exists()
+    assert len(ReceivedBytes.received) == 1
+    # The size check sees a 64 KiB chunk at a time: it stops at the first chunk past the limit.
+    assert ReceivedBytes.received[0] <= 200 * 1024, ReceivedBytes.received
 
 
 def test_an_html_file_renamed_png_is_refused(city, as_employee):

@@ -6,10 +6,9 @@ import pytest
 from playwright.sync_api import expect
 
 from advice.models import Question
+from tests.files import PNG
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 @pytest.fixture(autouse=True)

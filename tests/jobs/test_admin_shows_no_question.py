@@ -3,8 +3,11 @@ not its words, and nobody tied to it. The question bypassed the chef, its mails 
 failed and one was sent: the records of mail on their way are where such traces used to be (the task
 queue's admin showed each task's question id and people)."""
 
+import datetime
+
 import pytest
 from django.contrib import admin
+from django.contrib.admin.models import LogEntry
 from django.core.management import call_command
 from django.db import connection
 from django.urls import NoReverseMatch, reverse
@@ -12,6 +15,8 @@ from django.urls import NoReverseMatch, reverse
 from advice import services as advice
 from advice.models import Channel, Question
 from jobs.models import Delivery
+from organisation.models import AccessGrant
+from organisation.services import access_grant_approve, access_grant_request
 from tests.conftest import client_for
 from tests.factories import make_person
 
@@ -72,6 +77,20 @@ def test_the_admin_shows_nothing_of_a_question_that_bypassed_the_chef(city, smtp
     advice.question_take_step(question=question, by=city.integrity, step="bureau_take_up")
     statuses = set(Delivery.objects.values_list("status", flat=True))
     assert statuses == {"sent", "failed", "queued"}
+    # Every other page of the admin with a record on it: a plaatsvervanger period made with four
+    # eyes (an access request and its approval), and what the beheerder did in the admin (history).
+    second = make_person("beheer2", unit=city.city, is_staff=True, is_superuser=True)
+    grant = access_grant_request(
+        kind=AccessGrant.Kind.DEPUTY, person=city.colleague, manager=city.other_chef,
+        starts_on=datetime.date(2026, 3, 2), ends_on=datetime.date(2026, 3, 6), reason="Verlof", by=city.admin,
+    )  # fmt: skip
+    access_grant_approve(grant=grant, by=second)
+    client_for(city.admin).post(
+        reverse("admin:organisation_orgunit_change", args=[city.team_b.pk]),
+        {"code": city.team_b.code, "name": "Team Pers en Media", "kind": "team", "parent": city.service.pk,
+         "is_active": "on"},
+    )  # fmt: skip
+    assert LogEntry.objects.exists()
 
     traces = {
         "the question's number": str(QUESTION_ID),
