@@ -16,7 +16,7 @@ HOST ?= 127.0.0.1
 PYTEST_ARGS ?= -n auto
 PORT ?= 8000
 
-.PHONY: run test venv assets messages migrate demo lint format audit loadtest bench clean check-python install-check restore-drill faults screenshots
+.PHONY: run test test-clocks mutation mutation-check venv assets messages migrate demo lint format audit loadtest bench clean check-python install-check restore-drill faults screenshots
 
 check-python:
 	@test -n "$(PYTHON)" || { echo "No Python >= 3.12 found. Install one (e.g. pyenv install 3.12) or set PYTHON=/path/to/python3.12."; exit 1; }
@@ -61,6 +61,21 @@ test: venv assets messages
 	@command -v systemd-analyze >/dev/null || { echo "systemd-analyze (checks the shipped units) is missing: installing it"; apt-get install -y -qq systemd >/dev/null || { echo "Install systemd (apt-get install systemd)"; exit 1; }; }
 	@scripts/ensure_redis.sh
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The whole suite once at each awkward instant (a Friday 23:30, a Sunday, 31 December, both summer-time
+# change days): TEST_NOW sets the clock of every test (docs/testing.md). About five times `make test`.
+test-clocks: venv assets messages
+	@scripts/ensure_redis.sh
+	scripts/test_clocks.sh
+
+# Mutation testing of the rules modules (mutmut), one module at a time, nice'd; writes
+# docs/mutation-report.md. MUTATION_MODULES="advice.workdays" for some; see docs/testing.md.
+mutation: venv assets messages
+	$(PY) scripts/mutation.py $(MUTATION_MODULES)
+
+# What CI runs: one small rules module, failing below 90% killed.
+mutation-check: venv assets messages
+	$(PY) scripts/mutation.py --check --min-score 90 advice.workdays
 
 # A screenshot of every screen of every role at 390 and 1366 px, from the list the browser tests walk
 # (tests/browser/screens.py), into var/screenshots/<width>/<role>/<screen>.png (git-ignored).

@@ -231,6 +231,7 @@ def load(the_plan: Plan, *, seed: int = 2018, now=None) -> dict:
     versions = _versions(now)
     _acknowledgements(rng, versions["current"], person_ids, now)
     _notifications(rng, versions["current"], heads, now)
+    _asked(versions["current"], person_ids, heads)
     questions = _questions(rng, the_plan, person_ids, top[2:4], now)
     figures.changed()  # bulk inserts bypass the signals that keep compliance figures current
     return {
@@ -303,6 +304,24 @@ def _notifications(rng, version, heads, now):
         if rng.random() < 0.8
     ]
     TeamNotification.objects.bulk_create(rows, batch_size=BATCH)
+
+
+def _asked(version, person_ids, heads):
+    """The reminder job's record of asking: everyone and every chef on the day of publication."""
+    from codeofconduct import audience
+    from codeofconduct.models import Obligation
+
+    asked_at = version.published_at
+    due_on = audience.due_on_when_asked(version, timezone.localdate(asked_at))
+    rows = [
+        Obligation(person_id=pk, version=version, kind=Obligation.Kind.ACKNOWLEDGE, asked_at=asked_at, due_on=due_on)
+        for pk in person_ids.values()
+    ]
+    rows += [
+        Obligation(person_id=pk, version=version, kind=Obligation.Kind.NOTIFY_TEAM, asked_at=asked_at)
+        for pk in set(heads.values())
+    ]
+    Obligation.objects.bulk_create(rows, batch_size=BATCH)
 
 
 # Each state with the timeline that leads to it: (event kind, actor role, from, to).

@@ -1,18 +1,27 @@
 """Who owes an acknowledgement of a version, and by when: the rules in one place.
 
 A version's audience (its Afschrift) is all staff or chosen units with their sub-units; only
-active people count. Everyone in the audience at publication owes it by the version's due date; a
-person who joins the audience later (a new colleague, a move to an audience unit) gets their own due
-date: ACKNOWLEDGEMENT_DAYS after joining, never before the version's.
+active people with a place in the organisation count: an account without a unit (the first
+beheerder, a local administrator) is never in an audience, in the compliance figures or mailed.
+People without a mailbox are in the audience like everyone else: their chef reaches them.
+
+Every clock runs from the moment the person was asked (an `Obligation`, written by the reminder job
+when it first finds them in the audience), never from the version's publication: each member owes
+the acknowledgement by the version's due date when asked on the day of publication, and otherwise
+by the later of that date and ACKNOWLEDGEMENT_DAYS after being asked. The date they were told is
+stored; an extension of the version's due date moves it on, nothing moves it back. Someone not
+asked yet is never late; their page shows the date the job will give them.
 """
 
 import datetime
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from codeofconduct.models import ACKNOWLEDGEMENT_DAYS, PolicyVersion
+from codeofconduct.models import ACKNOWLEDGEMENT_DAYS, Obligation, PolicyVersion
+
+ACKNOWLEDGE = Obligation.Kind.ACKNOWLEDGE
 
 
 def audience_paths(version: PolicyVersion) -> list[str] | None:
@@ -24,7 +33,7 @@ def audience_paths(version: PolicyVersion) -> list[str] | None:
 
 def audience_filter(version: PolicyVersion, prefix: str = "") -> Q:
     """Q on Person (or on a relation to it, with `prefix` like "person__") selecting the audience."""
-    condition = Q(**{f"{prefix}is_active": True})
+    condition = Q(**{f"{prefix}is_active": True, f"{prefix}unit__isnull": False})
     paths = audience_paths(version)
     if paths is None:
         return condition
@@ -39,43 +48,72 @@ def audience(version: PolicyVersion):
 
 
 def is_in_audience(version: PolicyVersion, person) -> bool:
-    if not person.is_active:
+    if not person.is_active or person.unit_id is None:
         return False
     paths = audience_paths(version)
     if paths is None:
         return True
-    return person.unit is not None and any(person.unit.path.startswith(path) for path in paths)
+    return any(person.unit.path.startswith(path) for path in paths)
 
 
-def joined_late(version: PolicyVersion, person) -> bool:
-    return version.published_at is not None and person.unit_since > version.published_at
+# --- Due dates --------------------------------------------------------------------------------------
 
 
-def due_date_for(version: PolicyVersion, person) -> datetime.date | None:
+def due_on_when_asked(version: PolicyVersion, today: datetime.date) -> datetime.date:
+    """The due date of a member asked `today`: on the day of publication the version's own date (which
+    Redactie may have set shorter than 14 days), later ACKNOWLEDGEMENT_DAYS from today, never before
+    the version's date."""
     due = version.acknowledgement_due_date
-    if due is None or not joined_late(version, person):
+    if due is not None and version.published_at is not None and today <= timezone.localdate(version.published_at):
         return due
-    own = timezone.localdate(person.unit_since) + datetime.timedelta(days=ACKNOWLEDGEMENT_DAYS)
-    return max(due, own)
+    own = today + datetime.timedelta(days=ACKNOWLEDGEMENT_DAYS)
+    return max(due or own, own)
 
 
-def is_overdue(version: PolicyVersion, person, today: datetime.date | None = None) -> bool:
-    due = due_date_for(version, person)
-    return due is not None and (today or timezone.localdate()) > due
+def effective_due_date(version: PolicyVersion, told: datetime.date) -> datetime.date:
+    """What a member was told, moved on by a later extension of the version's due date."""
+    return max(told, version.acknowledgement_due_date or told)
+
+
+def told_due_dates(version: PolicyVersion, person_ids) -> dict[int, datetime.date]:
+    """person id -> the due date stored when they were asked (only for those asked)."""
+    return dict(
+        Obligation.objects.filter(version=version, kind=ACKNOWLEDGE, person_id__in=list(person_ids)).values_list(
+            "person_id", "due_on"
+        )
+    )
+
+
+def due_date_for(
+    version: PolicyVersion, person, *, told: datetime.date | None = None, today: datetime.date | None = None
+) -> datetime.date:
+    """A member's due date. `told`: their stored date when the caller read it already (saves a query)."""
+    if told is None:
+        told = told_due_dates(version, [person.pk]).get(person.pk)
+    if told is None:  # not asked yet: the date the job will give them
+        told = due_on_when_asked(version, today or timezone.localdate())
+    return effective_due_date(version, told)
+
+
+def is_overdue(
+    version: PolicyVersion, person, today: datetime.date | None = None, *, told: datetime.date | None = None
+) -> bool:
+    """Past the due date they were told. Someone never asked is never late."""
+    if told is None:
+        told = told_due_dates(version, [person.pk]).get(person.pk)
+    return told is not None and (today or timezone.localdate()) > effective_due_date(version, told)
 
 
 def overdue_filter(version: PolicyVersion, today: datetime.date | None = None, prefix: str = "") -> Q:
-    """Q on Person: past their due date (the SQL twin of `is_overdue`, for counting at city scale).
-
-    Overdue means today > max(version due date, joined + 14 days) for late joiners, and today > the
-    version's due date for everyone else. Both halves need the version's due date to have passed.
-    """
+    """Q on Person: asked, and past their due date (the SQL twin of `is_overdue`, for counting at city scale)."""
     today = today or timezone.localdate()
     due = version.acknowledgement_due_date
-    if due is None or today <= due:
+    if due is not None and today <= due:  # an extension holds everyone until the version's date
         return Q(pk__in=[])
-    # joined + 14 < today  <=>  joined before the start of (today - 14 days), in the city's time zone.
-    cutoff = timezone.make_aware(
-        datetime.datetime.combine(today - datetime.timedelta(days=ACKNOWLEDGEMENT_DAYS), datetime.time.min)
+    return Q(
+        Exists(
+            Obligation.objects.filter(
+                person=OuterRef(f"{prefix}pk"), version=version, kind=ACKNOWLEDGE, due_on__lt=today
+            )
+        )
     )
-    return Q(**{f"{prefix}unit_since__lte": version.published_at}) | Q(**{f"{prefix}unit_since__lt": cutoff})

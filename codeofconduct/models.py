@@ -484,6 +484,48 @@ class TeamNotification(AppendOnlyModel):
         return f"{self.chef} – {self.version.nummer}"
 
 
+class Obligation(AppendOnlyModel):
+    """The moment a person was first asked to do something about a version: the start of their clock.
+
+    A member is asked to acknowledge when the reminder job first finds them in the audience (and
+    queues their notice, when they have a mailbox); a chef-waardeerder is asked to notify their team
+    when the job first finds them managing someone in the audience. Due dates, the request to notify
+    and the escalation to the chef's manager all count from `asked_at`, never from the version's
+    publication: a note published years before the installation asks everyone on its first run.
+    One row per person, version and kind (the database refuses a second, so concurrent runs agree).
+    """
+
+    class Kind(models.TextChoices):
+        ACKNOWLEDGE = "acknowledge", _("Lezen en bevestigen")
+        NOTIFY_TEAM = "notify_team", _("Team op de hoogte brengen")
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("medewerker"), on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.ForeignKey(
+        PolicyVersion, verbose_name=_("versie"), on_delete=models.PROTECT, related_name="obligations"
+    )
+    kind = models.CharField(_("soort"), max_length=20, choices=Kind.choices)
+    asked_at = models.DateTimeField(_("gevraagd op"))
+    # The due date the member was told when asked; a later extension of the version moves it on,
+    # nothing moves it back (audience.due_date_for).
+    due_on = models.DateField(_("uiterlijk op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("vraag aan een medewerker")
+        verbose_name_plural = _("vragen aan medewerkers")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "version", "kind"], name="codeofconduct_asked_once"),
+            models.CheckConstraint(
+                condition=~Q(kind="acknowledge") | Q(due_on__isnull=False), name="codeofconduct_member_has_due_date"
+            ),
+        ]
+        indexes = [models.Index(fields=["version", "kind", "due_on"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} – {self.person} – {self.version.nummer}"
+
+
 class Reminder(models.Model):
     """Each e-mail the app sent about a version, so that a job run twice sends nothing twice.
 

@@ -1,5 +1,17 @@
 """The reminder job: safe to run as often as one likes (the systemd timer runs it every 15 minutes).
 
+Every clock starts when the person was asked, never at the version's publication (docs/
+code-of-conduct.md, "Clocks"). The job asks: the first time it finds a member in the audience of a
+version in force it records an `Obligation` (asked now, due ACKNOWLEDGEMENT_DAYS later or on the
+version's date when later) and queues their notice; the first time it finds a chef-waardeerder with
+someone of the audience in their team, not having confirmed notifying them, it records that chef as
+asked. The request to notify goes CHEF_NOTIFY_REMINDER_DAYS after the chef was asked, their
+manager hears of it CHEF_ESCALATION_DAYS after; reminders go ACK_REMINDER_DAYS_BEFORE a member's
+own due date and ACK_REMINDER_DAYS_AFTER it, once per due date (an extension brings new ones). A
+note published years before the installation therefore asks everyone on the first run, and nobody
+is late or escalated that day. Nobody without a mailbox is mailed (their chef reaches them);
+nobody without a place in the organisation is asked at all.
+
 Every e-mail is claimed as a `Reminder` row (unique per recipient, version, kind and period) and
 queued in the outbox (jobs.outbox) in one transaction per page of people; the mail worker sends them.
 A second run, or two runs at once on different machines, queue nothing twice: a run that meets
@@ -27,7 +39,7 @@ from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
 from codeofconduct import audience, emails
-from codeofconduct.models import Acknowledgement, PolicyVersion, Reminder, TeamNotification
+from codeofconduct.models import Acknowledgement, Obligation, PolicyVersion, Reminder, TeamNotification
 from codeofconduct.selectors.reading import in_force_versions
 
 Kind = Reminder.Kind
@@ -49,14 +61,20 @@ def run_reminders(*, now: datetime.datetime | None = None) -> RunReport:
     today = timezone.localdate(now)
     report = RunReport()
     for version in in_force_versions(today):  # never a withdrawn or expired version
-        _mails_to_members(version, today, report)
-        _mails_to_chefs(version, today, report)
+        _mails_to_members(version, now, today, report)
+        _mails_to_chefs(version, now, today, report)
     return report
 
 
 def _iso_week(day: datetime.date) -> str:
     year, week, _ = day.isocalendar()
     return f"{year}-W{week:02d}"
+
+
+def _asked_by(day: datetime.date) -> dict:
+    """Lookup on Obligation: asked on `day` or earlier (a day in the city's time zone)."""
+    end = timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
+    return {"asked_at__lt": end}
 
 
 # --- Pages and claims -----------------------------------------------------------------------------
@@ -90,13 +108,13 @@ def _manager_pages():
         last = page[-1]
 
 
-def _already_sent(version, first, last, *, kinds, period) -> set[tuple[int, str]]:
-    """(recipient, kind) of the mails sent to the people with ids from first to last (a range of the unique index)."""
-    return set(
-        Reminder.objects.filter(
-            version=version, recipient_id__gte=first, recipient_id__lte=last, kind__in=kinds, period=period
-        ).values_list("recipient_id", "kind")
-    )
+def _already_sent(version, first, last, *, kinds, period=None) -> set[tuple[int, str, str]]:
+    """(recipient, kind, period) of the mails sent to the people with ids from first to last (a range of
+    the unique index), of one period or of any."""
+    sent = Reminder.objects.filter(version=version, recipient_id__gte=first, recipient_id__lte=last, kind__in=kinds)
+    if period is not None:
+        sent = sent.filter(period=period)
+    return set(sent.values_list("recipient_id", "kind", "period"))
 
 
 def _claim(version, wanted: list[tuple], *, period) -> list[tuple]:
@@ -125,11 +143,11 @@ def _claim_and_send(version, wanted: list[tuple], *, period, send) -> None:
         send(_claim(version, wanted, period=period))
 
 
-def _send_version_mails(version, claimed, report) -> None:
-    # One rendering per kind and due date: people who joined late have their own due date.
+def _send_version_mails(version, claimed, report, *, due_dates: dict | None = None) -> None:
+    # One rendering per kind and due date: people asked on different days have their own due date.
     by_mail = defaultdict(list)
     for person, kind in claimed:
-        by_mail[kind, audience.due_date_for(version, person)].append(person)
+        by_mail[kind, (due_dates or {}).get(person.pk)].append(person)
     for (kind, due_date), recipients in by_mail.items():
         report.sent[kind] += emails.send_version_mail(
             kind=kind, version=version, recipients=recipients, context={"due_date": due_date}
@@ -141,23 +159,30 @@ def _send_personal_mails(version, claimed, report) -> None:
         report.sent[kind] += emails.send_personal_mail(kind=kind, version=version, recipient=person, context=context)
 
 
+def _ask(version, kind, person_ids, now, *, due_on=None) -> None:
+    """Record these people as asked now, unless they were asked before (the first time counts)."""
+    Obligation.objects.bulk_create(
+        [Obligation(person_id=pk, version=version, kind=kind, asked_at=now, due_on=due_on) for pk in person_ids],
+        ignore_conflicts=True,
+    )
+
+
 # --- The audience ---------------------------------------------------------------------------------
 
 
-def _mails_to_members(version: PolicyVersion, today: datetime.date, report) -> None:
-    """To everyone who still has to acknowledge: the notice of the new version (only those who have to
-    act: after an editorial change most have nothing to do), a reminder in the days before their due
-    date and one some days after it. Each once."""
+def _mails_to_members(version: PolicyVersion, now, today: datetime.date, report) -> None:
+    """Everyone who still has to acknowledge is asked (once): the notice of the new version (only to
+    those who have to act: after an editorial change most have nothing to do), a reminder in the days
+    before their own due date and one some days after it, once per due date. Mail only to a mailbox."""
     before = datetime.timedelta(days=settings.ACK_REMINDER_DAYS_BEFORE)
     after = datetime.timedelta(days=settings.ACK_REMINDER_DAYS_AFTER)
 
-    def kinds_due(person):
-        yield Kind.NEW_VERSION
-        due = audience.due_date_for(version, person)
-        if due is not None and due - before <= today <= due:
-            yield Kind.BEFORE_DUE
-        if due is not None and today >= due + after:
-            yield Kind.AFTER_DUE
+    def kinds_due(person, due):
+        yield Kind.NEW_VERSION, ONCE
+        if due - before <= today <= due:
+            yield Kind.BEFORE_DUE, due.isoformat()
+        if today >= due + after:
+            yield Kind.AFTER_DUE, due.isoformat()
 
     people = audience.audience(version)
     for ids in _id_pages(people):
@@ -170,50 +195,80 @@ def _mails_to_members(version: PolicyVersion, today: datetime.date, report) -> N
         open_ids = [pk for pk in ids if pk not in acknowledged]
         if not open_ids:
             continue
-        # Most of the city has acknowledged: only those who have not are read in full.
-        open_people = people.filter(pk__in=open_ids).only("pk", "email", "first_name", "last_name", "unit_since")
-        sent = _already_sent(version, first, last, kinds=MEMBER_KINDS, period=ONCE)
-        wanted = [
-            (person, kind)
-            for person in open_people.order_by("pk")
-            for kind in kinds_due(person)
-            if (person.pk, kind) not in sent
-        ]
-        _claim_and_send(
-            version, wanted, period=ONCE, send=lambda claimed: _send_version_mails(version, claimed, report)
-        )
+        with transaction.atomic():
+            told = audience.told_due_dates(version, open_ids)
+            not_asked = [pk for pk in open_ids if pk not in told]
+            if not_asked:  # most runs ask nobody new: only then a write, and a read of what won
+                _ask(
+                    version,
+                    Obligation.Kind.ACKNOWLEDGE,
+                    not_asked,
+                    now,
+                    due_on=audience.due_on_when_asked(version, today),
+                )
+                told.update(audience.told_due_dates(version, not_asked))
+            due_dates = {pk: audience.effective_due_date(version, date) for pk, date in told.items()}
+            # Most of the city has acknowledged: only those who have not are read in full.
+            open_people = (
+                people.filter(pk__in=open_ids).exclude(email="").only("pk", "email", "first_name", "last_name")
+            )
+            sent = _already_sent(version, first, last, kinds=MEMBER_KINDS)
+            wanted = defaultdict(list)  # period -> [(person, kind)]
+            for person in open_people.order_by("pk"):
+                for kind, period in kinds_due(person, due_dates[person.pk]):
+                    if (person.pk, kind, period) not in sent:
+                        wanted[period].append((person, kind))
+            for period, items in wanted.items():
+                _claim_and_send(
+                    version,
+                    items,
+                    period=period,
+                    send=lambda claimed, due_dates=due_dates: _send_version_mails(
+                        version, claimed, report, due_dates=due_dates
+                    ),
+                )
 
 
 # --- Chefs-waardeerders and their managers --------------------------------------------------------
 
 
-def _mails_to_chefs(version: PolicyVersion, today: datetime.date, report) -> None:
-    """Per page of people who manage someone: the weekly summary of overdue members, the request to
-    notify their team and, later, to the manager above them the names of the chefs who did not."""
-    published_on = timezone.localdate(version.published_at)
-    notify = today >= published_on + datetime.timedelta(days=settings.CHEF_NOTIFY_REMINDER_DAYS)
-    escalate = today >= published_on + datetime.timedelta(days=settings.CHEF_ESCALATION_DAYS)
+def _mails_to_chefs(version: PolicyVersion, now, today: datetime.date, report) -> None:
+    """Per page of people who manage someone: chefs who did not confirm notifying their team are asked
+    (once), reminded CHEF_NOTIFY_REMINDER_DAYS later, and CHEF_ESCALATION_DAYS after being asked the
+    manager above them gets their names, weekly; chefs with overdue members get their number, weekly."""
     due = version.acknowledgement_due_date
-    weekly = due is not None and today > due
-    if not (weekly or notify or escalate):
-        return
+    weekly = due is None or today > due  # before the version's due date nobody is overdue
     people = get_user_model().objects
-    # Chefs (active) with someone of the audience in their team who did not confirm notifying it.
+    # Chefs (active, in the organisation) with someone of the audience in their team who did not
+    # confirm notifying it.
     unconfirmed = (
-        people.filter(is_active=True)
+        people.filter(is_active=True, unit__isnull=False)
         .filter(Exists(audience.audience(version).filter(manager=OuterRef("pk"))))
         .exclude(Exists(TeamNotification.objects.filter(version=version, chef=OuterRef("pk"))))
     )
+    notify_by = today - datetime.timedelta(days=settings.CHEF_NOTIFY_REMINDER_DAYS)
+    escalate_by = today - datetime.timedelta(days=settings.CHEF_ESCALATION_DAYS)
+
+    def asked_by(day):
+        return Exists(
+            Obligation.objects.filter(
+                person=OuterRef("pk"), version=version, kind=Obligation.Kind.NOTIFY_TEAM, **_asked_by(day)
+            )
+        )
+
     week = _iso_week(today)
     for page in _manager_pages():
+        chefs_here = list(unconfirmed.filter(pk__in=page).values_list("pk", flat=True))
+        _ask(version, Obligation.Kind.NOTIFY_TEAM, chefs_here, now)
         if weekly:
             _weekly_summary(version, today, page, week, report)
-        if notify:
-            _notify_request(version, unconfirmed.filter(pk__in=page), report)
-        if escalate:
-            # Here the page holds the managers above the chefs (a range: the page is every manager in it).
-            above = unconfirmed.filter(manager_id__gte=page[0], manager_id__lte=page[-1], manager__is_active=True)
-            _escalation(version, above, week, report)
+        if chefs_here:
+            _notify_request(version, unconfirmed.filter(pk__in=chefs_here).filter(asked_by(notify_by)), report)
+        # Here the page holds the managers above the chefs (a range: the page is every manager in it).
+        above = unconfirmed.filter(
+            manager_id__gte=page[0], manager_id__lte=page[-1], manager__is_active=True, manager__unit__isnull=False
+        ).filter(asked_by(escalate_by))
+        _escalation(version, above, week, report)
 
 
 def _weekly_summary(version, today, chef_ids, week, report) -> None:
@@ -238,11 +293,11 @@ def _weekly_summary(version, today, chef_ids, week, report) -> None:
 
 def _notify_request(version, unconfirmed_chefs, report) -> None:
     """Chefs who have not confirmed notifying their team are asked to, once."""
-    chefs = list(unconfirmed_chefs.only("pk", "email", "unit_since", "is_active").order_by("pk"))
+    chefs = list(unconfirmed_chefs.exclude(email="").only("pk", "email", "is_active").order_by("pk"))
     if not chefs:
         return
     sent = _already_sent(version, chefs[0].pk, chefs[-1].pk, kinds=[Kind.CHEF_NOTIFY], period=ONCE)
-    wanted = [(chef, Kind.CHEF_NOTIFY) for chef in chefs if (chef.pk, Kind.CHEF_NOTIFY) not in sent]
+    wanted = [(chef, Kind.CHEF_NOTIFY) for chef in chefs if (chef.pk, Kind.CHEF_NOTIFY, ONCE) not in sent]
     _claim_and_send(version, wanted, period=ONCE, send=lambda claimed: _send_version_mails(version, claimed, report))
 
 
@@ -263,11 +318,18 @@ def _escalation(version, unconfirmed_chefs, week, report) -> None:
 
 
 def _personal_mail_once(version, kind, period, context_per_person: dict, report) -> None:
-    """A personal mail of `kind` to each active person in `context_per_person` (pk -> the mail's context)
-    who has not had it this period."""
+    """A personal mail of `kind` to each active person with a place in the organisation and a mailbox
+    in `context_per_person` (pk -> the mail's context) who has not had it this period."""
     if not context_per_person:
         return
     sent = _already_sent(version, min(context_per_person), max(context_per_person), kinds=[kind], period=period)
-    people = get_user_model().objects.filter(pk__in=context_per_person, is_active=True).order_by("pk")
-    wanted = [(person, kind, context_per_person[person.pk]) for person in people if (person.pk, kind) not in sent]
+    people = (
+        get_user_model()
+        .objects.filter(pk__in=context_per_person, is_active=True, unit__isnull=False)
+        .exclude(email="")
+        .order_by("pk")
+    )
+    wanted = [
+        (person, kind, context_per_person[person.pk]) for person in people if (person.pk, kind, period) not in sent
+    ]
     _claim_and_send(version, wanted, period=period, send=lambda claimed: _send_personal_mails(version, claimed, report))

@@ -40,6 +40,7 @@ def main() -> int:
                     "--ignore=.venv",
                     "--ignore=node_modules",
                     "--ignore=static/vendor",
+                    "--ignore=var",  # scratch space: the mutation runs keep mutated copies of the code there
                     "-v",
                     "0",
                 ],

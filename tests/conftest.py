@@ -6,14 +6,71 @@
 - editor (Redactie), integrity (Bureau voor Integriteit), admin (beheerder).
 """
 
+import datetime
+import os
+import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
+import time_machine
 from django.test import Client
 
 from organisation.models import OrgUnit, Person
 from tests.factories import make_person, make_unit
 from tests.world import world  # noqa: F401 (a fixture: real objects for every URL)
+
+# The instant at which every test starts: a Tuesday morning in Antwerp, nowhere near a weekend, a
+# holiday, midnight or a change of summer time. `TEST_NOW=2026-03-29T01:30+01:00 make test` runs the
+# suite at another instant; `make test-clocks` runs it at the awkward ones (docs/testing.md).
+DEFAULT_TEST_NOW = "2026-11-17T10:00:00+01:00"
+
+
+def chosen_now() -> datetime.datetime:
+    """The instant of TEST_NOW (ISO 8601 with its UTC offset), or the default one."""
+    value = os.environ.get("TEST_NOW", "").strip() or DEFAULT_TEST_NOW
+    instant = datetime.datetime.fromisoformat(value)
+    if instant.tzinfo is None:
+        raise pytest.UsageError(f"TEST_NOW={value!r} needs its UTC offset, e.g. 2026-03-29T01:30+01:00")
+    # A fixed offset, never a zone name: time-machine would then change the process's time zone.
+    return instant.astimezone(datetime.UTC)
+
+
+@pytest.fixture(autouse=True)
+def suite_clock():
+    """Every test starts with the clock at TEST_NOW (default: DEFAULT_TEST_NOW), never the real time.
+
+    The clock then runs on from there (tick=True), so a test lasts as long as it does, timestamps
+    stay ordered and the live server of the browser tests (same process) keeps time with the test.
+    Python's clock is moved (time.time, datetime.now, date.today, timezone.now); time.monotonic and
+    perf_counter are not, so timeouts and Hypothesis's deadlines still measure real durations.
+
+    A test that needs another instant moves the clock itself, on top of this one:
+
+        with time_machine.travel(datetime.datetime(2026, 3, 2, 9, tzinfo=datetime.UTC), tick=False):
+            ...                                   # frozen there; back to TEST_NOW afterwards
+
+    or asks for this fixture and moves it: `suite_clock.move_to(instant)` (jumps, keeps ticking)
+    or `suite_clock.shift(datetime.timedelta(days=1))`; time-machine's own `time_machine` fixture
+    works too. Relative times (`timezone.now() - timedelta(days=3)`) are relative to TEST_NOW.
+    """
+    with time_machine.travel(chosen_now(), tick=True) as traveller:
+        yield traveller
+
+
+CLOCK_SITE = Path(__file__).resolve().parent / "clock_site"
+
+
+def clock_environment() -> dict[str, str]:
+    """Environment for a Python process a test starts, so that it keeps the test's time, not the real one.
+
+    tests/clock_site/sitecustomize.py reads it at the process's start (mail workers, the schedule runner).
+    """
+    if not time_machine.escape_hatch.is_travelling():
+        return {}
+    offset = time.time() - time_machine.escape_hatch.time.time()  # the test's clock minus the real one
+    paths = [str(CLOCK_SITE), *filter(None, [os.environ.get("PYTHONPATH")])]
+    return {"PYTHONPATH": os.pathsep.join(paths), "TEST_CLOCK_OFFSET": repr(offset)}
 
 
 @pytest.fixture(autouse=True)

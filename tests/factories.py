@@ -22,3 +22,18 @@ def make_person(username=None, *, unit=None, manager=None, password="demo", **ex
     person.set_password(password)
     person.save()
     return person
+
+
+def make_asked(version, *people, at, kind="acknowledge"):
+    """Record `people` as asked about `version` at `at`, as the reminder job does the first time it finds
+    them (members: with the due date it tells them; kind "notify_team": a chef asked to notify their team)."""
+    from django.utils import timezone
+
+    from codeofconduct import audience
+    from codeofconduct.models import Obligation
+
+    due_on = audience.due_on_when_asked(version, timezone.localdate(at)) if kind == "acknowledge" else None
+    Obligation.objects.bulk_create(
+        [Obligation(person=person, version=version, kind=kind, asked_at=at, due_on=due_on) for person in people],
+        ignore_conflicts=True,
+    )

@@ -64,18 +64,25 @@ def team_progress(version: PolicyVersion, members) -> list[MemberProgress]:
             "recorded_by"
         )
     }
+    told = audience.told_due_dates(version, [row.pk for row in rows])
     progress = []
     for person in rows:
         in_audience = audience.is_in_audience(version, person)
         ack = acknowledgements.get(person.pk)
+        mine = told.get(person.pk)
         progress.append(
             MemberProgress(
                 person=person,
                 in_audience=in_audience,
                 opened_at=person.opened_at,
                 acknowledgement=ack,
-                due_date=audience.due_date_for(version, person) if in_audience else None,
-                overdue=in_audience and ack is None and audience.is_overdue(version, person, today),
+                due_date=audience.due_date_for(version, person, told=mine, today=today)
+                if in_audience and mine is not None
+                else (audience.due_on_when_asked(version, today) if in_audience else None),
+                overdue=in_audience
+                and ack is None
+                and mine is not None
+                and audience.is_overdue(version, person, today, told=mine),
                 reminded_today=person.reminded_today,
             )
         )

@@ -171,6 +171,7 @@ def reminders_send_manual(*, chef, version: PolicyVersion, members: list) -> tup
 
     The claims and the queued mails commit together; the mail worker sends. A reminder whose mail
     failed for good no longer counts (`manual_reminder_failed`), so the next click sends it again.
+    Nobody without a mailbox is claimed or mailed (their chef reaches them with a briefing).
     Returns (who received one now, who already had one today).
     """
     _refuse_unless_current(version)
@@ -178,7 +179,7 @@ def reminders_send_manual(*, chef, version: PolicyVersion, members: list) -> tup
     acknowledged = set(
         Acknowledgement.objects.filter(version=version, person__in=members).values_list("person_id", flat=True)
     )
-    open_members = [person for person in members if person.pk not in acknowledged]
+    open_members = [person for person in members if person.pk not in acknowledged and person.email]
     today = timezone.localdate().isoformat()
     run = uuid.uuid4()
     Reminder.objects.bulk_create(

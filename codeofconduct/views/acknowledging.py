@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from codeofconduct import audience, rendering, selectors
 from codeofconduct.models import PolicyVersion
 from codeofconduct.selectors.reading import chef_versions_to_confirm, reading_list
+from codeofconduct.selectors.reading import due_date_for as reading_due_date
 from codeofconduct.services import acknowledging
 from codeofconduct.views.base import error_text
 from organisation.roles import is_chef
@@ -48,7 +49,7 @@ def acknowledgement_context(request, version: PolicyVersion) -> dict:
     context = {
         "acknowledgement_owed": True,
         "acknowledgement": acknowledgement,
-        "due_date": audience.due_date_for(version, person),
+        "due_date": reading_due_date(person, version),
     }
     if acknowledgement is None:
         earlier = next((ack for ack in acknowledged if ack.version.policy_id == version.policy_id), None)

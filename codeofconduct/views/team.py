@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from codeofconduct import audience
 from codeofconduct.content import MAIN_POLICY_SLUG
 from codeofconduct.forms import BriefingForm, TeamNotificationForm
-from codeofconduct.models import PolicyVersion, TeamNotification
+from codeofconduct.models import Acknowledgement, PolicyVersion, TeamNotification
 from codeofconduct.selectors.reading import current_versions_for
 from codeofconduct.selectors.team import team_members, team_progress
 from codeofconduct.services import acknowledging
@@ -101,11 +101,17 @@ def team_remind(request, pk):
     except ValidationError as error:
         messages.error(request, error_text(error))
         return redirect(_team_url(version))
+    reached = {person.pk for person in [*sent, *skipped]}
+    acknowledged = set(
+        Acknowledgement.objects.filter(version=version, person__in=members).values_list("person_id", flat=True)
+    )
+    no_mailbox = [person for person in members if not person.email and person.pk not in acknowledged | reached]
     request.session["codeofconduct:reminded"] = {
         "sent": [person.get_full_name() for person in sent],
         "skipped": [person.get_full_name() for person in skipped],
+        "no_mailbox": [person.get_full_name() for person in no_mailbox],
     }
-    if not sent and not skipped:
+    if not sent and not skipped and not no_mailbox:
         messages.info(
             request, _("Iedereen in je team heeft deze versie al bevestigd: er is geen herinnering verstuurd.")
         )

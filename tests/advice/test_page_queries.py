@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from advice import services
 from advice.access import viewers
@@ -39,7 +40,7 @@ def page_queries(person, question):
 
 def deputise(manager, name):
     deputy = make_person(name, unit=manager.unit)
-    today = datetime.date.today()
+    today = timezone.localdate()
     Deputy.objects.create(manager=manager, deputy=deputy, starts_on=today, ends_on=today)
     return deputy
 
@@ -93,7 +94,7 @@ def test_a_question_still_with_the_chef_and_without_attachments_costs_no_more(ci
 
 @pytest.mark.django_db
 def test_who_can_see_lists_the_route_then_the_bureau_and_nobody_else(city, answered):
-    today = datetime.date.today()
+    today = timezone.localdate()
     deputy = deputise(city.chef, "plaatsvervanger")
     # Not today's plaatsvervanger, an officer who left: neither sees the question, neither is listed.
     earlier = make_person("vroeger", unit=city.team_a)

@@ -5,6 +5,7 @@ import datetime
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from advice.models import DirectReason, EventKind, Level, Question, State
 from organisation.models import Deputy
@@ -191,7 +192,7 @@ def test_manager_who_left_without_deputy_passes_the_question_up(city):
 
 def test_manager_who_left_with_a_deputy_keeps_the_question_for_the_deputy(city):
     deputy = make_person("plaatsvervanger", unit=city.team_a)
-    today = datetime.date.today()
+    today = timezone.localdate()
     Deputy.objects.create(manager=city.chef, deputy=deputy, starts_on=today, ends_on=today)
     city.chef.deactivate()
     question = ask(city.employee)

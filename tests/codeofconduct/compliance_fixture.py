@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from codeofconduct.services import acknowledging
 from organisation.models import Person
-from tests.factories import make_person
+from tests.factories import make_asked, make_person
 
 LONG_AGO = timezone.make_aware(datetime.datetime(2017, 1, 2, 9, 0))
 
@@ -25,9 +25,11 @@ def build(city, version) -> Fixture:
     a2 = make_person("a2", unit=city.team_a, manager=city.chef, first_name="Mieke", last_name="Bosmans")
     a3 = make_person("a3", unit=city.team_a, manager=city.chef, first_name="Dries", last_name="Cools")
     a4 = make_person("a4", unit=city.team_a, manager=city.chef, first_name="Nele", last_name="Dubois")
-    # Everyone but the newcomer has been in their unit since before the note was published.
+    # Everyone but the newcomer was asked long ago; the newcomer joined and was asked yesterday.
     Person.objects.exclude(pk=a4.pk).update(unit_since=LONG_AGO)
     Person.objects.filter(pk=a4.pk).update(unit_since=timezone.now() - datetime.timedelta(days=1))
+    make_asked(version, *Person.objects.exclude(pk=a4.pk).filter(unit__isnull=False), at=LONG_AGO)
+    make_asked(version, a4, at=timezone.now() - datetime.timedelta(days=1))
     for person in (city.employee, city.colleague, a3):
         person.refresh_from_db()
         acknowledging.acknowledgement_record(person=person, version=version)

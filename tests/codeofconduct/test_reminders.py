@@ -17,7 +17,7 @@ from codeofconduct.services import acknowledging
 from jobs.models import Delivery
 from organisation.models import Person
 from tests.codeofconduct.compliance_fixture import LONG_AGO
-from tests.factories import make_person
+from tests.factories import make_asked, make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +47,14 @@ def fresh_version(city, current):
         acknowledgement_due_date=first_wednesday_from(timezone.localdate() + datetime.timedelta(days=14)),
     )
     current.refresh_from_db()
+    # The job asked everyone, and every chef, when it was published.
+    make_asked(current, *Person.objects.filter(unit__isnull=False), at=current.published_at)
+    make_asked(
+        current,
+        *Person.objects.filter(direct_reports__isnull=False).distinct(),
+        at=current.published_at,
+        kind="notify_team",
+    )
     return current
 
 
@@ -123,15 +131,16 @@ def test_emails_contain_nothing_but_the_version_and_a_link(city, fresh_version):
 
 
 def test_the_notice_states_each_persons_own_due_date(city, fresh_version):
-    # The employee joins their unit later: their own 14 days end three days after the version's due date.
+    """A colleague the job finds in the audience later is asked then: their 14 days run from that day,
+    here three days past the version's due date."""
+    newcomer = make_person("nieuw", unit=city.team_a, manager=city.chef)
     joins = fresh_version.acknowledgement_due_date - datetime.timedelta(days=11)
-    Person.objects.filter(pk=city.employee.pk).update(unit_since=at(joins))
-    run_reminders()
+    run_reminders(now=at(joins))
     by_address = {message.to[0]: message.body for message in mail.outbox if "Nieuwe dienstnota" in message.subject}
     version_due = fresh_version.acknowledgement_due_date.strftime("%d-%m-%Y")
     own_due = (fresh_version.acknowledgement_due_date + datetime.timedelta(days=3)).strftime("%d-%m-%Y")
     assert version_due in by_address[city.colleague.email]
-    assert own_due in by_address[city.employee.email]
+    assert own_due in by_address[newcomer.email]
 
 
 # --- At city scale: pages of people, claims per page ----------------------------------------------
@@ -149,6 +158,7 @@ def add_team_members(city, count: int, *, acknowledged_every: int = 3):
         person = make_person(f"lid{index}", unit=chef.unit, manager=chef)
         if index % acknowledged_every == 0:
             acknowledging.acknowledgement_record(person=person, version=version)
+        make_asked(version, person, at=version.published_at)
     Person.objects.update(unit_since=LONG_AGO)
 
 
@@ -231,7 +241,8 @@ def test_the_number_of_queries_does_not_grow_with_the_number_of_people(city, fre
     Reminder.objects.all().delete()
     for index in range(40):
         chef = city.chef if index % 2 else city.other_chef
-        make_person(f"extra{index}", unit=chef.unit, manager=chef, unit_since=LONG_AGO)
+        extra = make_person(f"extra{index}", unit=chef.unit, manager=chef, unit_since=LONG_AGO)
+        make_asked(fresh_version, extra, at=fresh_version.published_at)
     with CaptureQueriesContext(connection) as big:
         run_reminders(now=day)
     assert Reminder.objects.filter(kind="after_due").count() > 40

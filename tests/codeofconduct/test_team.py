@@ -47,8 +47,10 @@ def test_switch_shows_the_whole_subtree(city, current, client):
 def test_overdue_marker(city, current, as_chef):
     from organisation.models import Person
     from tests.codeofconduct.compliance_fixture import LONG_AGO
+    from tests.factories import make_asked
 
     Person.objects.filter(pk=city.employee.pk).update(unit_since=LONG_AGO)
+    make_asked(current, city.employee, at=LONG_AGO)
     assert "te laat" in row(as_chef.get(reverse("codeofconduct:team")).text, "medewerker")
 
 

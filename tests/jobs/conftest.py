@@ -12,6 +12,7 @@ import pytest
 from django.db import connection
 
 from tests.codeofconduct.conftest import current, policy  # noqa: F401 (fixtures)
+from tests.conftest import clock_environment
 from tests.smtp_sink import SmtpSink
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -81,6 +82,7 @@ def worker_environment(sink: SmtpSink, *, database: str | None = None, **setting
         "MAIL_RETRY_MAX_SECONDS": "1",
         "MAIL_WORKER_HEARTBEAT_SECONDS": "1",
         "LOG_LEVEL": "WARNING",
+        **clock_environment(),  # the workers keep the test's time (TEST_NOW), not the real one
     }
     environment.update({name: str(value) for name, value in settings.items()})
     return environment

@@ -14,6 +14,7 @@ import pytest
 import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from django.utils import timezone
 
 ROOT = Path(__file__).resolve().parents[2]
 CLIENT_ID = "gedragscode"
@@ -149,6 +150,7 @@ def oidc(oidc_provider, city, settings):
         oidc_provider.control(
             "reset",
             {
+                "now": timezone.now().isoformat(),
                 "users": city_accounts(city),
                 "client": {
                     "client_id": CLIENT_ID,

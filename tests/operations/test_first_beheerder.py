@@ -29,11 +29,6 @@ def test_the_documented_command_makes_a_beheerder_without_a_place_in_the_organis
     assert first_beheerder.unit is None and first_beheerder.personeelsnummer is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the audience rule that leaves out accounts without a unit is engineer edges' change (issue 18); "
-    "strict: this fails as soon as that lands, and the marker must go",
-)
 def test_a_fresh_beheerder_is_not_in_the_audience_figures_or_reminders(city, current, first_beheerder):
     assert first_beheerder not in audience(current)
     staff = Person.objects.filter(is_active=True, unit__isnull=False).count()

@@ -1,0 +1,230 @@
+"""Mutation testing of the rules modules with mutmut 3 (docs/testing.md, "Mutation testing").
+
+    python scripts/mutation.py                      # every rules module, one at a time; writes the report
+    python scripts/mutation.py advice.workdays      # one module (or several), report updated for those
+    python scripts/mutation.py --check advice.workdays --min-score 90   # CI: fails below the score
+    python scripts/mutation.py --report-only        # rewrite the report from the last results
+
+Each module runs in its own folder var/mutation/<module>/ (links to the project, a pyproject.toml
+with a [tool.mutmut] section for that module only), so that its mutants run only against the tests
+that matter for it (MODULES below), and a later run only re-tests what changed. mutmut records
+during one clean run which of those tests call which function, and runs each mutant only against
+the tests that call the mutated function: the per-module list bounds that, the call record narrows it.
+
+The report (docs/mutation-report.md) gives the score per module and every surviving mutant with its
+diff and, from scripts/mutation_survivors.toml, why it cannot be caught or does not matter.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+WORK = ROOT / "var" / "mutation"
+REPORT = ROOT / "docs" / "mutation-report.md"
+SURVIVORS = ROOT / "scripts" / "mutation_survivors.toml"
+MUTMUT = Path(sys.executable).with_name("mutmut")
+
+# Module -> (the files whose mutants count, the tests that matter for them). Browser tests are left
+# out: their rules are tested without the browser, and a browser per mutant would take hours.
+MODULES = {
+    "advice.access": (["advice/access.py"], ["tests/advice/test_access.py", "tests/advice/test_route.py"]),
+    "advice.workflow": (
+        ["advice/workflow.py", "advice/clock.py"],
+        ["tests/advice/test_route.py", "tests/advice/test_access.py", "tests/advice/test_knowledge.py"],
+    ),
+    "advice.workdays": (["advice/workdays.py"], ["tests/advice/test_workdays.py"]),
+    "codeofconduct.audience": (
+        ["codeofconduct/audience.py"],
+        ["tests/codeofconduct/test_acknowledging.py", "tests/codeofconduct/test_reminders.py"],
+    ),
+    "codeofconduct.reminders": (["codeofconduct/reminders.py"], ["tests/codeofconduct/test_reminders.py"]),
+    "codeofconduct.compliance": (
+        ["codeofconduct/selectors/compliance.py"],
+        ["tests/codeofconduct/test_compliance.py", "tests/codeofconduct/test_compliance_figures.py"],
+    ),
+    "organisation.roles": (
+        ["organisation/roles.py"],
+        ["tests/organisation/test_roles.py"],
+    ),
+    "organisation.importer": (
+        ["organisation/importer.py"],
+        ["tests/organisation/test_import_org.py", "tests/organisation/test_import_hostile.py"],
+    ),
+}
+
+# What the tests need besides the mutated files (mutmut copies these into var/mutation/<module>/mutants/).
+PROJECT = ["advice", "codeofconduct", "organisation", "jobs", "config", "templates", "locale", "static", "tests"]
+PROJECT_FILES = ["manage.py"]
+
+STATUS = {1: "killed", 3: "killed", 0: "survived", 5: "no tests", 33: "no tests", 34: "skipped"}
+STATUS.update(dict.fromkeys((36, 24, -24, 152, 255), "timeout"))
+
+
+def status_of(code):
+    return "not checked" if code is None else STATUS.get(code, "suspicious")
+
+
+def folder_for(module):
+    return WORK / module
+
+
+def prepare(module):
+    """var/mutation/<module>/: the project's folders as links, and a pyproject.toml for this module only."""
+    sources, tests = MODULES[module]
+    folder = folder_for(module)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in PROJECT + PROJECT_FILES:
+        link = folder / name
+        if not link.is_symlink():
+            link.symlink_to(ROOT / name)
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    pytest_options = project["tool"]["pytest"]["ini_options"]
+    lines = ["[tool.pytest.ini_options]"]
+    lines += [f"{key} = {json.dumps(value)}" for key, value in pytest_options.items()]
+    mutmut = {
+        "source_paths": sources,
+        "also_copy": PROJECT + PROJECT_FILES,
+        # A new test database for each mutant (a kept one loses the rows of data migrations to the
+        # flush after a transactional test); one mutant at a time, so one process uses the file.
+        "pytest_add_cli_args": ["-p", "no:xdist", "--create-db", "-W", "ignore::DeprecationWarning"],
+        "pytest_add_cli_args_test_selection": tests,
+        # A mutant that loops forever is stopped after (its tests' usual time + 5 s) x 4 of CPU time.
+        "timeout_multiplier": 2.0,
+        "timeout_constant": 5.0,
+        "use_git_change_detection": False,
+    }
+    lines += ["", "[tool.mutmut]"] + [f"{key} = {json.dumps(value)}" for key, value in mutmut.items()]
+    (folder / "pyproject.toml").write_text("\n".join(lines) + "\n")
+    missing = [path for path in sources + tests if not (ROOT / path).exists()]
+    if missing:
+        raise SystemExit(f"{module}: missing {missing}")
+    return folder
+
+
+def run(module):
+    folder = prepare(module)
+    env = {**os.environ, "DJANGO_ENV": "development", "PYTHONDONTWRITEBYTECODE": "1"}
+    env.pop("DATABASE_URL", None)  # SQLite: the mutants are about rules, not the database
+    started = time.monotonic()
+    print(f"==> {module}", flush=True)
+    # mutmut keeps a result once it has one: earlier survivors are tried again against today's tests.
+    earlier = results(module) or {}
+    again = sorted(name for name, status in earlier.items() if status not in {"killed", "timeout", "skipped"})
+    command = ["nice", "-n", "10", str(MUTMUT), "run", "--max-children", "1"]
+    for names in ([], again) if again else ([],):
+        result = subprocess.run([*command, *names], cwd=folder, env=env, check=False)
+        if result.returncode != 0:
+            raise SystemExit(f"mutmut failed for {module} (exit {result.returncode}); see the output above")
+    print(f"    {module}: {time.monotonic() - started:.0f} s", flush=True)
+
+
+def results(module):
+    """{mutant name: status} from mutmut's .meta files of this module's last run."""
+    sources, _tests = MODULES[module]
+    found = {}
+    for source in sources:
+        meta = folder_for(module) / "mutants" / (source + ".meta")
+        if not meta.exists():
+            return None
+        data = json.loads(meta.read_text())
+        for name, code in data.get("exit_code_by_key", {}).items():
+            found[name] = status_of(code)
+    return found
+
+
+def diff(module, name):
+    env = {**os.environ, "DJANGO_ENV": "development"}
+    shown = subprocess.run(
+        [str(MUTMUT), "show", name], cwd=folder_for(module), env=env, capture_output=True, text=True, check=False
+    )
+    lines = shown.stdout.splitlines()
+    return "\n".join(line for line in lines if not line.startswith("# ")).strip() or shown.stderr.strip()
+
+
+def score(found):
+    counted = [status for status in found.values() if status not in {"skipped", "not checked"}]
+    killed = sum(status in {"killed", "timeout"} for status in counted)
+    return (100.0 * killed / len(counted)) if counted else 0.0, killed, len(counted)
+
+
+def write_report():
+    reasons = tomllib.loads(SURVIVORS.read_text()) if SURVIVORS.exists() else {}
+    rows, sections = [], []
+    for module, (sources, _tests) in MODULES.items():
+        found = results(module)
+        if found is None:
+            rows.append(f"| {module} | {', '.join(sources)} | not run | | |")
+            continue
+        value, killed, counted = score(found)
+        survivors = sorted(
+            name for name, status in found.items() if status not in {"killed", "timeout", "skipped", "not checked"}
+        )
+        unchecked = sum(status == "not checked" for status in found.values())
+        note = f" (run stopped: {unchecked} of {len(found)} mutants not tried yet)" if unchecked else ""
+        rows.append(f"| {module} | {', '.join(sources)} | {value:.1f}%{note} | {killed}/{counted} | {len(survivors)} |")
+        if survivors:
+            sections.append(f"\n## {module}\n")
+            for name in survivors:
+                why = reasons.get(module, {}).get(name, "NOT EXPLAINED: a test is missing or the reason is")
+                sections.append(f"### `{name}` ({found[name]})\n\n{why}\n\n```diff\n{diff(module, name)}\n```\n")
+    text = [
+        "# Mutation report",
+        "",
+        "Written by `make mutation` (scripts/mutation.py, mutmut 3; docs/testing.md says how to read it).",
+        "Score: killed (or timed out) mutants out of all mutants tried; a mutant that no test of the",
+        'module\'s list calls ("no tests") counts as a survivor.',
+        "",
+        "| module | files | score | killed | survivors |",
+        "|---|---|---|---|---|",
+        *rows,
+        "",
+        "# Surviving mutants",
+        "",
+        "Each with why it cannot be caught (an equivalent mutant) or why it does not matter.",
+        *sections,
+    ]
+    REPORT.write_text("\n".join(text).rstrip() + "\n")
+    print(f"Report: {REPORT.relative_to(ROOT)}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("modules", nargs="*", help=f"default: all of {', '.join(MODULES)}")
+    parser.add_argument("--check", action="store_true", help="fail when a module scores below --min-score")
+    parser.add_argument("--min-score", type=float, default=90.0)
+    parser.add_argument("--report-only", action="store_true")
+    parser.add_argument("--fresh", action="store_true", help="forget earlier results (var/mutation/<module>)")
+    args = parser.parse_args()
+    unknown = [module for module in args.modules if module not in MODULES]
+    if unknown:
+        parser.error(f"unknown module(s) {unknown}; known: {', '.join(MODULES)}")
+    modules = args.modules or list(MODULES)
+    if not args.report_only:
+        for module in modules:
+            if args.fresh:
+                shutil.rmtree(folder_for(module), ignore_errors=True)
+            run(module)
+    failed = []
+    for module in modules:
+        found = results(module)
+        if found is None:
+            continue
+        value, killed, counted = score(found)
+        print(f"{module}: {value:.1f}% ({killed}/{counted} killed)")
+        if value < args.min_score:
+            failed.append(module)
+    if not args.check:
+        write_report()
+    if args.check and failed:
+        raise SystemExit(f"Below {args.min_score:.0f}% killed: {', '.join(failed)} (docs/mutation-report.md)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,229 @@
+"""Every clock starts when the person was asked (docs/code-of-conduct.md, "Clocks"): a chef who takes
+over a team later, a colleague who joins the audience later, a due date that Redactie extends, and
+staff without a mailbox. The shipped note was published in 2018; the job first runs on day 0."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.core import mail
+from django.urls import reverse
+
+from codeofconduct import figures
+from codeofconduct.models import PolicyVersion
+from codeofconduct.reminders import run_reminders
+from codeofconduct.services import acknowledging
+from organisation.models import Person
+from tests.codeofconduct.test_team import row
+from tests.conftest import client_for
+from tests.factories import make_person
+
+pytestmark = pytest.mark.django_db
+
+DAY_0 = datetime.datetime(2027, 1, 4, 8, 0, tzinfo=datetime.UTC)  # a Monday, 09:00 in Antwerp
+
+NOTICE, BEFORE, LATE = "Nieuwe dienstnota", "Herinnering: dienstnota", "Te laat: dienstnota"
+NOTIFY, WEEKLY, ESCALATION = "Breng je team op de hoogte", "Wekelijks overzicht", "nog niet op de hoogte brachten"
+
+
+def on(day: int) -> datetime.datetime:
+    return DAY_0 + datetime.timedelta(days=day)
+
+
+def date_of(day: int) -> str:
+    return on(day).date().strftime("%d-%m-%Y")
+
+
+def run_on(clock, day: int) -> list:
+    """The reminder job on `day`; the mails it sent as (subject part, recipient username, body)."""
+    clock.move_to(on(day))
+    mail.outbox.clear()
+    run_reminders()
+    parts = (NOTICE, BEFORE, LATE, NOTIFY, WEEKLY, ESCALATION)
+    return [
+        (next(part for part in parts if part in message.subject), address.split("@")[0], message.body)
+        for message in mail.outbox
+        for address in message.to
+    ]
+
+
+def who(sent, part) -> set[str]:
+    return {name for kind, name, _ in sent if kind == part}
+
+
+@pytest.fixture
+def clock(city, current):
+    with time_machine.travel(DAY_0, tick=False) as traveller:
+        yield traveller
+
+
+def test_a_chef_who_takes_over_a_team_later_has_their_own_clock(city, current, clock):
+    run_on(clock, 0)
+    # Day 5: the HR import gives team A a new chef-waardeerder, who reports to the director.
+    clock.move_to(on(5))
+    new_chef = make_person("nieuwechef", unit=city.team_a, manager=city.director, first_name="Nina", last_name="Nys")
+    Person.objects.filter(pk=city.employee.pk).update(manager=new_chef)
+    asked_on_day_0 = {"directeur", "chef2"}  # the first run since their 2 days passed
+    assert who(run_on(clock, 5), NOTIFY) == asked_on_day_0  # the new chef: asked today
+    sent = run_on(clock, 7)
+    assert who(sent, NOTIFY) == {"nieuwechef"}
+    # The director hears of Sofie Maes (asked on day 0), not of the new chef asked two days ago.
+    (escalation,) = [body for kind, name, body in sent if kind == ESCALATION and name == "directeur"]
+    assert "Sofie Maes" in escalation and "Nina Nys" not in escalation
+    assert ESCALATION not in {kind for kind, *_ in run_on(clock, 11)}  # not yet 7 days; this week told
+    (escalation,) = [body for kind, name, body in run_on(clock, 14) if kind == ESCALATION]
+    assert "Nina Nys" in escalation  # the first weekly summary after their 7 days
+
+
+def test_a_colleague_who_joins_the_audience_later_has_their_own_due_date(city, current, clock):
+    run_on(clock, 0)
+    clock.move_to(on(10))
+    make_person("nieuw", unit=city.team_a, manager=city.chef)
+    sent = run_on(clock, 10)
+    assert who(sent, NOTICE) == {"nieuw"}
+    assert date_of(24) in next(body for kind, name, body in sent if name == "nieuw")
+    late_on_17 = who(run_on(clock, 17), LATE)
+    assert "medewerker" in late_on_17 and "nieuw" not in late_on_17
+    page = client_for(city.chef).get(reverse("codeofconduct:team")).text
+    assert date_of(24) in page and "te laat" not in row(page, "nieuw") and "te laat" in row(page, "medewerker")
+    assert who(run_on(clock, 21), BEFORE) == {"nieuw"}
+    assert who(run_on(clock, 27), LATE) == {"nieuw"}
+
+
+def test_an_extended_due_date_moves_every_due_date_on_and_the_reminders_with_it(city, current, clock):
+    run_on(clock, 0)
+    assert "medewerker" in who(run_on(clock, 12), BEFORE)
+    # Day 13: Redactie extends the due date to day 28.
+    PolicyVersion.objects.filter(pk=current.pk).update(acknowledgement_due_date=on(28).date())
+    for day in (15, 17, 21):
+        sent = run_on(clock, day)
+        assert not who(sent, LATE) and not who(sent, WEEKLY), day
+    page = client_for(city.employee).get(current.get_absolute_url()).text
+    assert date_of(28) in page
+    assert "medewerker" in who(run_on(clock, 25), BEFORE)  # before the new date, once more
+    assert "medewerker" in who(run_on(clock, 31), LATE)
+
+
+def test_staff_without_a_mailbox_count_get_no_mail_and_their_chef_sees_them(city, current, clock):
+    Person.objects.filter(pk=city.employee.pk).update(email="")
+    before = figures.city_figures(current).total.audience
+    sent = run_on(clock, 0)
+    assert "medewerker" not in who(sent, NOTICE) and "medewerker2" in who(sent, NOTICE)
+    assert figures.city_figures(current).total.audience == before  # still in the audience
+    assert not [name for kind, name, _ in run_on(clock, 17) if name == ""]
+    as_chef = client_for(city.chef)
+    team = as_chef.get(reverse("codeofconduct:team")).text
+    assert "geen e-mailadres" in team
+    mail.outbox.clear()
+    response = as_chef.post(reverse("codeofconduct:team_remind", args=[current.pk]), follow=True)
+    assert "Geen e-mailadres, breng hen op de hoogte met een briefing: Lotte Janssens" in response.text
+    assert not mail.outbox
+    acknowledging.briefing_record(
+        chef=city.chef, version=current, held_on=on(17).date(), form="toolbox", attendees=[city.employee]
+    )
+    assert "chef" not in who(run_on(clock, 24), WEEKLY)  # the briefing counts: nobody in team A is overdue
+
+
+def test_a_version_published_with_a_short_due_date_keeps_it_for_those_asked_that_day(city, current, clock):
+    """Redactie's own due date holds for everyone asked on the day of publication; a colleague asked
+    later gets 14 days from then."""
+    from codeofconduct.services import publishing
+    from tests.codeofconduct.conftest import make_draft
+
+    run_on(clock, 0)
+    update = make_draft(current.policy, city.editor, body="## 1. Nieuw\n\nTekst.", nummer="D2027.001")
+    publishing.version_publish(version=update, by=city.editor, acknowledgement_due_date=on(7).date())
+    sent = run_on(clock, 0)
+    assert "medewerker" in who(sent, NOTICE)
+    assert date_of(7) in next(body for kind, name, body in sent if name == "medewerker" and kind == NOTICE)
+    clock.move_to(on(3))
+    make_person("nieuw", unit=city.team_a, manager=city.chef)
+    sent = run_on(clock, 3)
+    assert date_of(17) in next(body for kind, name, body in sent if name == "nieuw" and kind == NOTICE)
+    late = who(run_on(clock, 10), LATE)
+    assert "medewerker" in late and "nieuw" not in late
+
+
+def test_a_version_past_its_vervaldatum_gets_no_more_reminders(city, current, clock):
+    PolicyVersion.objects.filter(pk=current.pk).update(vervaldatum=on(5).date())
+    assert who(run_on(clock, 0), NOTICE)
+    assert who(run_on(clock, 5), NOTIFY)  # still in force on its Vervaldatum itself
+    for day in (6, 7, 15, 17):
+        assert run_on(clock, day) == [], day
+
+
+def test_upgrading_takes_the_first_notice_as_the_moment_of_asking(city, current, clock):
+    """Migration 0007 on an installation that ran the job before: the first notice is when a member was
+    asked (with the date it stated), the request to notify when a chef was; reminders already sent are
+    filed under the due date they were about, so none goes out twice."""
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    from codeofconduct.models import Obligation, Reminder
+
+    migration = importlib.import_module("codeofconduct.migrations.0007_obligations")
+    PolicyVersion.objects.filter(pk=current.pk).update(published_at=on(-20), acknowledgement_due_date=on(-6).date())
+    Person.objects.update(unit_since=on(-400))
+    Person.objects.filter(pk=city.colleague.pk).update(unit_since=on(-10))  # joined late: own date
+    for person, kind, period, day in [
+        (city.employee, "new_version", "once", -20),
+        (city.colleague, "new_version", "once", -10),
+        (city.employee, "before_due", "once", -8),
+        (city.chef, "chef_notify", "once", -18),
+    ]:
+        Reminder.objects.create(recipient=person, version=current, kind=kind, period=period, sent_at=on(day))
+    migration.asked_from_mail_sent(apps, SimpleNamespace(connection=connection))
+    asked = {(o.person_id, o.kind): o for o in Obligation.objects.filter(version=current)}
+    assert asked[city.employee.pk, "acknowledge"].asked_at == on(-20)
+    assert asked[city.employee.pk, "acknowledge"].due_on == on(-6).date()
+    assert asked[city.colleague.pk, "acknowledge"].due_on == on(4).date()
+    assert asked[city.chef.pk, "notify_team"].asked_at == on(-18)
+    assert Reminder.objects.get(kind="before_due").period == on(-6).date().isoformat()
+    sent = run_on(clock, 0)
+    assert "medewerker" not in who(sent, NOTICE) | who(sent, BEFORE)
+    assert "medewerker" in who(sent, LATE)  # asked 20 days ago, due 6 days ago
+    # The director hears of Tom (asked 18 days ago), not of Sofie, whom nothing had asked before.
+    (escalation,) = [body for kind, name, body in sent if kind == ESCALATION and name == "directeur"]
+    assert "Tom Peeters" in escalation and "Sofie Maes" not in escalation
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_four_first_runs_at_once_ask_each_person_once_and_mail_them_once(city, current):
+    """Four machines run the job at the same moment on a new installation: one record of asking per
+    person and kind, one notice each, whoever wins."""
+    import threading
+    from collections import Counter
+
+    from django.db import connection
+
+    from codeofconduct.models import Obligation
+
+    for number in range(30):
+        make_person(f"lid{number}", unit=city.team_b, manager=city.other_chef)
+    barrier = threading.Barrier(4)
+    errors = []
+
+    def run():
+        try:
+            barrier.wait()
+            run_reminders(now=on(7))
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    asked = Counter(Obligation.objects.values_list("person_id", "kind"))
+    assert set(asked.values()) == {1}
+    assert len([key for key in asked if key[1] == "acknowledge"]) == Person.objects.filter(unit__isnull=False).count()
+    notices = Counter(address for message in mail.outbox if NOTICE in message.subject for address in message.to)
+    assert set(notices.values()) == {1} and len(notices) == Person.objects.count()
