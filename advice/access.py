@@ -2,7 +2,11 @@
 
 A person sees a question in one or more capacities:
 - ASKER: they asked it;
-- MANAGER: it is routed to them, or to a leidinggevende for whom they are plaatsvervanger today;
+- MANAGER: it is routed to them, or to a leidinggevende for whom they are plaatsvervanger today and
+  it was still open when their period began (asked during the period, or open then): never the
+  manager's history of questions closed before the period;
+- PAST_DEPUTY: they acted on it as the leidinggevende's plaatsvervanger (answered, asked for more,
+  escalated): they keep reading it after their period, without taking steps;
 - BUREAU: they are an integrity officer and the question reached the Bureau (escalated or direct),
   unless the question is about them (an officer who is also the asker's leidinggevende).
 Nobody else, whatever their role: not other managers, not Redactie, not beheerders. Others get 404.
@@ -11,7 +15,7 @@ Nobody else, whatever their role: not other managers, not Redactie, not beheerde
 import datetime
 import enum
 
-from django.db.models import Q, Value
+from django.db.models import DateField, IntegerField, OuterRef, Q, Subquery, Value
 from django.utils import timezone
 
 from organisation.models import Deputy, Person
@@ -21,49 +25,123 @@ from organisation.roles import is_employee, is_integrity_officer
 class Capacity(enum.StrEnum):
     ASKER = "asker"
     MANAGER = "manager"
+    # A plaatsvervanger whose period ended (or who acted in an earlier one): reads what they acted on.
+    PAST_DEPUTY = "past_deputy"
     BUREAU = "bureau"
     # The officer who took the question up ("Ik neem dit op"): the one who answers it.
     ASSIGNED_OFFICER = "assigned_officer"
+
+
+# The steps a leidinggevende (or their plaatsvervanger) takes: all from "with the leidinggevende".
+MANAGER_STEP_KINDS = ("antwoord_leidinggevende", "info_gevraagd", "geescaleerd")
+WITH_MANAGER = "bij_leidinggevende"
+
+
+# Who reads a question only as its leidinggevende (after escalation: that it went to the Bureau and how
+# it ended, nothing of the Bureau's work).
+MANAGER_VIEW = (frozenset({Capacity.MANAGER}), frozenset({Capacity.PAST_DEPUTY}))
 
 
 def _today(today: datetime.date | None) -> datetime.date:
     return today or timezone.localdate()
 
 
+def _period_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _acts_for(user, today) -> tuple[dict[int, datetime.date], bool]:
+    """Whom `user` deputises for today, each with the start of their period; and whether they were
+    ever a plaatsvervanger (then what they acted on stays theirs). One query, kept per request."""
+    cache = getattr(user, "_advice_acts_for", None)
+    if cache is None or cache[0] != today:
+        periods = {}
+        ever = False
+        for manager_id, starts_on, ends_on in Deputy.objects.filter(deputy=user, starts_on__lte=today).values_list(
+            "manager_id", "starts_on", "ends_on"
+        ):
+            ever = True
+            if ends_on >= today and manager_id != user.pk:
+                periods[manager_id] = min(starts_on, periods.get(manager_id, starts_on))
+        cache = (today, periods, ever)
+        user._advice_acts_for = cache
+    return cache[1], cache[2]
+
+
 def managers_acted_for(user, *, today=None) -> list[int]:
     """Ids of the leidinggevenden whose routed questions `user` handles today: themselves and whom they deputise."""
     if not is_employee(user):
         return []
-    today = _today(today)
-    cache = getattr(user, "_advice_acts_for", None)
-    if cache is None or cache[0] != today:
-        deputised = Deputy.objects.filter(deputy=user, starts_on__lte=today, ends_on__gte=today)
-        cache = (today, [user.pk, *deputised.values_list("manager_id", flat=True)])
-        user._advice_acts_for = cache
-    return cache[1]
+    periods, _ever = _acts_for(user, _today(today))
+    return [user.pk, *periods]
 
 
-def visibility_filter(user, *, today=None) -> Q:
-    """The rule as a filter on Question. `capacities` below is the same rule for one question."""
+def _acted_on(user, events):
+    """The events that show `user` acting as plaatsvervanger (a manager's step on someone else's
+    question). `events`: the timeline's manager (advice.models imports this module, so the timeline
+    model is handed in, not imported)."""
+    return events.filter(actor=user, from_state=WITH_MANAGER, kind__in=MANAGER_STEP_KINDS).exclude(question__asker=user)
+
+
+def acted_filter(user, events, *, today=None) -> Q:
+    """The questions `user` acted on as plaatsvervanger (empty for who never was one)."""
     if not is_employee(user):
         return Q(pk__in=[])
-    rule = Q(asker=user) | Q(manager_id__in=managers_acted_for(user, today=today))
+    _periods, ever = _acts_for(user, _today(today))
+    if not ever:
+        return Q(pk__in=[])
+    return Q(pk__in=_acted_on(user, events).values("question_id"))
+
+
+def route_filter(user, *, today=None) -> Q:
+    """The questions `user` handles as leidinggevende today: their own, and those of whom they deputise
+    for that were still open when the period began."""
+    periods, _ever = _acts_for(user, _today(today))
+    rule = Q(manager_id=user.pk)
+    for manager_id, starts_on in periods.items():
+        rule |= Q(manager_id=manager_id) & (Q(closed_at__isnull=True) | Q(closed_at__gte=_period_start(starts_on)))
+    return rule
+
+
+def visibility_filter(user, *, events, today=None) -> Q:
+    """The rule as a filter on Question (`events`: QuestionEvent's manager). `capacities` below is the
+    same rule for one question."""
+    if not is_employee(user):
+        return Q(pk__in=[])
+    rule = Q(asker=user) | route_filter(user, today=today) | acted_filter(user, events, today=today)
     if is_integrity_officer(user):
         rule |= Q(bureau_at__isnull=False) & ~Q(concerns_person=user)
     return rule
+
+
+def _handles(question, period_start: datetime.date | None) -> bool:
+    """Whether a plaatsvervanger whose period began on `period_start` handles `question`."""
+    if period_start is None:
+        return False
+    return question.closed_at is None or question.closed_at >= _period_start(period_start)
 
 
 def capacities(user, question, *, today=None) -> frozenset[Capacity]:
     """In which capacities `user` sees `question` (empty: not at all)."""
     if not is_employee(user):
         return frozenset()
-    handles_route = question.manager_id is not None and question.manager_id in managers_acted_for(user, today=today)
-    return _held(user, question, handles_route=handles_route)
+    periods, ever = _acts_for(user, _today(today))
+    handles_route = question.manager_id is not None and (
+        question.manager_id == user.pk or _handles(question, periods.get(question.manager_id))
+    )
+    acted = (
+        ever
+        and not handles_route
+        and question.manager_id is not None
+        and _acted_on(user, question.events.model.objects).filter(question_id=question.pk).exists()
+    )
+    return _held(user, question, handles_route=handles_route, acted=acted)
 
 
-def _held(user, question, *, handles_route: bool) -> frozenset[Capacity]:
+def _held(user, question, *, handles_route: bool, acted: bool = False) -> frozenset[Capacity]:
     """The rule itself, for an active `user`; `handles_route`: they are the question's leidinggevende or
-    its plaatsvervanger today (the one fact that needs the deputies table)."""
+    its plaatsvervanger today for this question; `acted`: they acted on it as plaatsvervanger (the
+    facts that need the deputies table and the timeline)."""
     if not is_employee(user):
         return frozenset()
     held = set()
@@ -71,6 +149,8 @@ def _held(user, question, *, handles_route: bool) -> frozenset[Capacity]:
         held.add(Capacity.ASKER)
     if handles_route:
         held.add(Capacity.MANAGER)
+    elif acted:
+        held.add(Capacity.PAST_DEPUTY)
     if is_integrity_officer(user) and question.bureau_at is not None and question.concerns_person_id != user.pk:
         held.add(Capacity.BUREAU)
         if question.officer_id == user.pk:
@@ -101,39 +181,66 @@ def manager_handlers(manager, *, today=None) -> list[Person]:
 def viewers(question, *, today=None) -> list[Person]:
     """Everyone who can read `question` right now ("Wie kan dit zien?"), following the same rule.
 
-    The asker, the leidinggevende, today's plaatsvervangers and (once it reached the Bureau) the
-    officers, each checked against the rule. Plaatsvervangers and officers come in one query that
-    marks who acts for the leidinggevende today, so no person costs a query of their own.
+    The asker, the leidinggevende, today's plaatsvervangers, the former plaatsvervangers who acted on
+    it and (once it reached the Bureau) the officers, each checked against the rule. They come in one
+    query that marks who is who, so no person costs a query of their own.
     """
     today = _today(today)
+    deputy, acted, officer = 1, 2, 3
     parts = []
     if question.manager_id is not None:
-        deputy_ids = Deputy.objects.filter(
-            manager_id=question.manager_id, starts_on__lte=today, ends_on__gte=today
-        ).values("deputy_id")
+        # Uncorrelated subqueries select the people (index lookups, not a pass over everyone); the
+        # correlated one only dates the period of the few found.
+        periods = Deputy.objects.filter(manager_id=question.manager_id, starts_on__lte=today, ends_on__gte=today)
         parts.append(
-            Person.objects.filter(is_active=True, pk__in=deputy_ids).annotate(deputising_today=Value(True)).order_by()
+            Person.objects.filter(is_active=True, pk__in=periods.values("deputy_id"))
+            .annotate(
+                part=Value(deputy, output_field=IntegerField()),
+                period_start=Subquery(
+                    periods.filter(deputy=OuterRef("pk")).order_by("starts_on").values("starts_on")[:1]
+                ),
+            )
+            .order_by()
+        )
+        acted_events = question.events.model.objects.filter(
+            question_id=question.pk, from_state=WITH_MANAGER, kind__in=MANAGER_STEP_KINDS, actor__isnull=False
+        )
+        parts.append(
+            Person.objects.filter(is_active=True, pk__in=acted_events.values("actor_id"))
+            .exclude(pk__in=[question.manager_id, question.asker_id])
+            .annotate(
+                part=Value(acted, output_field=IntegerField()), period_start=Value(None, output_field=DateField())
+            )
+            .order_by()
         )
     if question.bureau_at is not None:
         parts.append(
             Person.objects.filter(is_active=True, is_integrity_officer=True)
-            .annotate(deputising_today=Value(False))
+            .annotate(
+                part=Value(officer, output_field=IntegerField()), period_start=Value(None, output_field=DateField())
+            )
             .order_by()
         )
-    # Two index lookups glued together (UNION ALL): an OR in one WHERE would read every person.
+    # Index lookups glued together (UNION ALL): an OR in one WHERE would read every person.
     others = list(parts[0].union(*parts[1:], all=True).order_by("last_name", "first_name")) if parts else []
-    deputies = {person.pk for person in others if person.deputising_today}
+    starts = {person.pk: person.period_start for person in others if person.part == deputy}
+    acted_ids = {person.pk for person in others if person.part == acted}
     candidates = [question.asker]
     if question.manager_id is not None:
         candidates.append(question.manager)
     # In the order the page lists them: asker, leidinggevende, plaatsvervangers, then the Bureau.
-    candidates += [person for person in others if person.deputising_today]
-    candidates += [person for person in others if not person.deputising_today]
+    candidates += [person for person in others if person.part in (deputy, acted)]
+    candidates += [person for person in others if person.part == officer]
     people = {}
     for person in candidates:
         if person.pk in people:
             continue
-        handles_route = question.manager_id is not None and (person.pk == question.manager_id or person.pk in deputies)
-        if _held(person, question, handles_route=handles_route):
+        start = starts.get(person.pk)
+        if isinstance(start, str):  # SQLite gives a date from a union's subquery as text
+            start = datetime.date.fromisoformat(start)
+        handles_route = question.manager_id is not None and (
+            person.pk == question.manager_id or _handles(question, start)
+        )
+        if _held(person, question, handles_route=handles_route, acted=person.pk in acted_ids):
             people[person.pk] = person
     return list(people.values())

@@ -53,7 +53,7 @@ class DirectReason(models.TextChoices):
 class QuestionQuerySet(models.QuerySet):
     def visible_to(self, user, *, today=None):
         """The questions `user` may see: built on the same rule as `advice.access.capacities`."""
-        return self.filter(visibility_filter(user, today=today))
+        return self.filter(visibility_filter(user, today=today, events=QuestionEvent.objects))
 
     def open(self):
         return self.filter(state__in=OPEN_STATES)
@@ -116,6 +116,22 @@ class Question(models.Model):
     bureau_at = models.DateTimeField(_("bij het Bureau sinds"), null=True, blank=True)
     bureau_deadline = models.DateTimeField(_("Bureau antwoordt voor"), null=True, blank=True)
     closed_at = models.DateTimeField(_("afgesloten op"), null=True, blank=True)
+    # The response clock of the current level stands still while the question waits for the asker's
+    # extra information (since this moment); at their reply the deadline moves on by the pause,
+    # counted in working time (advice.services, "The paused clock"). The totals are per level.
+    clock_stopped_at = models.DateTimeField(_("termijn staat stil sinds"), null=True, blank=True)
+    manager_paused_seconds = models.PositiveIntegerField(_("termijn leidinggevende stilgezet (s)"), default=0)
+    bureau_paused_seconds = models.PositiveIntegerField(_("termijn Bureau stilgezet (s)"), default=0)
+    # The question points to its anonymous statistics row, never the other way round: the row holds
+    # nothing that leads back to a question, and the link goes when the question goes.
+    statistic = models.OneToOneField(
+        "QuestionStatistic",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="question",
+    )
 
     objects = QuestionQuerySet.as_manager()
 
@@ -298,11 +314,11 @@ class FaqEntry(models.Model):
 
 
 class QuestionStatistic(models.Model):
-    """Anonymous figures about one question. The link to the question is cut when the question is removed."""
+    """Anonymous figures about one question, without anything that leads to it: no question id, no
+    person, no date finer than the month. While the question exists, `Question.statistic` points
+    here (to keep the figures up to date and to count people, not questions); when it is removed,
+    nothing does. Not in the admin: only the aggregated page, with its small-group rule, shows them."""
 
-    question = models.OneToOneField(
-        Question, null=True, blank=True, on_delete=models.SET_NULL, related_name="statistic"
-    )
     month = models.DateField(_("maand"))
     channel = models.CharField(_("kanaal"), max_length=20, choices=Channel.choices)
     rule_anchor = models.CharField(_("regel (anker)"), max_length=100, blank=True)

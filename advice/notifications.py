@@ -22,8 +22,11 @@ def question_concerns(question_id) -> str:
     return outbox.concerning("advice.question", question_id)
 
 
-def notify(*, question, recipients, today=None) -> int:
-    """Mail each recipient who may see `question` (the same rule as the pages). Returns mails queued."""
+def notify(*, question, recipients, today=None, mail="update", context=None) -> int:
+    """Mail each recipient who may see `question` (the same rule as the pages). Returns mails queued.
+
+    `mail`: which message (templates/emails/advice/<mail>*), "update" unless a step says more,
+    with `context` for its template."""
     url = settings.SITE_URL.rstrip("/") + reverse("advice:question_detail", args=[question.pk])
     messages, people = [], []
     seen = set()
@@ -34,10 +37,10 @@ def notify(*, question, recipients, today=None) -> int:
         if not can_view(person, question, today=today):
             continue
         with translation.override(settings.LANGUAGE_CODE):
-            context = {"person": person, "url": url, "number": question.pk}
-            subject = render_to_string("emails/advice/update_subject.txt", context).strip()
-            text = render_to_string("emails/advice/update.txt", context)
-            html = render_to_string("emails/advice/update.html", context)
+            values = {**(context or {}), "person": person, "url": url, "number": question.pk}
+            subject = render_to_string(f"emails/advice/{mail}_subject.txt", values).strip()
+            text = render_to_string(f"emails/advice/{mail}.txt", values)
+            html = render_to_string(f"emails/advice/{mail}.html", values)
         message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [person.email])
         message.attach_alternative(html, "text/html")
         messages.append(message)

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from advice.access import Capacity, managers_acted_for
+from advice.access import MANAGER_VIEW, Capacity, acted_filter, route_filter
 from advice.models import (
     BUREAU_QUEUE_STATES,
     FINAL_STATES,
@@ -20,6 +20,7 @@ from advice.models import (
     FaqEntry,
     Level,
     Question,
+    QuestionEvent,
     QuestionStatistic,
     State,
 )
@@ -57,7 +58,7 @@ def timeline_for(question, held):
     if Capacity.BUREAU in held:
         audiences.add(Audience.BUREAU)
     events = list(question.events.filter(audience__in=audiences).select_related("actor"))
-    if held == {Capacity.MANAGER} and question.level == Level.BUREAU:
+    if held in MANAGER_VIEW and question.level == Level.BUREAU:
         # After escalation the leidinggevende sees that it was escalated and how it ended, nothing else.
         for event in events:
             if event.kind in (EventKind.CLOSED, EventKind.WITHDRAWN) and event.from_state != State.WITH_MANAGER:
@@ -65,8 +66,28 @@ def timeline_for(question, held):
     return events
 
 
+def readers(audience, question, *, escalates=False) -> str:
+    """Who reads a text with `audience` on `question`, in words, by the same rule as `timeline_for`:
+    the asker reads all but the Bureau's internal notes; the leidinggevende (and their
+    plaatsvervanger) only what is for the whole route; the Bureau what is for it, and the route's
+    texts once the question reached it (before that: only if it goes there). `escalates`: the text
+    goes with the step that sends the question to the Bureau."""
+    people = []
+    if audience in (Audience.ROUTE, Audience.ASKER_AND_BUREAU):
+        people.append(str(_("de vraagsteller")))
+    if audience == Audience.ROUTE and question.manager_id is not None:
+        people.append(str(_("de leidinggevende (of plaatsvervanger)")))
+    if audience != Audience.ROUTE or question.bureau_at is not None or escalates:
+        people.append(str(_("het Bureau voor Integriteit")))
+    elif question.state not in FINAL_STATES:
+        people.append(str(_("het Bureau voor Integriteit als de vraag ernaartoe gaat")))
+    if len(people) == 1:
+        return str(_("Zichtbaar voor %(who)s.")) % {"who": people[0]}
+    return str(_("Zichtbaar voor %(who)s en %(last)s.")) % {"who": ", ".join(people[:-1]), "last": people[-1]}
+
+
 def status_label(question, held) -> str:
-    if held == {Capacity.MANAGER} and question.level == Level.BUREAU and question.state not in FINAL_STATES:
+    if held in MANAGER_VIEW and question.level == Level.BUREAU and question.state not in FINAL_STATES:
         return str(_("Geëscaleerd naar het Bureau voor Integriteit"))
     return State(question.state).label
 
@@ -91,11 +112,11 @@ def my_questions(user):
 
 
 def manager_inbox(user, *, today=None):
-    """Questions routed to `user` as leidinggevende or plaatsvervanger."""
-    acted_for = managers_acted_for(user, today=today)
+    """Questions routed to `user` as leidinggevende or plaatsvervanger, and those they acted on as
+    plaatsvervanger in an earlier period."""
     return (
         Question.objects.visible_to(user, today=today)
-        .filter(manager_id__in=acted_for)
+        .filter(route_filter(user, today=today) | acted_filter(user, QuestionEvent.objects, today=today))
         .select_related("asker", "manager")
         .order_by("created_at")
     )
@@ -139,6 +160,12 @@ def published_faq():
 
 
 # --- Statistics (anonymous rows only) ---------------------------------------------------------------
+# The method (docs/advice.md, "Statistics"): a figure is a count of questions, but the threshold is
+# about people: a group of fewer than MIN_GROUP different askers shows no figure. Because every table
+# adds up to the total shown above it, one hidden cell could be computed back (total minus the rest):
+# complementary suppression hides the next smallest cells of the same table until the hidden cells
+# together are a group of at least MIN_GROUP people. A share is only shown when the group it is a
+# share of, the part and the rest are each at least MIN_GROUP people.
 class _Group:
     """Questions in one statistics group, and how many different people asked them."""
 
@@ -151,9 +178,39 @@ class _Group:
         self.people.add(asker)
 
     @property
+    def large_enough(self) -> bool:
+        return len(self.people) >= MIN_GROUP
+
+    @property
     def figure(self):
         # A group of fewer than MIN_GROUP people shows no figure, however many questions they asked.
-        return self.questions if len(self.people) >= MIN_GROUP else None
+        return self.questions if self.large_enough else None
+
+
+def protect(groups: dict) -> dict:
+    """The figure to show per key of one table whose cells add up to a total that is shown (None:
+    hidden). Cells of fewer than MIN_GROUP people are hidden; then, as long as the hidden cells
+    together are fewer than MIN_GROUP people (so their sum, the total minus the shown cells, would
+    tell the size of a small group), the smallest cell still shown is hidden too."""
+    hidden = {key for key, group in groups.items() if not group.large_enough}
+
+    def hidden_people():
+        return set().union(*(groups[key].people for key in hidden)) if hidden else set()
+
+    while hidden and len(hidden_people()) < MIN_GROUP:
+        shown = [key for key in groups if key not in hidden]
+        if not shown:
+            break  # everything hidden: then the total is a small group too, and hidden itself
+        hidden.add(min(shown, key=lambda key: (groups[key].questions, len(groups[key].people), str(key))))
+    return {key: None if key in hidden else group.questions for key, group in groups.items()}
+
+
+def _share(part: _Group, whole: _Group, rest: _Group):
+    """`part` as a percentage of `whole`, only when the whole, the part and the rest are each large
+    enough groups (a share of a small group, or 0 % / 100 % of one, would point at people)."""
+    if not (whole.large_enough and part.large_enough and rest.large_enough):
+        return None
+    return round(100 * part.questions / whole.questions)
 
 
 def _median_hours(rows, column):
@@ -164,10 +221,10 @@ def _median_hours(rows, column):
 
 
 def advice_statistics():
-    """Figures for the Bureau. A group of fewer than MIN_GROUP people shows no figure (None).
+    """Figures for the Bureau, protected as described above (None: not shown).
 
-    While a question exists its asker is known; once the retention job removed it, its anonymous row
-    counts as one person of its own (nothing links it to anyone any more).
+    While a question exists its asker is known (through the question, which points to its row); once
+    the retention job removed it, its anonymous row counts as one person of its own.
     """
     rows = [
         {**row, "asker": row["question__asker_id"] or ("removed", row["pk"])}
@@ -184,7 +241,7 @@ def advice_statistics():
             "bureau_answer_seconds",
         )
     ]
-    total, direct, routed, escalated = _Group(), _Group(), _Group(), _Group()
+    total, direct, routed, escalated, not_escalated = _Group(), _Group(), _Group(), _Group(), _Group()
     per_month, per_channel, per_rule = defaultdict(_Group), defaultdict(_Group), defaultdict(_Group)
     for row in rows:
         total.add(row["asker"])
@@ -195,25 +252,29 @@ def advice_statistics():
             direct.add(row["asker"])
         else:
             routed.add(row["asker"])
-            if row["escalated"]:
-                escalated.add(row["asker"])
+            (escalated if row["escalated"] else not_escalated).add(row["asker"])
     rules = _rule_names(rows)
     channels = dict(Channel.choices)
 
-    def by_size(groups):
-        return sorted(groups.items(), key=lambda item: -item[1].questions)
+    def table(groups, label):
+        shown = protect(groups)
+        ordered = sorted(groups.items(), key=lambda item: (-item[1].questions, str(item[0])))
+        return [(label(key), shown[key]) for key, _group in ordered]
 
+    # Direct and routed add up to the total: one table of two cells (routed is not shown, but is the
+    # total minus direct).
+    route = protect({key: group for key, group in (("direct", direct), ("routed", routed)) if group.questions})
     return {
         "total": total.figure,
-        "per_month": [(month, group.figure) for month, group in sorted(per_month.items(), reverse=True)],
-        "per_channel": [(channels.get(key, key), group.figure) for key, group in by_size(per_channel)],
-        "per_rule": [
-            (rules[key] if key else _("Geen bepaalde regel"), group.figure) for key, group in by_size(per_rule)
+        "per_month": [
+            (month, figure) for month, figure in sorted(protect(per_month).items(), key=lambda i: i[0], reverse=True)
         ],
+        "per_channel": table(per_channel, lambda key: channels.get(key, key)),
+        "per_rule": table(per_rule, lambda key: rules.get(key, key) if key else _("Geen bepaalde regel")),
         "median_manager_hours": _median_hours(rows, "manager_answer_seconds"),
         "median_bureau_hours": _median_hours(rows, "bureau_answer_seconds"),
-        "direct": direct.figure,
-        "escalated_share": round(100 * escalated.questions / routed.questions) if routed.figure is not None else None,
+        "direct": route.get("direct", 0 if total.large_enough else None),
+        "escalated_share": _share(escalated, routed, not_escalated),
     }
 
 

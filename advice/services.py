@@ -2,15 +2,18 @@
 
 import datetime
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from advice import clock
 from advice.access import Capacity, capacities, manager_handlers
 from advice.models import (
+    FINAL_STATES,
     Attachment,
     Audience,
     DirectReason,
@@ -24,8 +27,8 @@ from advice.models import (
 )
 from advice.notifications import notify
 from advice.rules import rule_label
-from advice.workdays import add_working_days, previous_working_day
-from advice.workflow import SYSTEM, TransitionError, check_step, target_state
+from advice.workdays import add_working_days, add_working_seconds, previous_working_day, working_seconds_between
+from advice.workflow import SYSTEM, TransitionError, audience_for, check_step, target_state
 from organisation.models import Deputy, Person
 
 
@@ -178,13 +181,13 @@ def question_ask(
         stored.file.save("upload", upload, save=False)
         stored.full_clean()
         stored.save()
-    QuestionStatistic.objects.create(
-        question=question,
+    question.statistic = QuestionStatistic.objects.create(
         month=today.replace(day=1),
         channel=channel,
         rule_anchor=rule_anchor,
         direct=manager is None,
     )
+    question.save(update_fields=["statistic"])
     next_actors = manager_handlers(manager, today=today) if manager is not None else _officers()
     _notify(question, [*next_actors, asker], today)
     return question
@@ -224,7 +227,16 @@ def question_take_step(*, question, by, step, text="", faq_consent=False, now=No
             if definition.text_required and not text:
                 raise TransitionError(_("Vul een tekst in: een bericht van enkel spaties kan niet."))
             recipients = _apply(locked, definition, by=by, text=text, faq_consent=faq_consent, now=now, today=today)
-            _notify(locked, recipients, today)
+            if definition.name == "auto_close":
+                notify(
+                    question=locked,
+                    recipients=recipients,
+                    today=today,
+                    mail="auto_closed",
+                    context={"days": settings.ADVICE_AUTO_CLOSE_DAYS, "removed_on": retention_cutoff_after(now)},
+                )
+            else:
+                _notify(locked, recipients, today)
     except IntegrityError as error:
         # The unique steps (one escalation, one take-up) were taken by someone else at the same moment.
         raise TransitionError(_("Iemand anders was je net voor. Vernieuw de pagina.")) from error
@@ -235,8 +247,8 @@ def question_take_step(*, question, by, step, text="", faq_consent=False, now=No
 def _apply(question, step, *, by, text, faq_consent, now, today) -> list:
     from_state = question.state
     to_state = target_state(step, question)
-    audience = step.audience
-    stat = QuestionStatistic.objects.filter(question=question).first()
+    audience = audience_for(step, question)
+    stat = QuestionStatistic.objects.filter(pk=question.statistic_id).first() if question.statistic_id else None
     recipients = []
     level_handlers = (
         manager_handlers(question.manager, today=today)
@@ -259,17 +271,20 @@ def _apply(question, step, *, by, text, faq_consent, now, today) -> list:
             recipients += manager_handlers(question.manager, today=today)
     elif step.kind == EventKind.MANAGER_ANSWERED:
         if stat:
-            stat.manager_answer_seconds = int((now - question.created_at).total_seconds())
+            # The time the leidinggevende had: without the time the question waited for the asker.
+            waited = int((now - question.created_at).total_seconds()) - question.manager_paused_seconds
+            stat.manager_answer_seconds = max(waited, 0)
         recipients = [question.asker]
     elif step.kind == EventKind.BUREAU_ANSWERED:
         if stat:
-            stat.bureau_answer_seconds = int((now - question.bureau_at).total_seconds())
+            waited = int((now - question.bureau_at).total_seconds()) - question.bureau_paused_seconds
+            stat.bureau_answer_seconds = max(waited, 0)
         recipients = [question.asker]
     elif step.kind == EventKind.INFO_REQUESTED:
+        _clock_stop(question, now)
         recipients = [question.asker]
     elif step.kind == EventKind.INFO_GIVEN:
-        if question.level == Level.BUREAU:
-            audience = Audience.ASKER_AND_BUREAU
+        _clock_restart(question, now)
         recipients = level_handlers
     elif step.kind == EventKind.TAKEN_UP:
         question.officer = by
@@ -280,6 +295,7 @@ def _apply(question, step, *, by, text, faq_consent, now, today) -> list:
         question.officer = by
     elif step.kind in (EventKind.CLOSED, EventKind.WITHDRAWN):
         question.closed_at = now
+        question.clock_stopped_at = None
         if step.name == "asker_close":
             question.faq_consent = bool(faq_consent) and from_state == State.BUREAU_ANSWERED
         if stat:
@@ -289,6 +305,12 @@ def _apply(question, step, *, by, text, faq_consent, now, today) -> list:
             # The leidinggevende learns how an escalated question ended, never the Bureau's answer.
             recipients += manager_handlers(question.manager, today=today)
         text = text if step.kind == EventKind.WITHDRAWN and question.level == Level.MANAGER else ""
+        if step.name == "auto_close":
+            # Nobody reacted in time: the asker is told (the others lose nothing they still wait for).
+            text = _("Automatisch afgesloten: %(days)s dagen zonder reactie.") % {
+                "days": settings.ADVICE_AUTO_CLOSE_DAYS
+            }
+            recipients = [question.asker]
     question.state = to_state
     question.full_clean()
     question.save()
@@ -305,6 +327,33 @@ def _apply(question, step, *, by, text, faq_consent, now, today) -> list:
         at=now,
     )
     return [person for person in recipients if person is not None and person != by]
+
+
+# --- The paused clock -------------------------------------------------------------------------------
+# While a question waits for the asker's extra information, the response clock of its level (the
+# leidinggevende's three working days, or the Bureau's target) stands still. At the reply it goes on
+# with the working time that was left when it stopped: a reply that comes late gets the same time the
+# leidinggevende still had, never an escalation minutes later. The facts are on the question: when
+# the clock stopped (`clock_stopped_at`), the moved deadline, and the paused totals per level (the
+# statistics' answer times leave them out). The escalation job only compares deadlines.
+def _clock_stop(question, now) -> None:
+    question.clock_stopped_at = now
+
+
+def _clock_restart(question, now) -> None:
+    stopped = question.clock_stopped_at
+    if stopped is None:
+        return
+    paused = max(int((now - stopped).total_seconds()), 0)
+    if question.level == Level.MANAGER and question.manager_deadline is not None:
+        left = working_seconds_between(stopped, question.manager_deadline)
+        question.manager_deadline = add_working_seconds(now, left)
+        question.manager_paused_seconds += paused
+    elif question.level == Level.BUREAU and question.bureau_deadline is not None:
+        left = working_seconds_between(stopped, question.bureau_deadline)
+        question.bureau_deadline = add_working_seconds(now, left)
+        question.bureau_paused_seconds += paused
+    question.clock_stopped_at = None
 
 
 def question_answer(*, question, by, text, now=None):
@@ -337,7 +386,9 @@ def questions_escalate_overdue(*, now=None) -> dict:
         handlers = manager_handlers(question.manager, today=today)
         if not handlers and question_reroute(question=question, now=now):
             result["rerouted"] += 1
-    for question in Question.objects.filter(state=State.WITH_MANAGER, manager_deadline__lte=now):
+    # A question whose clock stands still waits for the asker (another state): never escalated.
+    overdue = Question.objects.filter(state=State.WITH_MANAGER, manager_deadline__lte=now, clock_stopped_at=None)
+    for question in overdue:
         try:
             question_take_step(question=question, by=None, step="auto_escalate", now=now)
         except TransitionError:
@@ -374,32 +425,91 @@ def question_reroute(*, question, now=None) -> bool:
     return True
 
 
-def _months_ago(moment, months) -> datetime.datetime:
-    year, month = divmod(moment.month - 1 - months, 12)
-    year += moment.year
-    month += 1
-    day = min(moment.day, 28)
-    return moment.replace(year=year, month=month, day=day)
+# --- Retention (docs/advice.md, "Retention") --------------------------------------------------------
+# Entering one of these states is the last step anyone took: from then on the question waits for the
+# asker, and when they do not react it is closed.
+_WAITING_FOR_ASKER = {
+    State.MANAGER_ANSWERED: EventKind.MANAGER_ANSWERED,
+    State.BUREAU_ANSWERED: EventKind.BUREAU_ANSWERED,
+    State.INFO_REQUESTED: EventKind.INFO_REQUESTED,
+}
 
 
-def questions_purge_expired(*, now=None, months=None) -> int:
-    """Remove closed and withdrawn questions older than the retention period, with their timeline
-    and attachment files. The anonymous statistics stay (their link is cut)."""
+def questions_close_unattended(*, now=None) -> int:
+    """Close the questions that waited for the asker for ADVICE_AUTO_CLOSE_DAYS (answered and not
+    closed, or waiting for their extra information), telling the asker. Idempotent."""
     now = now or clock.now()
+    cutoff = now - datetime.timedelta(days=settings.ADVICE_AUTO_CLOSE_DAYS)
+    closed = 0
+    for state, kind in _WAITING_FOR_ASKER.items():
+        waiting = (
+            Question.objects.filter(state=state)
+            .annotate(since=Max("events__created_at", filter=Q(events__kind=kind)))
+            .filter(since__lt=cutoff)
+        )
+        for question in waiting:
+            try:
+                question_take_step(question=question, by=None, step="auto_close", now=now)
+            except TransitionError:
+                continue  # the asker acted at this very moment
+            closed += 1
+    return closed
+
+
+def retention_cutoff(now, months=None) -> datetime.datetime:
+    """Questions that ended (or saw their last step) before this moment have had their time."""
     months = settings.ADVICE_RETENTION_MONTHS if months is None else months
-    cutoff = _months_ago(now, months)
+    return now - relativedelta(months=months)
+
+
+def retention_cutoff_after(ended_at) -> datetime.date:
+    """The day a question that ended at `ended_at` is removed (the nightly job after that moment)."""
+    return timezone.localdate(ended_at + relativedelta(months=settings.ADVICE_RETENTION_MONTHS))
+
+
+def questions_purge_expired(*, now=None, months=None) -> dict:
+    """The nightly retention job. First the questions left waiting for the asker are closed (the
+    asker is told); then every question whose retention period ended leaves, whatever its state:
+    closed or withdrawn ones `months` after they ended, any other one `months` after the last step
+    anyone took. Each goes with its timeline, attachments (the files too), its queued or failed mail
+    (`advice.notifications.forget_question_mail`) and the link to its statistics row; the row keeps
+    only coarse anonymous figures."""
+    now = now or clock.now()
+    closed = questions_close_unattended(now=now)
+    cutoff = retention_cutoff(now, months)
+    ended = Q(state__in=FINAL_STATES, closed_at__lt=cutoff)
+    abandoned = ~Q(state__in=FINAL_STATES) & Q(created_at__lt=cutoff) & ~Q(events__created_at__gte=cutoff)
+    expired = Question.objects.filter(ended | abandoned).distinct().values_list("pk", flat=True)
     removed = 0
-    expired = Question.objects.filter(state__in=[State.CLOSED, State.WITHDRAWN], closed_at__lt=cutoff)
-    for question in expired.iterator():
+    for pk in list(expired):
         with transaction.atomic():
+            question = Question.objects.select_for_update().filter(pk=pk).first()
+            if question is None:
+                continue
             files = [attachment.file for attachment in question.attachments.all()]
             FaqEntry.objects.filter(source=question).update(source=None)
+            _coarsen_statistic(question.statistic_id)
             question.delete()
             # Files go after the rows, and only once the deletion is certain to stick.
             for stored in files:
                 transaction.on_commit(lambda stored=stored: stored.storage.delete(stored.name))
         removed += 1
-    return removed
+    return {"closed": closed, "removed": removed}
+
+
+def _coarsen_statistic(stat_id) -> None:
+    """A removed question's row keeps its figures, but its answer times only to the hour: to the
+    second, they could be matched against anything that outlived the question."""
+    if stat_id is None:
+        return
+    stat = QuestionStatistic.objects.filter(pk=stat_id).first()
+    if stat is None:
+        return
+    for column in ("manager_answer_seconds", "bureau_answer_seconds"):
+        value = getattr(stat, column)
+        if value is not None:
+            setattr(stat, column, round(value / 3600) * 3600)
+    stat.save(update_fields=["manager_answer_seconds", "bureau_answer_seconds"])
 
 
 # --- FAQ --------------------------------------------------------------------------------------------

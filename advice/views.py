@@ -1,6 +1,7 @@
 """Advice pages. Every question is fetched through `get_question_for` (404 outside the route)."""
 
 import uuid
+from types import SimpleNamespace
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,12 +14,12 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from advice import selectors, services
-from advice.access import Capacity, capacities, viewers
+from advice.access import Capacity, capacities, managers_acted_for, viewers
 from advice.forms import AskForm, FaqEntryForm, QueueFilterForm, StepForm
-from advice.models import Attachment, FaqEntry, Level, Question, State
+from advice.models import Attachment, EventKind, FaqEntry, Level, Question, State
 from advice.rules import rule_choices
 from advice.uploads import SizeLimitUploadHandler
-from advice.workflow import PAGE_STEPS, STEPS, TransitionError, available_steps
+from advice.workflow import PAGE_STEPS, STEPS, TransitionError, audience_for, available_steps
 from config.pagination import CountedPaginator
 from organisation import selectors as org_selectors
 from organisation.roles import Role, require_role
@@ -86,7 +87,19 @@ def question_detail(request, pk):
     )
     held = capacities(request.user, question)
     steps = available_steps(question, held)
+    # Every text says who will read it: next to its field before it is written, and on the timeline.
+    steps = [
+        SimpleNamespace(
+            **vars(step),
+            readers=selectors.readers(
+                audience_for(step, question), question, escalates=step.kind == EventKind.ESCALATED
+            ),
+        )
+        for step in steps
+    ]
     events = selectors.timeline_for(question, held)
+    for event in events:
+        event.readers = selectors.readers(event.audience, question)
     return render(
         request,
         "advice/question_detail.html",
@@ -94,7 +107,7 @@ def question_detail(request, pk):
             "question": question,
             "held": held,
             "is_asker": Capacity.ASKER in held,
-            "is_manager": Capacity.MANAGER in held,
+            "is_manager": Capacity.MANAGER in held or Capacity.PAST_DEPUTY in held,
             "is_bureau": Capacity.BUREAU in held,
             "status": selectors.status_label(question, held),
             "events": events,
@@ -201,7 +214,12 @@ QUEUE_PAGE_SIZE = 50
 @require_GET
 def manager_inbox(request):
     questions = selectors.manager_inbox(request.user)
-    open_questions = [q for q in questions if q.level == Level.MANAGER and q.state == State.WITH_MANAGER]
+    # Waiting for this person: routed to them or whom they deputise for today (not what they acted on
+    # in an earlier period as plaatsvervanger, which they only read).
+    handles = set(managers_acted_for(request.user))
+    open_questions = [
+        q for q in questions if q.level == Level.MANAGER and q.state == State.WITH_MANAGER and q.manager_id in handles
+    ]
     others = [q for q in questions if q not in open_questions]
     for question in others:
         question.status_for_manager = selectors.status_label(question, {Capacity.MANAGER})

@@ -68,6 +68,15 @@ STEPS = {
             text_required=False,
         ),
         Step(
+            "auto_close",
+            _("Automatisch afsluiten"),
+            EventKind.CLOSED,
+            (State.MANAGER_ANSWERED, State.BUREAU_ANSWERED, State.INFO_REQUESTED),
+            State.CLOSED,
+            SYSTEM,
+            text_required=False,
+        ),
+        Step(
             "asker_close",
             _("Vraag afsluiten"),
             EventKind.CLOSED,
@@ -172,6 +181,15 @@ def target_state(step: Step, question) -> str:
         return question.state
     # An answer to a request for information goes back to whoever asked for it.
     return State.WITH_MANAGER if question.level == Level.MANAGER else State.TAKEN_UP
+
+
+def audience_for(step: Step, question) -> str:
+    """Who will read the text of `step` taken now on `question`: one place, for the step itself and
+    for the words next to the text field. The asker's extra information goes to whoever asked for it:
+    at the Bureau's level, the Bureau only (with the asker), not the leidinggevende."""
+    if step.kind == EventKind.INFO_GIVEN and question.level == Level.BUREAU:
+        return Audience.ASKER_AND_BUREAU
+    return step.audience
 
 
 def step_allowed(step: Step, question, held) -> bool:

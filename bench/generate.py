@@ -415,7 +415,6 @@ def _questions(rng, the_plan, person_ids, officers, now):
             )
         stats.append(
             QuestionStatistic(
-                question_id=question.pk,
                 month=asked.date().replace(day=1),
                 channel=question.channel,
                 escalated=state in BUREAU_STATES,
@@ -424,6 +423,14 @@ def _questions(rng, the_plan, person_ids, officers, now):
         )
     QuestionEvent.objects.bulk_create(events, batch_size=BATCH)
     QuestionStatistic.objects.bulk_create(stats, batch_size=BATCH)
+    if not all(stat.pk for stat in stats):  # a database that returns no ids
+        ids = list(QuestionStatistic.objects.order_by("pk").values_list("pk", flat=True))[-len(stats) :]
+        for stat, pk in zip(stats, ids, strict=True):
+            stat.pk = stat.id = pk
+    # The question points to its row (the row names no question).
+    for question, stat in zip(questions, stats, strict=True):
+        question.statistic_id = stat.pk
+    Question.objects.bulk_update(questions, ["statistic"], batch_size=BATCH)
     example = questions[TIMELINES_ORDER_EXAMPLE]
     return {"example": example.pk, "example_asker": example.asker_id}
 

@@ -327,8 +327,12 @@ LOGGING = {
 ADVICE_MANAGER_TARGET_WORKING_DAYS = env_int("ADVICE_MANAGER_TARGET_WORKING_DAYS", 3)
 # The Bureau's own target: older questions are marked overdue in its queue.
 ADVICE_BUREAU_TARGET_WORKING_DAYS = env_int("ADVICE_BUREAU_TARGET_WORKING_DAYS", 5)
-# Closed questions older than this are removed with their attachments (anonymous counts stay).
+# Closed questions older than this are removed with their attachments (anonymous counts stay); so is
+# any question nobody touched for this long, whatever its state (docs/advice.md, "Retention").
 ADVICE_RETENTION_MONTHS = env_int("ADVICE_RETENTION_MONTHS", 24)
+# An answered question the asker does not close, or one that waits for their extra information, is
+# closed this many days after that step, and the asker is told.
+ADVICE_AUTO_CLOSE_DAYS = env_int("ADVICE_AUTO_CLOSE_DAYS", 30)
 ADVICE_ATTACHMENT_MAX_BYTES = env_int("ADVICE_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
 # An image with more pixels is refused before it is decoded (a small file can unpack to gigabytes).
 ADVICE_IMAGE_MAX_PIXELS = env_int("ADVICE_IMAGE_MAX_PIXELS", 40_000_000)

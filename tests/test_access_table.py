@@ -99,8 +99,8 @@ admin:*                           login  403    403    403    403    403    403 
 
 # Cells that follow the plaatsvervanger's period semantics (docs/advice.md: a plaatsvervanger sees
 # the questions routed to the manager during their period and keeps the ones they acted on, never
-# the manager's earlier history), which the advice workflow does not implement yet: checked by
-# `test_the_plaatsvervanger_cells_follow_the_period_semantics`, marked xfail until it does.
+# the manager's earlier history), implemented by advice/access.py: checked by
+# `test_the_plaatsvervanger_cells_follow_the_period_semantics`.
 PERIOD_SEMANTICS = {
     ("advice:question_detail@old", "dep"),  # today: 200 (a plaatsvervanger sees all history)
     ("advice:question_detail@acted", "dep"),  # today: 200
@@ -272,7 +272,6 @@ def test_every_url_answers_each_person_as_the_table_says(city, world, people, qu
     assert not wrong, "\n" + "\n".join(wrong)
 
 
-@pytest.mark.xfail(strict=True, reason="the plaatsvervanger's period semantics are the advice workflow's next step")
 def test_the_plaatsvervanger_cells_follow_the_period_semantics(city, world, people, questions):
     wrong = _table_mismatches(
         EXPECTED_GET, city, people, world, questions, lambda name, persona: (name, persona) in PERIOD_SEMANTICS

@@ -125,6 +125,8 @@ def test_the_admin_speaks_dutch_with_the_apps_name_and_colours(city, as_admin):
     # Advice has no admin at all (beheerders see nothing of questions, issue 13): no "Advies" here.
     for name in ("Organisatie", "Gedragscode", "E-mail en achtergrondwerk", "Medewerkers", "Versies"):
         assert name in page
+    # Advice has nothing in the admin, not even its anonymous statistics rows (advice/admin.py).
+    assert ">Advies<" not in page
     assert "Django" not in re.sub(r"<[^>]+>", "", page)
 
 

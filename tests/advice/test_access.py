@@ -210,6 +210,8 @@ def test_admin_shows_no_question_content_even_to_a_superuser(city, questions):
     assert 'href="/beheer/advice/' not in index.content.decode()
     for model in ("question", "questionevent", "attachment", "faqentry", "questionstatistic"):
         assert admin.get(f"/beheer/advice/{model}/").status_code == 404
+    # Not even the anonymous statistics rows: one row is one question.
+    assert admin.get("/beheer/advice/questionstatistic/").status_code == 404
     statistic = Question.objects.get(subject=ROUTED).statistic
     assert admin.get(f"/beheer/advice/questionstatistic/{statistic.pk}/change/").status_code == 404
 

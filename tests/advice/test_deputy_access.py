@@ -1,0 +1,136 @@
+"""A plaatsvervanger reads the questions routed to the leidinggevende during their period (asked then,
+or still open then), keeps reading the ones they acted on, and never the manager's earlier history.
+The clock is set explicitly: the period is 7 to 11 December 2026."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from advice.access import Capacity, can_view, capacities, viewers
+from advice.models import Question
+from organisation.models import Deputy
+from tests.advice.conftest import ask, at, step
+from tests.conftest import client_for
+from tests.factories import make_person
+
+
+@pytest.fixture
+def clock():
+    with time_machine.travel(at(2026, 11, 2, 9), tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def history(city, clock):
+    """The chef's questions, from before the period and during it, and the plaatsvervanger."""
+    deputy = make_person("plaatsvervanger", unit=city.team_a, first_name="Pieter", last_name="Vervanger")
+    Deputy.objects.create(
+        manager=city.chef, deputy=deputy, starts_on=datetime.date(2026, 12, 7), ends_on=datetime.date(2026, 12, 11)
+    )
+    asker2 = make_person("medewerker3", unit=city.team_a, manager=city.chef)
+    q = {}
+    # Before the period: one answered and closed in November (history), one still open on 7 December.
+    clock.move_to(at(2026, 11, 2, 9))
+    q["closed_before"] = ask(city.employee, subject="Gesloten in november", now=at(2026, 11, 2, 9))
+    step(q["closed_before"], city.chef, "manager_answer", "Ja.", now=at(2026, 11, 3, 9))
+    step(q["closed_before"], city.employee, "asker_close", now=at(2026, 11, 3, 10))
+    q["escalated_before"] = ask(asker2, subject="Geëscaleerd in november", now=at(2026, 11, 4, 9))
+    step(q["escalated_before"], city.chef, "manager_escalate", "Graag het Bureau.", now=at(2026, 11, 4, 10))
+    q["open_at_start"] = ask(asker2, subject="Nog open op 7 december", now=at(2026, 12, 4, 9))
+    # During the period: one the plaatsvervanger acts on, one they leave to the chef.
+    clock.move_to(at(2026, 12, 8, 9))
+    q["acted_on"] = ask(city.employee, subject="Gesteld tijdens de periode", now=at(2026, 12, 8, 9))
+    step(q["acted_on"], deputy, "manager_request_info", "Welke foto?", now=at(2026, 12, 8, 10))
+    q["left_to_chef"] = ask(asker2, subject="Ook tijdens de periode", now=at(2026, 12, 9, 9))
+    return deputy, {name: Question.objects.get(pk=question.pk) for name, question in q.items()}
+
+
+def seen_by(person):
+    return set(Question.objects.visible_to(person).values_list("subject", flat=True))
+
+
+def assert_rules_agree(person, questions):
+    listed = set(Question.objects.visible_to(person).values_list("pk", flat=True))
+    for question in questions.values():
+        assert (question.pk in listed) == can_view(person, question) == (person in viewers(question)), question
+
+
+def test_during_the_period_open_and_new_questions_but_not_the_history(city, history, clock):
+    deputy, questions = history
+    clock.move_to(at(2026, 12, 10, 9))
+    assert seen_by(deputy) == {
+        "Geëscaleerd in november",  # escalated before, still open at the Bureau: the chef's view of it
+        "Nog open op 7 december",
+        "Gesteld tijdens de periode",
+        "Ook tijdens de periode",
+    }
+    assert_rules_agree(deputy, questions)
+    client = client_for(deputy)
+    history_url = reverse("advice:question_detail", args=[questions["closed_before"].pk])
+    assert client.get(history_url).status_code == 404
+    inbox = client.get(reverse("advice:manager_inbox")).content.decode()
+    assert "Gesloten in november" not in inbox and "Ook tijdens de periode" in inbox
+    assert capacities(deputy, questions["left_to_chef"]) == {Capacity.MANAGER}
+
+
+def test_a_question_closed_during_the_period_stays_visible_until_it_ends(city, history, clock):
+    deputy, questions = history
+    clock.move_to(at(2026, 12, 9, 12))
+    step(questions["open_at_start"], city.chef, "manager_answer", "Mag.", now=at(2026, 12, 9, 12))
+    step(questions["open_at_start"], questions["open_at_start"].asker, "asker_close", now=at(2026, 12, 9, 13))
+    assert "Nog open op 7 december" in seen_by(deputy)
+
+
+def test_after_the_period_only_what_they_acted_on_and_without_steps(city, history, clock):
+    deputy, questions = history
+    clock.move_to(at(2026, 12, 14, 9))
+    assert seen_by(deputy) == {"Gesteld tijdens de periode"}
+    assert_rules_agree(deputy, questions)
+    acted = questions["acted_on"]
+    # The asker answers after the period: it waits for the chef, not for the former plaatsvervanger.
+    step(acted, city.employee, "asker_reply", "Deze foto.", now=at(2026, 12, 14, 9))
+    client = client_for(deputy)
+    page = client.get(reverse("advice:question_detail", args=[acted.pk]))
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert "Deze foto." in content and "Antwoord versturen" not in content
+    assert capacities(deputy, acted) == {Capacity.PAST_DEPUTY}
+    response = client.post(reverse("advice:question_step", args=[acted.pk, "manager_answer"]), {"text": "Ja."})
+    assert response.status_code == 403
+    acted.refresh_from_db()
+    assert acted.state == "bij_leidinggevende"
+    inbox = client.get(reverse("advice:manager_inbox")).content.decode()
+    assert "Er wacht geen vraag op je antwoord." in inbox and "Gesteld tijdens de periode" in inbox
+    for name in ("closed_before", "open_at_start", "left_to_chef", "escalated_before"):
+        assert client.get(reverse("advice:question_detail", args=[questions[name].pk])).status_code == 404
+
+
+def test_after_escalation_the_former_plaatsvervanger_reads_what_the_leidinggevende_reads(city, history, clock):
+    deputy, questions = history
+    acted = questions["acted_on"]
+    clock.move_to(at(2026, 12, 15, 9))
+    step(acted, city.employee, "asker_reply", "Deze foto.", now=at(2026, 12, 15, 9))
+    step(acted, city.chef, "manager_escalate", "Graag het Bureau.", now=at(2026, 12, 15, 10))
+    step(acted, city.integrity, "bureau_take_up", now=at(2026, 12, 15, 11))
+    step(acted, city.integrity, "bureau_answer", "Antwoord GEHEIM", now=at(2026, 12, 15, 12))
+    content = client_for(deputy).get(reverse("advice:question_detail", args=[acted.pk])).content.decode()
+    assert "Geëscaleerd naar het Bureau voor Integriteit" in content
+    assert "Antwoord GEHEIM" not in content
+
+
+def test_a_later_period_does_not_open_the_history_between_periods(city, history, clock):
+    deputy, questions = history
+    Deputy.objects.create(
+        manager=city.chef, deputy=deputy, starts_on=datetime.date(2027, 2, 1), ends_on=datetime.date(2027, 2, 5)
+    )
+    clock.move_to(at(2027, 1, 15, 9))
+    step(questions["left_to_chef"], city.chef, "manager_answer", "Ja.", now=at(2027, 1, 15, 9))
+    step(questions["left_to_chef"], questions["left_to_chef"].asker, "asker_close", now=at(2027, 1, 15, 10))
+    clock.move_to(at(2027, 2, 2, 9))
+    seen = seen_by(deputy)
+    assert "Ook tijdens de periode" not in seen  # closed between the two periods
+    assert "Gesteld tijdens de periode" in seen  # acted on in the first period
+    assert "Nog open op 7 december" in seen  # still open
+    assert_rules_agree(deputy, questions)
