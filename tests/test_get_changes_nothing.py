@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from codeofconduct.models import PolicyVersion, VersionOpening
 from codeofconduct.services import publishing
-from tests.test_access_table import EXPECTED_GET, PERSONAS, client_for
+from tests.test_access_table import EXPECTED_GET, PERSONAS, client_for, clock, people  # noqa: F401 (fixtures)
 from tests.url_patterns import all_urls
 
 pytestmark = pytest.mark.django_db
@@ -180,7 +180,7 @@ def due_schedule(world, city):
     )
 
 
-def test_no_get_changes_anything_but_the_first_opening_of_a_version(city, world, more_records, due_schedule):
+def test_no_get_changes_anything_but_the_first_opening_of_a_version(city, world, people, more_records, due_schedule):
     current = world["objects"]["current"]
     superseded = PolicyVersion.objects.filter(status=PolicyVersion.Status.SUPERSEDED).first()
     values = {"current": current.pk, "superseded": superseded.pk, "unit": city.team_a.code}
@@ -188,7 +188,7 @@ def test_no_get_changes_anything_but_the_first_opening_of_a_version(city, world,
     admin_pages = admin_paths(city, values)
     # Two hours on: the scheduled version is due; a page view that published it would show here.
     with time_machine.travel(timezone.now() + datetime.timedelta(hours=2), tick=False):
-        clients = {persona: client_for(city, persona) for persona in PERSONAS}
+        clients = {persona: client_for(city, people, persona) for persona in PERSONAS}
         wrong, opened = [], set()
         for persona, client in clients.items():
             # Every URL by a visitor and by the medewerker; each page also by every other role that
