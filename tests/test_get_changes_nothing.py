@@ -180,7 +180,7 @@ def due_schedule(world, city):
     )
 
 
-def test_no_get_changes_anything_but_the_first_opening_of_a_version(city, world, people, more_records, due_schedule):
+def test_no_get_changes_anything_but_the_first_opening_of_a_version(city, world, people, more_records, due_schedule):  # noqa: F811 (pytest fixture)
     current = world["objects"]["current"]
     superseded = PolicyVersion.objects.filter(status=PolicyVersion.Status.SUPERSEDED).first()
     values = {"current": current.pk, "superseded": superseded.pk, "unit": city.team_a.code}
