@@ -170,6 +170,7 @@ SCREENS = [
     Screen("redactie", "ontwerp-voorbeeld", _url("codeofconduct:draft_preview", _pk(_draft))),
     Screen("redactie", "publiceren", _url("codeofconduct:publish", _pk(_draft))),
     Screen("redactie", "intrekken", _url("codeofconduct:withdraw", _pk(_current))),
+    Screen("redactie", "uiterste-datum", _url("codeofconduct:extend_due_date", _pk(_current))),
     Screen("redactie", "naleving", _url("codeofconduct:compliance")),
     Screen(
         "redactie",
@@ -190,6 +191,7 @@ SCREENS = [
         then=submit_empty("main form", "Ontwerp bewaren"),
     ),
     Screen("bureau-voor-integriteit", "faq", _url("advice:faq")),
+    Screen("bureau-voor-integriteit", "toegang", _url("advice:access_grants")),
     # beheerder: the Django admin.
     Screen("beheerder", "start", _url("home")),
     Screen("beheerder", "beheer", lambda: "/beheer/"),
@@ -203,6 +205,7 @@ SCREENS = [
     Screen("beheerder", "beheer-versies", lambda: "/beheer/codeofconduct/policyversion/"),
     Screen("beheerder", "beheer-versie", lambda: f"/beheer/codeofconduct/policyversion/{_current().pk}/change/"),
     Screen("beheerder", "beheer-mail", lambda: "/beheer/jobs/delivery/"),
+    Screen("beheerder", "beheer-toegang", lambda: "/beheer/organisation/accessgrant/"),
 ]
 
 
