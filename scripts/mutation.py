@@ -39,7 +39,7 @@ MODULES = {
         ["advice/workflow.py", "advice/clock.py"],
         ["tests/advice/test_route.py", "tests/advice/test_access.py", "tests/advice/test_knowledge.py"],
     ),
-    "advice.workdays": (["advice/workdays.py"], ["tests/advice/test_workdays.py"]),
+    "advice.workdays": (["advice/workdays.py"], ["tests/advice/test_workdays.py", "tests/advice/test_paused_clock.py"]),
     "codeofconduct.audience": (
         ["codeofconduct/audience.py"],
         ["tests/codeofconduct/test_acknowledging.py", "tests/codeofconduct/test_reminders.py"],
