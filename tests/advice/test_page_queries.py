@@ -1,6 +1,6 @@
 """The advice pages of the benchmark cost the same few SQL queries whoever opens them, however big the city.
 
-Every query is paid on every visit (the benchmark's budget is 12, tests/bench/test_page_queries.py).
+Every query is paid on every visit; how many, exactly, is written once, in tests/bench/test_page_queries.py.
 The question page: the session, the person, whom they deputise for, the question (with whether it has
 attachments), its timeline, the plaatsvervangers and officers for "Wie kan dit zien?", the navigation,
 and the attachments if there are any; not one more per viewer, deputy, officer, attachment or step.
@@ -21,10 +21,11 @@ from advice.access import viewers
 from advice.models import Attachment, State
 from organisation.models import Deputy
 from tests.advice.conftest import PNG, ask, at, step
+from tests.bench.test_page_queries import PAGE_QUERIES
 from tests.conftest import client_for
 from tests.factories import make_person
 
-QUESTION_PAGE_QUERIES = 8
+QUESTION_PAGE_QUERIES = PAGE_QUERIES["advice question"]
 # A question with attachments reads them in one more query, however many there are.
 WITH_ATTACHMENTS = QUESTION_PAGE_QUERIES + 1
 
@@ -125,7 +126,7 @@ def test_the_latest_answer_on_the_page_is_the_one_the_viewer_may_read(city, answ
 
 
 # --- The Bureau's queue -----------------------------------------------------------------------------
-QUEUE_PAGE_QUERIES = 7
+QUEUE_PAGE_QUERIES = PAGE_QUERIES["Bureau queue"]
 
 
 def queue(client, query=""):

@@ -1,7 +1,10 @@
-"""The main pages run the same number of SQL queries in a small city and in one ten times as big.
+"""What each main page costs in SQL queries, exactly, in a small city and in one ten times as big.
 
 The organisations come from the benchmark's generator (bench/generate.py), so this is the
-benchmark's query column, asserted in CI where it cannot depend on the machine.
+benchmark's query column, asserted in CI where it cannot depend on the machine. The counts are
+exact: a page that gains one query fails here, and so does one that loses a query (then lower its
+number, which is the point). This dict is the one source of these numbers; the advice tests
+(tests/advice/test_page_queries.py) read theirs from it.
 """
 
 import pytest
@@ -16,24 +19,50 @@ from organisation.models import Person
 
 pytestmark = pytest.mark.django_db
 
-MAX_QUERIES = 12
-# Pages that miss the benchmark's budget today (see bench/RESULTS.md): held at their current count
-# so that they cannot get worse unnoticed, until the work to bring them under 12 is done.
-OVER_BUDGET = {}
+# Every query of a warm visit (the second one: the first opening of a version is recorded once).
+# Tests keep sessions in the database, which costs one query per request that production's signed
+# cookie sessions do not; the numbers here include it.
+PAGE_QUERIES = {
+    "version page": 7,
+    "home": 4,
+    "team page (40)": 8,
+    "compliance (city)": 7,
+    "compliance (department)": 10,
+    "advice question": 8,
+    "Bureau queue": 7,
+    "Mijn vragen": 7,
+    "manager's inbox": 6,
+    "acknowledge POST": 8,
+}
+
+# The budget of issue 16 (production, without the session's query): the version page 3, home 2,
+# every other page 8.
+SESSION = 1
+BUDGET = {"version page": 3, "home": 2}
+OTHER_PAGES_BUDGET = 8
+# Pages over that budget today, while the work to bring them under it is under way. Strict: a page
+# that gets within its budget fails the test until it is taken off this list.
+OVER_BUDGET = {"version page", "home", "compliance (department)"}
 
 
 def pages(made):
+    from advice.models import Question
+
     version = made["current"]
+    question = Question.objects.get(pk=made["question"])
     return {
         "version page": (made["employee"], version.get_absolute_url()),
         "home": (made["employee"], reverse("home")),
         "team page (40)": (made["chef_of_40"], reverse("codeofconduct:team")),
+        "compliance (city)": (made["editor"], reverse("codeofconduct:compliance")),
         "compliance (department)": (
             made["editor"],
             reverse("codeofconduct:compliance") + f"?eenheid={made['department']}",
         ),
         "advice question": (made["asker"], reverse("advice:question_detail", args=[made["question"]])),
         "Bureau queue": (made["officer"], reverse("advice:bureau_queue")),
+        "Mijn vragen": (made["asker"], reverse("advice:my_questions")),
+        "manager's inbox": (question.manager_id, reverse("advice:manager_inbox")),
     }
 
 
@@ -57,24 +86,19 @@ def count_queries(made):
     return counts
 
 
-@pytest.fixture
-def small_city():
-    return count_queries(generate.load(generate.plan(120)))
+def test_each_main_page_costs_exactly_its_queries_in_a_small_city():
+    assert count_queries(generate.load(generate.plan(120))) == PAGE_QUERIES
 
 
-# Two cities one after the other: the database is emptied in between (a transactional test).
-@pytest.mark.django_db(transaction=True)
-def test_a_city_ten_times_bigger_costs_no_extra_query(small_city):
-    from django.core.management import call_command
-
-    call_command("flush", "--noinput", verbosity=0)
-    big = count_queries(generate.load(generate.plan(1200)))
-    assert big == small_city
+def test_a_city_ten_times_bigger_costs_exactly_the_same_queries():
+    assert count_queries(generate.load(generate.plan(1200))) == PAGE_QUERIES
 
 
-def test_the_main_pages_stay_within_the_query_budget(small_city):
-    over = {name: n for name, n in small_city.items() if n > OVER_BUDGET.get(name, MAX_QUERIES)}
-    assert not over, over
+def test_the_main_pages_stay_within_the_query_budget():
+    budget = {name: BUDGET.get(name, OTHER_PAGES_BUDGET) + SESSION for name in PAGE_QUERIES}
+    over = {name for name, count in PAGE_QUERIES.items() if count > budget[name]}
+    assert over - OVER_BUDGET == set(), "over the budget of issue 16"
+    assert OVER_BUDGET - over == set(), "within the budget now: take these off OVER_BUDGET"
 
 
 def test_the_generated_city_has_the_promised_shape():
