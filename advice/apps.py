@@ -8,12 +8,14 @@ class AdviceConfig(AppConfig):
     verbose_name = _("Advies")
 
     def ready(self):
-        from advice.models import Question
+        from advice.models import FaqEntry, Question
         from advice.notifications import MAIL_KIND, forget_question_mail
         from advice.templatetags.advice_tags import faq_fingerprint
         from codeofconduct.slots import RuleSlot, register_rule_slot
         from jobs import outbox
+        from organisation import content
 
+        content.track(FaqEntry)  # published, changed or withdrawn: shown next to each rule of the note
         register_rule_slot(RuleSlot("advice/includes/rule_actions.html", fingerprint=faq_fingerprint))
         outbox.describe_kind(MAIL_KIND, _("Melding bij een adviesvraag"))
         post_delete.connect(forget_question_mail, sender=Question, dispatch_uid="advice_forget_question_mail")

@@ -9,8 +9,10 @@ class OrganisationConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in, user_login_failed
 
+        from organisation import content
         from organisation.middleware import SessionRenewalMiddleware
 
+        content.connect()
         user_logged_in.connect(SessionRenewalMiddleware.signed_in, dispatch_uid="organisation_session_renewal")
         user_logged_in.connect(_password_sign_in_succeeded, dispatch_uid="organisation_lockout_success")
         user_login_failed.connect(_password_sign_in_failed, dispatch_uid="organisation_lockout_failure")

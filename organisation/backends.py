@@ -1,4 +1,5 @@
 import logging
+import time
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -6,22 +7,31 @@ from django.contrib.auth.backends import BaseBackend, ModelBackend, RemoteUserBa
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 
-from organisation import identity, lockout
+from organisation import content, identity, lockout
 
 logger = logging.getLogger("organisation.sign_in")
 
 
 class SignedInPersonMixin:
-    """The person behind a signed-in request, read with whether they have active direct reports.
+    """The person behind a signed-in request, read with whether they have active direct reports and
+    with the content generation.
 
     Every page's navigation asks whether the person is a chef-waardeerder; answering it in the query
-    that loads the person saves every page a query of its own (`Person.has_direct_reports`).
+    that loads the person saves every page a query of its own (`Person.has_direct_reports`). The
+    content generation (organisation.content) is read in the same query, at the start of the request,
+    before any shared content is looked up under it.
     """
 
     def get_user(self, user_id):
         model = get_user_model()
         reports = model._default_manager.filter(manager=OuterRef("pk"), is_active=True)
-        user = model._default_manager.annotate(has_direct_reports=Exists(reports)).filter(pk=user_id).first()
+        user = (
+            model._default_manager.annotate(has_direct_reports=Exists(reports), **content.generation_annotations())
+            .filter(pk=user_id)
+            .first()
+        )
+        if user is not None:
+            user.content_read_at = time.monotonic()
         return user if user is not None and self.user_can_authenticate(user) else None
 
 

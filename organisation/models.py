@@ -1,6 +1,7 @@
 """People, organisational units and reporting lines: the city as HR knows it."""
 
 import unicodedata
+import uuid
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
@@ -307,3 +308,26 @@ class AccessGrant(models.Model):
                 errors["person"] = _("Deze persoon heeft de rol Bureau voor Integriteit niet.")
         if errors:
             raise ValidationError(errors)
+
+
+class ContentGeneration(models.Model):
+    """A counter that every change to what all employees see alike moves on (see organisation.content).
+
+    The shared parts of the most opened pages (versions, their text, the FAQ next to each rule) are
+    kept in each server process's memory under this counter; it is read with the signed-in person,
+    so a page never shows shared content older than a change its request can see. `epoch` is drawn
+    anew with every change: (epoch, value) names one state of the data, so a restored backup or an
+    emptied test database, whose counter starts again from an older value, never matches content
+    kept from other data. It lives here, in the lowest app a page reads, so that the query that
+    loads the person can read it; the apps above move it through `organisation.content.changed()`.
+    """
+
+    value = models.BigIntegerField(default=0)
+    epoch = models.UUIDField(default=uuid.uuid4)
+
+    class Meta:
+        verbose_name = _("generatie van de gedeelde inhoud")
+        verbose_name_plural = _("generaties van de gedeelde inhoud")
+
+    def __str__(self):
+        return f"{self.epoch}:{self.value}"
