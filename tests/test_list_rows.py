@@ -16,6 +16,7 @@ LIST_ROWS_WRITE=1, then read the diff of tests/list_rows/ before committing it.
 """
 
 import datetime
+import difflib
 import os
 import re
 from pathlib import Path
@@ -124,9 +125,13 @@ def test_every_list_shows_the_html_of_its_reference(lists_world):
         if os.environ.get("LIST_ROWS_WRITE"):
             reference.parent.mkdir(exist_ok=True)
             reference.write_text(shown, encoding="utf-8")
-        if shown != reference.read_text(encoding="utf-8"):
-            different.append(name)
-    assert not different, f"not the reference's HTML: {different} (diff against tests/list_rows/)"
+        expected = reference.read_text(encoding="utf-8")
+        if shown != expected:
+            lines = difflib.unified_diff(
+                expected.splitlines(), shown.splitlines(), f"{name} (reference)", name, lineterm=""
+            )
+            different.append("\n".join(list(lines)[:30]))
+    assert not different, "not the reference's HTML:\n" + "\n\n".join(different)
 
 
 def test_the_reference_holds_every_kind_of_row():
