@@ -3,7 +3,9 @@ import hashlib
 
 from django import template
 from django.utils import formats, timezone
+from django.utils.html import format_html
 
+from advice.models import State
 from advice.selectors import faq_by_rule
 
 register = template.Library()
@@ -46,3 +48,28 @@ def deadline(value) -> str:
     if local.time() == datetime.time(0, 0):
         return formats.date_format(local.date() - datetime.timedelta(days=1), "SHORT_DATE_FORMAT")
     return formats.date_format(local, "SHORT_DATETIME_FORMAT")
+
+
+# A question's state as Core Branding's label: a colour per kind of state, always with its words.
+STATE_LABEL_COLOURS = {
+    State.MANAGER_ANSWERED: " a-label--success",
+    State.BUREAU_ANSWERED: " a-label--success",
+    State.INFO_REQUESTED: " a-label--warning",
+    State.CLOSED: "",
+    State.WITHDRAWN: "",
+}
+
+
+@register.simple_tag
+def state_label(state, label):
+    """`label` (the state's name for this viewer) coloured by `state`: answered (success), more
+    information asked (warning), closed or withdrawn (neutral), waiting (primary).
+
+    A tag, not an include, because the lists of questions show one per row.
+    """
+    return format_html(
+        '<span class="a-label{}" data-state="{}">{}</span>',
+        STATE_LABEL_COLOURS.get(state, " a-label--primary"),
+        state,
+        label,
+    )
