@@ -18,7 +18,6 @@ import json
 import math
 import os
 import platform
-import re
 import secrets
 import shutil
 import subprocess
@@ -27,6 +26,8 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+
+from scripts.harness import CSRF_INPUT, Server, measuring_command
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -40,7 +41,6 @@ WRK_THREADS = 2
 DEFAULT_SIZES = [2_500, 25_000, 250_000]
 ROUNDS = 3  # page and floor measured in turn this often (see against_floor)
 CACHE_URL = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/7")
-CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 # The goals of the benchmark (issues 7 and 16): share of the floor's throughput, and query limits
 # (with sessions in Redis, as on several app servers: the test suite, which keeps sessions in the
@@ -164,43 +164,15 @@ def make_sessions(person_ids) -> dict:
     return keys
 
 
-def start_server(env, port):
-    process = subprocess.Popen(
-        [
-            str(Path(PYTHON).with_name("gunicorn")),
-            "config.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(WORKERS),
-            "--threads",
-            str(THREADS),
-            "--worker-class",
-            "gthread",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    deadline = time.monotonic() + 40
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit("gunicorn stopped while starting")
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/healthz", headers={"X-Forwarded-Proto": "https"})
-            if connection.getresponse().status == 200:
-                return process
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit("gunicorn did not answer")
+def start_server(env, port) -> Server:
+    server = Server(env, port, command=measuring_command(port, WORKERS, THREADS))
+    server.start(wait=40, ready=(200,))
+    return server
 
 
 def worker_peak_memory_mb(server) -> float:
-    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
     peaks = []
-    for pid in children:
+    for pid in server.workers():
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmHWM:"):
                 peaks.append(int(line.split()[1]) / 1024)
@@ -533,8 +505,7 @@ def two_servers_acknowledge(env, people, version_pk) -> dict:
             "ok": records == len(people) and all(s == 302 for s in statuses),
         }
     finally:
-        second.terminate()
-        second.wait()
+        second.stop()
 
 
 def measure_size(size, env, seconds, *, scenarios, baseline=None, morning_seconds=0) -> dict:
@@ -601,8 +572,7 @@ def measure_size(size, env, seconds, *, scenarios, baseline=None, morning_second
             result["morning"] = publication_morning(env, size, made, morning_seconds)
             result["morning"]["worker_peak_mb"] = worker_peak_memory_mb(server)
     finally:
-        server.terminate()
-        server.wait()
+        server.stop()
     return result
 
 

@@ -11,6 +11,7 @@ from codeofconduct.models import (
     TeamNotification,
 )
 from codeofconduct.services import publishing
+from config.readonly_admin import ReadOnlyAdminMixin
 from organisation.admin import DeleteRefusedMixin
 
 
@@ -48,6 +49,7 @@ class PolicyVersionAdmin(DeleteRefusedMixin, admin.ModelAdmin):
     list_filter = ["status", "policy"]
     search_fields = ["nummer", "titel", "body"]
     filter_horizontal = ["audience_units"]
+    # What publishing sets: shown in the admin, changed only by the app's publishing service.
     readonly_fields = [
         "status",
         "publish_at",
@@ -67,22 +69,7 @@ class PolicyVersionAdmin(DeleteRefusedMixin, admin.ModelAdmin):
         ),
         (_("Tekst"), {"fields": ["body", "is_stand_in"]}),
         (_("Doelgroep"), {"fields": ["audience_all_staff", "audience_units", "acknowledgement_due_date"]}),
-        (
-            _("Publicatie"),
-            {
-                "fields": [
-                    "status",
-                    "publish_at",
-                    "published_at",
-                    "ended_at",
-                    "is_editorial_change",
-                    "content_hash",
-                    "created_by",
-                    "created_at",
-                    "updated_at",
-                ]
-            },
-        ),
+        (_("Publicatie"), {"fields": readonly_fields}),
     ]
 
     def has_change_permission(self, request, obj=None):
@@ -106,7 +93,7 @@ class PolicyVersionAdmin(DeleteRefusedMixin, admin.ModelAdmin):
 
 
 @admin.register(PublicationEvent)
-class PublicationEventAdmin(DeleteRefusedMixin, admin.ModelAdmin):
+class PublicationEventAdmin(ReadOnlyAdminMixin, DeleteRefusedMixin, admin.ModelAdmin):
     """Append-only: shown, never changed."""
 
     delete_refused_message = _("Publicatiegebeurtenissen zijn bewijs: ze worden nooit gewijzigd of verwijderd.")
@@ -114,29 +101,11 @@ class PublicationEventAdmin(DeleteRefusedMixin, admin.ModelAdmin):
     list_display = ["at", "action", "version", "by"]
     list_filter = ["action"]
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class EvidenceAdmin(DeleteRefusedMixin, admin.ModelAdmin):
+class EvidenceAdmin(ReadOnlyAdminMixin, DeleteRefusedMixin, admin.ModelAdmin):
     """Acknowledgements and what chefs recorded are evidence: beheerders read them, nobody edits or deletes."""
 
     delete_refused_message = _("Dit is een bewijsstuk: het kan niet gewijzigd of verwijderd worden.")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Acknowledgement)

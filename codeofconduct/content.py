@@ -28,7 +28,9 @@ MONTHS = {
     "december": 12,
 }
 
-# Paper label -> PolicyVersion field.
+# Paper label -> PolicyVersion field. Also the frozen list of header fields that migration 0002 ships
+# the notes with: a data migration must not follow later changes of the model, so this is not derived
+# from PolicyVersion.HEADER_FIELDS; tests/codeofconduct/test_content.py checks that the two still agree.
 LABELS = {
     "Dienstnota": "reference_url",
     "nummer": "nummer",
@@ -85,33 +87,12 @@ def load_note(name: str) -> tuple[dict, str]:
 
 MAIN_POLICY_SLUG = "gedragscode-sociale-media"
 MAIN_POLICY_TITLE = "Gedragscode sociale media voor medewerkers"
-# The header fields as they were when migration 0002 shipped the notes: a frozen copy, because a data
-# migration must not follow later changes of the model. tests/codeofconduct/test_content.py checks
-# that it still equals PolicyVersion.HEADER_FIELDS (and LABELS its values).
-SHIPPED_HEADER_FIELDS = [
-    "nummer",
-    "datum",
-    "van",
-    "rubriek",
-    "titel",
-    "vervangt",
-    "bijlagen",
-    "verwijzingen",
-    "inlichtingen",
-    "afschrift",
-    "vervaldatum",
-    "gebruik",
-    "verantwoordelijk",
-    "signatory_name",
-    "signatory_title",
-    "reference_url",
-]
 _BRUSSELS = ZoneInfo("Europe/Brussels")
 
 
 def _shipped_version(PolicyVersion, policy, filename, status):
     fields, body = load_note(filename)
-    header = {name: "" if fields.get(name) is None else str(fields.get(name, "")) for name in SHIPPED_HEADER_FIELDS}
+    header = {name: "" if fields.get(name) is None else str(fields.get(name, "")) for name in LABELS.values()}
     published_at = datetime.datetime.combine(fields["datum"], datetime.time(9, 0), tzinfo=_BRUSSELS)
     return PolicyVersion.objects.create(
         policy=policy,

@@ -16,27 +16,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from config.readonly_admin import ReadOnlyAdminMixin
 from jobs import outbox
 from jobs.health import worker_state
 from jobs.models import Delivery, WorkerHeartbeat
 
 
 @admin.register(Delivery)
-class OutgoingMailAdmin(admin.ModelAdmin):
+class OutgoingMailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def has_view_permission(self, request, obj=None):
         return obj is None and self.admin_site.has_permission(request)
 
     def has_module_permission(self, request):
         return self.admin_site.has_permission(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name

@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from config.readonly_admin import ReadOnlyAdminMixin
 from organisation import services
 from organisation.models import AccessGrant, Deputy, OrgUnit, Person
 from organisation.roles import is_admin
@@ -130,21 +131,12 @@ class PersonAdmin(DeleteRefusedMixin, UserAdmin):
 
 
 @admin.register(Deputy)
-class DeputyAdmin(admin.ModelAdmin):
+class DeputyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: a plaatsvervanger reads the manager's questions, so a period is made only by an
     approved request ("Toegang tot adviesvragen"), and kept as the record of who could read what."""
 
     list_display = ["manager", "deputy", "starts_on", "ends_on"]
     search_fields = ["manager__last_name", "deputy__last_name"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class AccessGrantForm(forms.ModelForm):

@@ -1,6 +1,7 @@
 """What the operations drills share: private servers, the production environment, the app as its units run it.
 
-Used by scripts/restore_drill.py and scripts/faults.py. Every server here is the drill's own: a
+Used by scripts/restore_drill.py and scripts/faults.py (the checklist by scripts/production_probe.py too), and for starting gunicorn and filling in the
+question form by scripts/load_test.py and bench/run.py. Every server here is the drill's own: a
 PostgreSQL cluster and a Redis in a temporary folder on other ports (never the machine's shared
 5432 or 6379), gunicorn started with the ExecStart line of deploy/systemd/gedragscode-web.service.
 Loopback only.
@@ -144,17 +145,45 @@ def unit_command(unit: str, port: int, workers: int | None = None) -> list[str]:
     return words
 
 
-class Server:
-    """gunicorn as deploy/systemd/gedragscode-web.service starts it."""
+def measuring_command(port: int, workers: int, threads: int = 4) -> list[str]:
+    """gunicorn for measuring (load test, benchmark): the unit's worker model, but only warnings logged and
+    no --max-requests, so that neither a log line per request nor a worker restart weighs on the figures."""
+    return [
+        str(Path(PYTHON).with_name("gunicorn")),
+        "config.wsgi",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+        "--worker-class",
+        "gthread",
+        "--log-level",
+        "warning",
+    ]
 
-    def __init__(self, env: dict, port: int | None = None, workers: int | None = None, log: Path | None = None):
+
+class Server:
+    """gunicorn as deploy/systemd/gedragscode-web.service starts it (or as `command` says)."""
+
+    def __init__(
+        self,
+        env: dict,
+        port: int | None = None,
+        workers: int | None = None,
+        log: Path | None = None,
+        command: list[str] | None = None,
+    ):
         self.env, self.port = env, port or free_port()
-        self.command = unit_command("gedragscode-web.service", self.port, workers)
+        self.command = command or unit_command("gedragscode-web.service", self.port, workers)
         self.log = log
         self.process = None
 
-    def start(self, wait=60):
-        output = open(self.log, "ab") if self.log else subprocess.DEVNULL  # noqa: SIM115 (lives as long as the server)
+    def start(self, wait=60, ready=(200, 503)):
+        """Starts gunicorn and waits until /healthz answers with a status in `ready`. Without a log file,
+        gunicorn writes to this process's output."""
+        output = open(self.log, "ab") if self.log else None  # noqa: SIM115 (lives as long as the server)
         self.process = subprocess.Popen(self.command, cwd=ROOT, env=self.env, stdout=output, stderr=output)
         deadline = time.monotonic() + wait
         while time.monotonic() < deadline:
@@ -162,8 +191,8 @@ class Server:
                 raise SystemExit(f"gunicorn stopped while starting (exit {self.process.returncode}); see {self.log}")
             try:
                 connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
-                connection.request("GET", "/healthz")
-                if connection.getresponse().status in (200, 503):
+                connection.request("GET", "/healthz", headers={"X-Forwarded-Proto": "https"})
+                if connection.getresponse().status in ready:
                     return
             except OSError:
                 time.sleep(0.3)
@@ -182,6 +211,22 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(10)
+
+
+class Checklist:
+    """A drill's or probe's checks: each verdict printed as it is made, the failures kept for the summary."""
+
+    def __init__(self):
+        self.failures: list[str] = []
+        self.passed = 0
+
+    def check(self, condition: bool, what: str, detail: str = "") -> None:
+        if condition:
+            self.passed += 1
+            print(f"  ok    {what}")
+        else:
+            self.failures.append(what)
+            print(f"  FAIL  {what}{': ' + detail if detail else ''}")
 
 
 class Browser:
@@ -247,16 +292,21 @@ class Browser:
         status, _, page = self.request("GET", "/advies/vraag/")
         if status != 200:
             return status, ""
-        form = {
-            "csrfmiddlewaretoken": CSRF_INPUT.search(page).group(1),
-            "submission": SUBMISSION_INPUT.search(page).group(1),
-            "subject": subject,
-            "body": "Mag ik deze afbeelding van ons project delen op LinkedIn?",
-            "channel": "linkedin",
-        }
+        form = question_form(page, subject, "Mag ik deze afbeelding van ons project delen op LinkedIn?", "linkedin")
         files = {"attachment": ("ontwerp.png", "image/png", attachment)} if attachment is not None else None
         status, location, _ = self.request("POST", "/advies/vraag/", form, files=files)
         return status, location
+
+
+def question_form(page: str, subject: str, body: str, channel: str) -> dict:
+    """The question form as a person fills it in on the ask page `page` (its CSRF token and submission id)."""
+    return {
+        "csrfmiddlewaretoken": CSRF_INPUT.search(page).group(1),
+        "submission": SUBMISSION_INPUT.search(page).group(1),
+        "subject": subject,
+        "body": body,
+        "channel": channel,
+    }
 
 
 def _multipart(boundary: str, fields: dict, files: dict) -> bytes:

@@ -20,21 +20,15 @@ import argparse
 import http.client
 import os
 import random
-import re
 import secrets
-import subprocess
 import sys
 import threading
 import time
 import uuid
 from collections import Counter
-from pathlib import Path
 from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parents[1]
-PYTHON = sys.executable
-CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-SUBMISSION_INPUT = re.compile(r'name="submission" value="([^"]+)"')
+from harness import CSRF_INPUT, ROOT, Server, manage, measuring_command, question_form
 
 
 def parse_args():
@@ -74,10 +68,6 @@ def drop_database(name: str) -> None:
 
     with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def manage(env, *command):
-    subprocess.run([PYTHON, "manage.py", *command], cwd=ROOT, env=env, check=True)
 
 
 def build_organisation(users: int):
@@ -232,13 +222,7 @@ def ask(run, port, session_key):
     if status != 200:
         return run.failed(f"ask page: {status}")
     subject = f"load-{uuid.uuid4().hex[:16]}"
-    form = {
-        "csrfmiddlewaretoken": CSRF_INPUT.search(page).group(1),
-        "submission": SUBMISSION_INPUT.search(page).group(1),
-        "subject": subject,
-        "body": "Mag ik deze foto van de opening op Instagram zetten?",
-        "channel": "instagram",
-    }
+    form = question_form(page, subject, "Mag ik deze foto van de opening op Instagram zetten?", "instagram")
     if random.random() < 1 / 3:
         twin = Client(port, session_key)
         twin.cookies = dict(browser.cookies)
@@ -311,21 +295,6 @@ def check(run, in_flight: int = 0) -> list[str]:
     return problems
 
 
-def wait_until_up(port, process, seconds=30):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit("The app server stopped while starting; see its output above.")
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/healthz", headers={"X-Forwarded-Proto": "https"})
-            if connection.getresponse().status == 200:
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit(f"The app server did not answer on port {port} within {seconds} s.")
-
-
 def main() -> int:
     args = parse_args()
     env = production_environment(args)
@@ -345,25 +314,8 @@ def main() -> int:
         django.setup()
         sessions, version_pk = build_organisation(args.users)
         print(f"{len(sessions)} employees signed in; gunicorn with {args.workers} workers on :{args.port}", flush=True)
-        server = subprocess.Popen(
-            [
-                str(Path(PYTHON).with_name("gunicorn")),
-                "config.wsgi",
-                "--bind",
-                f"127.0.0.1:{args.port}",
-                "--workers",
-                str(args.workers),
-                "--threads",
-                "4",
-                "--worker-class",
-                "gthread",
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-        )
-        wait_until_up(args.port, server)
+        server = Server(env, args.port, command=measuring_command(args.port, args.workers))
+        server.start(wait=30, ready=(200,))
 
         run = Run()
         started = time.monotonic()
@@ -396,8 +348,7 @@ def main() -> int:
         return 0
     finally:
         if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
+            server.stop()
         from django.db import connections
 
         connections.close_all()

@@ -4,7 +4,8 @@
         --app 18000 --username beheerder --password ...
 
 Called by scripts/production_install_check.sh after the install. Standard library only (it runs
-beside the install, not in it). Exit code 0 when every check holds; each failure is printed.
+beside the install, not in it; scripts/harness.py, whose checklist it uses, is standard library too).
+Exit code 0 when every check holds; each failure is printed.
 """
 
 import argparse
@@ -15,7 +16,8 @@ import ssl
 import sys
 from urllib.parse import urlencode
 
-CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+from harness import CSRF_INPUT, Checklist
+
 VENDOR_CSS = re.compile(r'href="(/static/vendor/core-branding/main\.min\.[0-9a-f]{12}\.css)"')
 
 
@@ -58,20 +60,6 @@ class Browser:
         return response, text
 
 
-class Checks:
-    def __init__(self):
-        self.failures: list[str] = []
-        self.passed = 0
-
-    def that(self, condition: bool, what: str, detail: str = ""):
-        if condition:
-            self.passed += 1
-            print(f"  ok    {what}")
-        else:
-            self.failures.append(what)
-            print(f"  FAIL  {what}{': ' + detail if detail else ''}")
-
-
 def sign_in(browser: Browser, username: str, password: str):
     _, page = browser.request("GET", "/accounts/login/")
     token = CSRF_INPUT.search(page)
@@ -89,48 +77,50 @@ def main() -> int:
     parser.add_argument("--password", required=True)
     parser.add_argument("--sso-header", default="X-Remote-User")
     args = parser.parse_args()
-    check = Checks()
+    probe = Checklist()
 
     print("Through nginx over HTTPS, as a person:")
     person = Browser(args.https, args.host, tls=True)
     response, page = person.request("GET", "/accounts/login/")
-    check.that(response.status == 200, "the login page answers 200", str(response.status))
-    check.that("max-age=" in (response.getheader("Strict-Transport-Security") or ""), "HSTS is sent")
+    probe.check(response.status == 200, "the login page answers 200", str(response.status))
+    probe.check("max-age=" in (response.getheader("Strict-Transport-Security") or ""), "HSTS is sent")
     css = VENDOR_CSS.search(page)
-    check.that(css is not None, "the page links the built Core Branding stylesheet by its hashed name")
+    probe.check(css is not None, "the page links the built Core Branding stylesheet by its hashed name")
     if css:
         response, body = person.request("GET", css.group(1))
-        check.that(
+        probe.check(
             response.status == 200 and "text/css" in (response.getheader("Content-Type") or "") and len(body) > 10_000,
             "the stylesheet is served (WhiteNoise, collected)",
             f"{response.status} {len(body)} bytes",
         )
     response, _ = person.request("GET", "/static/vendor/axe-core/axe.min.js")
-    check.that(response.status == 404, "no test-only package is served (axe-core: 404)", str(response.status))
+    probe.check(response.status == 404, "no test-only package is served (axe-core: 404)", str(response.status))
 
     response, _ = sign_in(person, args.username, args.password)
-    check.that(
+    probe.check(
         response.status == 302 and response.getheader("Location") == "/",
         "the first beheerder signs in",
         f"{response.status} {response.getheader('Location')}",
     )
     session_cookie = next((line for line in person.set_cookie_lines if line.startswith("sessionid=")), "")
-    check.that("Secure" in session_cookie and "HttpOnly" in session_cookie, "the session cookie is Secure and HttpOnly")
+    probe.check(
+        "Secure" in session_cookie and "HttpOnly" in session_cookie, "the session cookie is Secure and HttpOnly"
+    )
     for path, what in (("/", "Aangemeld als"), ("/gedragscode/", "Gedragscode"), ("/beheer/", "Beheer")):
         response, page = person.request("GET", path)
-        check.that(response.status == 200 and what in page, f"{path} answers 200 with its page", str(response.status))
+        probe.check(response.status == 200 and what in page, f"{path} answers 200 with its page", str(response.status))
 
     print("The sign-on header from a client:")
     forger = Browser(args.https, args.host, tls=True, extra_headers={args.sso_header: args.username})
     response, _ = forger.request("GET", "/")
-    check.that(
+    probe.check(
         response.status == 302 and "/accounts/login/" in (response.getheader("Location") or ""),
         f"through nginx, a client's own {args.sso_header} signs nobody in",
         f"{response.status} {response.getheader('Location')}",
     )
     bypass = Browser(args.app, args.host, tls=False, extra_headers={args.sso_header: args.username})
     response, _ = bypass.request("GET", "/", headers={"X-Forwarded-Proto": "https"})
-    check.that(
+    probe.check(
         response.status == 200,
         f"(the header does sign in when it reaches the app: nginx's stripping is what protects it; {response.status})",
     )
@@ -138,9 +128,9 @@ def main() -> int:
     print("Plain HTTP through nginx, as the load balancer and a typed address:")
     balancer = Browser(args.http, args.host, tls=False)
     response, body = balancer.request("GET", "/healthz")
-    check.that(response.status == 200 and json.loads(body)["status"] == "ok", "/healthz answers 200 ok", body)
+    probe.check(response.status == 200 and json.loads(body)["status"] == "ok", "/healthz answers 200 ok", body)
     response, _ = balancer.request("GET", "/gedragscode/")
-    check.that(
+    probe.check(
         response.status == 301 and response.getheader("Location") == f"https://{args.host}/gedragscode/",
         "any other page redirects to HTTPS",
         f"{response.status} {response.getheader('Location')}",
@@ -149,17 +139,17 @@ def main() -> int:
     print("Straight at gunicorn, by address (a load balancer's probe of one server):")
     probe = Browser(args.app, f"127.0.0.1:{args.app}", tls=False)
     response, body = probe.request("GET", "/healthz")
-    check.that(response.status == 200 and json.loads(body)["database"] == "up", "/healthz answers 200 over HTTP", body)
+    probe.check(response.status == 200 and json.loads(body)["database"] == "up", "/healthz answers 200 over HTTP", body)
     direct = Browser(args.app, args.host, tls=False)
     response, _ = direct.request("GET", "/gedragscode/", headers={"X-Forwarded-Proto": "https"})
-    check.that(
+    probe.check(
         response.status == 302 and "/accounts/login/" in (response.getheader("Location") or ""),
         "a page with X-Forwarded-Proto: https is served, not redirected",
         f"{response.status} {response.getheader('Location')}",
     )
 
-    print(f"\n{check.passed} checks passed, {len(check.failures)} failed")
-    return 1 if check.failures else 0
+    print(f"\n{probe.passed} checks passed, {len(probe.failures)} failed")
+    return 1 if probe.failures else 0
 
 
 if __name__ == "__main__":

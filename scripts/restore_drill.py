@@ -40,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from harness import (
     Browser,
+    Checklist,
     PrivatePostgres,
     Server,
     figures_on_page,
@@ -65,19 +66,10 @@ print(*Person.objects.filter(is_active=True, unit__isnull=False).order_by("pk").
 """
 
 
-class Drill:
+class Drill(Checklist):
     def __init__(self, work: Path):
+        super().__init__()
         self.work = work
-        self.failures: list[str] = []
-        self.passed = 0
-
-    def check(self, condition: bool, what: str, detail: str = "") -> None:
-        if condition:
-            self.passed += 1
-            print(f"  ok    {what}")
-        else:
-            self.failures.append(what)
-            print(f"  FAIL  {what}{': ' + detail if detail else ''}")
 
 
 def step(text: str) -> None:

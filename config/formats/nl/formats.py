@@ -1,10 +1,5 @@
 # Dates as dd-mm-jjjj, as the city writes them.
-DATE_FORMAT = "j F Y"
-SHORT_DATE_FORMAT = "d-m-Y"
-DATETIME_FORMAT = "j F Y H:i"
-SHORT_DATETIME_FORMAT = "d-m-Y H:i"
-DATE_INPUT_FORMATS = ["%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d"]
-DATETIME_INPUT_FORMATS = ["%d-%m-%Y %H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
-FIRST_DAY_OF_WEEK = 1
+from config.formats.city import *  # noqa: F403
+
 DECIMAL_SEPARATOR = ","
 THOUSAND_SEPARATOR = "."
