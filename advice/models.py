@@ -2,13 +2,13 @@
 
 import secrets
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from advice.access import visibility_filter
+from config.fields import person_reference
 
 
 class State(models.TextChoices):
@@ -62,12 +62,7 @@ class QuestionQuerySet(models.QuerySet):
 class Question(models.Model):
     """An employee's doubt, routed to their leidinggevende and, if needed, the Bureau voor Integriteit."""
 
-    asker = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("vraagsteller"),
-        on_delete=models.PROTECT,
-        related_name="advice_questions",
-    )
+    asker = person_reference(_("vraagsteller"), "advice_questions")
     subject = models.CharField(_("onderwerp"), max_length=120)
     body = models.TextField(_("vraag"), max_length=5000)
     channel = models.CharField(_("kanaal"), max_length=20, choices=Channel.choices)
@@ -79,14 +74,7 @@ class Question(models.Model):
     state = models.CharField(_("status"), max_length=30, choices=State.choices, default=State.WITH_MANAGER)
     level = models.CharField(_("niveau"), max_length=20, choices=Level.choices, default=Level.MANAGER)
     # The leidinggevende the question is routed to; empty when it went straight to the Bureau.
-    manager = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("leidinggevende"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="advice_questions_routed",
-    )
+    manager = person_reference(_("leidinggevende"), "advice_questions_routed", optional=True)
     direct_reason = models.CharField(
         _("reden rechtstreeks naar het Bureau"),
         max_length=30,
@@ -96,17 +84,8 @@ class Question(models.Model):
     )
     # When the question is about the leidinggevende, that person never sees it, not even as a
     # member of the Bureau. Never shown anywhere; only used by the access rule.
-    concerns_person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False, on_delete=models.PROTECT, related_name="+"
-    )
-    officer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("behandelaar Bureau"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="advice_questions_handled",
-    )
+    concerns_person = person_reference(optional=True, editable=False)
+    officer = person_reference(_("behandelaar Bureau"), "advice_questions_handled", optional=True)
     faq_consent = models.BooleanField(_("toestemming voor anonieme FAQ"), default=False)
 
     created_at = models.DateTimeField(_("gesteld op"))
@@ -206,15 +185,7 @@ class QuestionEvent(models.Model):
     # CASCADE on purpose: the retention job removes a question with its whole history.
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("soort"), max_length=30, choices=EventKind.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("door"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text=_("Leeg: automatisch door het systeem."),
-    )
+    actor = person_reference(_("door"), optional=True, help_text=_("Leeg: automatisch door het systeem."))
     from_state = models.CharField(_("van status"), max_length=30, choices=State.choices, blank=True)
     to_state = models.CharField(_("naar status"), max_length=30, choices=State.choices)
     text = models.TextField(_("tekst"), blank=True)
@@ -291,9 +262,7 @@ class FaqEntry(models.Model):
     rule_anchor = models.CharField(_("regel (anker)"), max_length=100)
     rule_label = models.CharField(_("regel"), max_length=200)
     is_published = models.BooleanField(_("gepubliceerd"), default=False)
-    edited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("bewerkt door"), on_delete=models.PROTECT, related_name="+"
-    )
+    edited_by = person_reference(_("bewerkt door"))
     created_at = models.DateTimeField(_("gemaakt op"))
     published_at = models.DateTimeField(_("gepubliceerd op"), null=True, blank=True)
 

@@ -14,6 +14,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from codeofconduct import rendering
+from config.fields import kept_reference, person_reference
 
 NUMMER_VALIDATOR = RegexValidator(
     r"^D\d{4}\.(\d{1,4}|xxx)$",
@@ -96,9 +97,7 @@ class PolicyVersion(models.Model):
         "reference_url",
     ]
 
-    policy = models.ForeignKey(
-        Policy, verbose_name=_("beleidstekst"), on_delete=models.PROTECT, related_name="versions"
-    )
+    policy = kept_reference(Policy, _("beleidstekst"), "versions")
     # --- The paper note's header ---
     nummer = models.CharField(
         _("nummer"), max_length=20, unique=True, validators=[NUMMER_VALIDATOR], help_text=_("Bijvoorbeeld D2018.123.")
@@ -161,14 +160,7 @@ class PolicyVersion(models.Model):
     TEXT_FIELDS = ("body", "body_html")
     # Idempotency key of the "new version" form: one draft per submitted form, however often it is sent.
     creation_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("aangemaakt door"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    created_by = person_reference(_("aangemaakt door"), optional=True)
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
     updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
 
@@ -271,6 +263,11 @@ class PolicyVersion(models.Model):
         return published_on + datetime.timedelta(days=ACKNOWLEDGEMENT_DAYS)
 
 
+def version_reference(related_name: str) -> models.ForeignKey:
+    """The version a record is about: kept as long as the record (see config.fields.kept_reference)."""
+    return kept_reference(PolicyVersion, _("versie"), related_name)
+
+
 class PublicationEvent(models.Model):
     """Append-only record of every publishing action: who, when, what."""
 
@@ -284,18 +281,10 @@ class PublicationEvent(models.Model):
         CANCELLED = "cancelled", _("Planning geannuleerd")
         DUE_DATE_EXTENDED = "due_extended", _("Uiterste datum verlengd")
 
-    version = models.ForeignKey(
-        PolicyVersion, verbose_name=_("versie"), on_delete=models.PROTECT, related_name="events"
-    )
+    version = version_reference("events")
     action = models.CharField(_("actie"), max_length=20, choices=Action.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("door"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text=_("Leeg voor het systeem (geplande publicatie, initiële inhoud)."),
+    by = person_reference(
+        _("door"), optional=True, help_text=_("Leeg voor het systeem (geplande publicatie, initiële inhoud).")
     )
     at = models.DateTimeField(_("tijdstip"), default=timezone.now)
     note = models.TextField(_("toelichting"), blank=True)
@@ -334,15 +323,8 @@ class AppendOnlyModel(models.Model):
 class VersionOpening(models.Model):
     """The first time a person opened a version."""
 
-    person = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("medewerker"),
-        on_delete=models.PROTECT,
-        related_name="version_openings",
-    )
-    version = models.ForeignKey(
-        PolicyVersion, verbose_name=_("versie"), on_delete=models.PROTECT, related_name="openings"
-    )
+    person = person_reference(_("medewerker"), "version_openings")
+    version = version_reference("openings")
     first_opened_at = models.DateTimeField(_("eerst geopend op"), default=timezone.now)
 
     class Meta:
@@ -363,15 +345,8 @@ class Briefing(AppendOnlyModel):
         ONE_TO_ONE = "individueel", _("Individueel gesprek")
         OTHER = "anders", _("Anders")
 
-    chef = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("chef-waardeerder"),
-        on_delete=models.PROTECT,
-        related_name="briefings_given",
-    )
-    version = models.ForeignKey(
-        PolicyVersion, verbose_name=_("versie"), on_delete=models.PROTECT, related_name="briefings"
-    )
+    chef = person_reference(_("chef-waardeerder"), "briefings_given")
+    version = version_reference("briefings")
     held_on = models.DateField(_("datum van de briefing"))
     form = models.CharField(_("vorm"), max_length=20, choices=Form.choices)
     remark = models.CharField(_("opmerking"), max_length=500, blank=True)
@@ -396,37 +371,14 @@ class Acknowledgement(AppendOnlyModel):
         BRIEFING = "briefing", _("Briefing door de chef-waardeerder")
         CARRIED_OVER = "carried_over", _("Overgenomen na een redactionele wijziging")
 
-    person = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("medewerker"),
-        on_delete=models.PROTECT,
-        related_name="acknowledgements",
-    )
-    version = models.ForeignKey(
-        PolicyVersion, verbose_name=_("versie"), on_delete=models.PROTECT, related_name="acknowledgements"
-    )
+    person = person_reference(_("medewerker"), "acknowledgements")
+    version = version_reference("acknowledgements")
     acknowledged_at = models.DateTimeField(_("gelezen en begrepen op"), default=timezone.now)
     content_hash = models.CharField(_("vingerafdruk van de tekst"), max_length=64)
     source = models.CharField(_("bron"), max_length=20, choices=Source.choices, default=Source.SELF)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("geregistreerd door"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    briefing = models.ForeignKey(
-        Briefing,
-        verbose_name=_("briefing"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="acknowledgements",
-    )
-    carried_over_from = models.ForeignKey(
-        "self", verbose_name=_("overgenomen van"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = person_reference(_("geregistreerd door"), optional=True)
+    briefing = kept_reference(Briefing, _("briefing"), "acknowledgements", optional=True)
+    carried_over_from = kept_reference("self", _("overgenomen van"), optional=True)
 
     class Meta:
         verbose_name = _("bevestiging")
@@ -456,15 +408,8 @@ class TeamNotification(AppendOnlyModel):
         TEAM_MEETING = "teamvergadering", _("Teamvergadering")
         OTHER = "anders", _("Anders")
 
-    chef = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("chef-waardeerder"),
-        on_delete=models.PROTECT,
-        related_name="team_notifications",
-    )
-    version = models.ForeignKey(
-        PolicyVersion, verbose_name=_("versie"), on_delete=models.PROTECT, related_name="team_notifications"
-    )
+    chef = person_reference(_("chef-waardeerder"), "team_notifications")
+    version = version_reference("team_notifications")
     notified_on = models.DateField(_("op de hoogte gebracht op"))
     method = models.CharField(_("manier"), max_length=20, choices=Method.choices)
     remark = models.CharField(_("toelichting"), max_length=500, blank=True)
@@ -499,12 +444,8 @@ class Obligation(AppendOnlyModel):
         ACKNOWLEDGE = "acknowledge", _("Lezen en bevestigen")
         NOTIFY_TEAM = "notify_team", _("Team op de hoogte brengen")
 
-    person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("medewerker"), on_delete=models.PROTECT, related_name="+"
-    )
-    version = models.ForeignKey(
-        PolicyVersion, verbose_name=_("versie"), on_delete=models.PROTECT, related_name="obligations"
-    )
+    person = person_reference(_("medewerker"))
+    version = version_reference("obligations")
     kind = models.CharField(_("soort"), max_length=20, choices=Kind.choices)
     asked_at = models.DateTimeField(_("gevraagd op"))
     # The due date the member was told when asked; a later extension of the version moves it on,
@@ -544,23 +485,12 @@ class Reminder(models.Model):
         REINSTATED = "reinstated", _("Opnieuw van kracht")
         EXPIRY_WARNING = "expiry_warning", _("Vervaldatum nadert (Redactie)")
 
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("ontvanger"), on_delete=models.PROTECT, related_name="+"
-    )
-    version = models.ForeignKey(
-        PolicyVersion, verbose_name=_("versie"), on_delete=models.PROTECT, related_name="reminders"
-    )
+    recipient = person_reference(_("ontvanger"))
+    version = version_reference("reminders")
     kind = models.CharField(_("soort"), max_length=20, choices=Kind.choices)
     period = models.CharField(_("periode"), max_length=10)
     sent_at = models.DateTimeField(_("verstuurd op"), default=timezone.now)
-    sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("verstuurd door"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    sent_by = person_reference(_("verstuurd door"), optional=True)
     # Which job run claimed the row: that run, and only that run, sends the e-mail.
     run = models.UUIDField(editable=False, null=True)
 

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from config.fields import kept_reference
+
 UNIT_CODE_VALIDATOR = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$",
     _("Een code bestaat uit letters, cijfers, '.', '_' of '-' (hoogstens 40 tekens)."),
@@ -31,14 +33,7 @@ class OrgUnit(models.Model):
     code = models.CharField(_("code"), max_length=40, unique=True, validators=[UNIT_CODE_VALIDATOR])
     name = models.CharField(_("naam"), max_length=200)
     kind = models.CharField(_("soort"), max_length=20, choices=Kind.choices, default=Kind.TEAM)
-    parent = models.ForeignKey(
-        "self",
-        verbose_name=_("bovenliggende eenheid"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="children",
-    )
+    parent = kept_reference("self", _("bovenliggende eenheid"), "children", optional=True)
     # Materialised path of codes ("/STAD/DEP/TEAM/"): a whole sub-tree is one indexed prefix query.
     path = models.CharField(max_length=1000, editable=False, db_index=True)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
@@ -101,22 +96,8 @@ class Person(AbstractUser):
     """A city employee. Leavers are deactivated (`is_active`), never deleted: their records stay."""
 
     personeelsnummer = models.CharField(_("personeelsnummer"), max_length=20, unique=True, null=True, blank=True)
-    unit = models.ForeignKey(
-        OrgUnit,
-        verbose_name=_("organisatie-eenheid"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="members",
-    )
-    manager = models.ForeignKey(
-        "self",
-        verbose_name=_("leidinggevende (chef-waardeerder)"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="direct_reports",
-    )
+    unit = kept_reference(OrgUnit, _("organisatie-eenheid"), "members", optional=True)
+    manager = kept_reference("self", _("leidinggevende (chef-waardeerder)"), "direct_reports", optional=True)
     is_editor = models.BooleanField(
         _("Redactie"), default=False, help_text=_("Publiceert dienstnota's en ziet de naleving voor de hele stad.")
     )
@@ -230,29 +211,16 @@ class AccessGrant(models.Model):
         REFUSED = "geweigerd", _("Geweigerd")
 
     kind = models.CharField(_("wat"), max_length=20, choices=Kind.choices)
-    person = models.ForeignKey(
-        Person, verbose_name=_("voor wie"), on_delete=models.PROTECT, related_name="access_grants"
-    )
+    person = kept_reference(Person, _("voor wie"), "access_grants")
     # For a plaatsvervanger: for whom, and when (inclusive dates).
-    manager = models.ForeignKey(
-        Person,
-        verbose_name=_("leidinggevende (bij een plaatsvervanger)"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    manager = kept_reference(Person, _("leidinggevende (bij een plaatsvervanger)"), optional=True)
     starts_on = models.DateField(_("van"), null=True, blank=True)
     ends_on = models.DateField(_("tot en met"), null=True, blank=True)
     reason = models.CharField(_("waarom"), max_length=500)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.REQUESTED)
-    requested_by = models.ForeignKey(
-        Person, verbose_name=_("gevraagd door"), on_delete=models.PROTECT, related_name="+"
-    )
+    requested_by = kept_reference(Person, _("gevraagd door"))
     requested_at = models.DateTimeField(_("gevraagd op"))
-    decided_by = models.ForeignKey(
-        Person, verbose_name=_("beslist door"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    decided_by = kept_reference(Person, _("beslist door"), optional=True)
     decided_at = models.DateTimeField(_("beslist op"), null=True, blank=True)
     # The period the approval made (kept when the period is over: the record says who could read what).
     deputy_period = models.OneToOneField(
