@@ -75,17 +75,9 @@ def _officers():
     return list(Person.objects.filter(is_active=True, is_integrity_officer=True))
 
 
-def _record(*, question, kind, actor, from_state, to_state, text="", audience=Audience.ROUTE, at):
-    event = QuestionEvent(
-        question=question,
-        kind=kind,
-        actor=actor,
-        from_state=from_state,
-        to_state=to_state,
-        text=text,
-        audience=audience,
-        created_at=at,
-    )
+def _record(*, at, **fields):
+    """One step on the timeline: QuestionEvent's fields (text and audience have the model's defaults), at `at`."""
+    event = QuestionEvent(created_at=at, **fields)
     event.full_clean()
     event.save()
     return event

@@ -51,6 +51,16 @@ def _number(person) -> str:
     return (person.personeelsnummer or "") if person else ""
 
 
+def _about(person) -> dict:
+    """The columns of the person a record is about."""
+    return {"personeelsnummer": _number(person), "person": _name(person)}
+
+
+def _recorded_by(person) -> dict:
+    """The columns of the person who made the record."""
+    return {"by_personeelsnummer": _number(person), "by": _name(person)}
+
+
 def _acknowledgements(since) -> Iterator[AuditRow]:
     rows = (
         Acknowledgement.objects.filter(acknowledged_at__gte=since)
@@ -67,13 +77,11 @@ def _acknowledgements(since) -> Iterator[AuditRow]:
             at=ack.acknowledged_at,
             record="acknowledgement",
             what=ack.source,
-            personeelsnummer=_number(ack.person),
-            person=_name(ack.person),
             version=ack.version.nummer,
             content_hash=ack.content_hash,
-            by_personeelsnummer=_number(ack.recorded_by),
-            by=_name(ack.recorded_by),
             detail=detail,
+            **_about(ack.person),
+            **_recorded_by(ack.recorded_by),
         )
 
 
@@ -88,14 +96,13 @@ def _team_notifications(since) -> Iterator[AuditRow]:
             at=notification.recorded_at,
             record="team_notification",
             what=notification.method,
-            personeelsnummer=_number(notification.chef),
-            person=_name(notification.chef),
             version=notification.version.nummer,
             content_hash="",
-            by_personeelsnummer=_number(notification.chef),
-            by=_name(notification.chef),
             detail=f"notified on {notification.notified_on.isoformat()}"
             + (f": {notification.remark}" if notification.remark else ""),
+            # The chef's own confirmation: about the chef, recorded by the chef.
+            **_about(notification.chef),
+            **_recorded_by(notification.chef),
         )
 
 

@@ -29,6 +29,24 @@ def _record(*, version, action, by, note="", at=None, **dates):
     return event
 
 
+# What an event of a version's lifecycle does to it: its new status (its time in force ends, but
+# for a reinstatement).
+STATUS_AFTER = {
+    Action.SUPERSEDED: Status.SUPERSEDED,
+    Action.CANCELLED: Status.CANCELLED,
+    Action.WITHDRAWN: Status.WITHDRAWN,
+    Action.REINSTATED: Status.PUBLISHED,
+}
+
+
+def _change_status(version, action, *, by, now, note=""):
+    """A version leaves or regains force: its status and end saved, and the event that says so."""
+    version.status = STATUS_AFTER[action]
+    version.ended_at = None if action == Action.REINSTATED else now
+    version.save(update_fields=["status", "ended_at", "updated_at"])
+    _record(version=version, action=action, by=by, note=note, at=now)
+
+
 def policy_create(*, title: str) -> tuple[Policy, bool]:
     """A new policy (its versions follow as drafts). Returns (policy, created).
 
@@ -171,16 +189,8 @@ def _make_current(*, version, by, note, now):
         PolicyVersion.objects.select_for_update().filter(policy_id=version.policy_id, status=Status.PUBLISHED)
     )
     for current in previous:
-        current.status = Status.SUPERSEDED
-        current.ended_at = now
-        current.save(update_fields=["status", "ended_at", "updated_at"])
-        _record(
-            version=current,
-            action=Action.SUPERSEDED,
-            by=by,
-            at=now,
-            note=_("Vervangen door %(nummer)s") % {"nummer": version.nummer},
-        )
+        superseded = _("Vervangen door %(nummer)s") % {"nummer": version.nummer}
+        _change_status(current, Action.SUPERSEDED, by=by, now=now, note=superseded)
     version.status = Status.PUBLISHED
     version.published_at = now
     version.publish_at = version.publish_at or now
@@ -246,10 +256,7 @@ def version_withdraw(*, version: PolicyVersion, by, note: str = "", reinstate_pr
     version = _lock(version)
     now = timezone.now()
     if version.status == Status.SCHEDULED:
-        version.status = Status.CANCELLED
-        version.ended_at = now
-        version.save(update_fields=["status", "ended_at", "updated_at"])
-        _record(version=version, action=Action.CANCELLED, by=by, note=note, at=now)
+        _change_status(version, Action.CANCELLED, by=by, now=now, note=note)
         return version
     if version.status != Status.PUBLISHED:
         raise ValidationError(_("Enkel een gepubliceerde of geplande versie kan ingetrokken worden."))
@@ -262,21 +269,10 @@ def version_withdraw(*, version: PolicyVersion, by, note: str = "", reinstate_pr
                 _("De vorige versie kan niet opnieuw van kracht worden: %(reason)s Kies 'geen geldende versie'.")
                 % {"reason": problem}
             )
-    version.status = Status.WITHDRAWN
-    version.ended_at = now
-    version.save(update_fields=["status", "ended_at", "updated_at"])
-    _record(version=version, action=Action.WITHDRAWN, by=by, note=note, at=now)
+    _change_status(version, Action.WITHDRAWN, by=by, now=now, note=note)
     if predecessor is not None:
-        predecessor.status = Status.PUBLISHED
-        predecessor.ended_at = None
-        predecessor.save(update_fields=["status", "ended_at", "updated_at"])
-        _record(
-            version=predecessor,
-            action=Action.REINSTATED,
-            by=by,
-            at=now,
-            note=_("Opnieuw van kracht na intrekking van %(nummer)s") % {"nummer": version.nummer},
-        )
+        reinstated = _("Opnieuw van kracht na intrekking van %(nummer)s") % {"nummer": version.nummer}
+        _change_status(predecessor, Action.REINSTATED, by=by, now=now, note=reinstated)
         fresh = predecessor.default_acknowledgement_due_date(timezone.localdate(now))
         if predecessor.acknowledgement_due_date is None or predecessor.acknowledgement_due_date < fresh:
             _extend(

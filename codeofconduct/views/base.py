@@ -1,6 +1,8 @@
 """Small helpers that the code of conduct's pages share."""
 
 from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
 
 
 def posted(request):
@@ -20,3 +22,10 @@ def id_from_query(value: str) -> int | None:
 
 def error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
+
+
+def published_or_404(version):
+    """The version a page works on, or a 404 that says there is no published version (None)."""
+    if version is None:
+        raise Http404(_("Er is geen gepubliceerde versie."))
+    return version

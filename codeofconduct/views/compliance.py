@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 from codeofconduct import exports, figures, selectors
 from codeofconduct.models import PolicyVersion
 from codeofconduct.selectors import compliance
-from codeofconduct.views.base import id_from_query
+from codeofconduct.views.base import id_from_query, published_or_404
 from organisation.roles import Role, require_role
 
 Status = PolicyVersion.Status
@@ -21,10 +21,7 @@ def _compliance_version(request) -> PolicyVersion:
     versions = PolicyVersion.objects.public().select_related("policy").defer(*PolicyVersion.TEXT_FIELDS)
     if pk is not None:
         return get_object_or_404(versions, pk=pk)
-    version = selectors.main_policy_current_version()
-    if version is None:
-        raise Http404(_("Er is geen gepubliceerde versie."))
-    return version
+    return published_or_404(selectors.main_policy_current_version())
 
 
 @require_GET

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -16,7 +15,7 @@ from codeofconduct.models import Acknowledgement, PolicyVersion, TeamNotificatio
 from codeofconduct.selectors.reading import current_versions_for
 from codeofconduct.selectors.team import team_members, team_progress
 from codeofconduct.services import acknowledging
-from codeofconduct.views.base import error_text, id_from_query, posted
+from codeofconduct.views.base import error_text, id_from_query, posted, published_or_404
 from organisation.roles import Role, require_role
 
 Status = PolicyVersion.Status
@@ -29,10 +28,9 @@ def team_version(request, pk=None) -> PolicyVersion:
     if pk is not None:
         return get_object_or_404(PolicyVersion.objects.select_related("policy"), pk=pk, status=Status.PUBLISHED)
     versions = current_versions_for(request.user)
-    version = next((v for v in versions if v.policy.slug == MAIN_POLICY_SLUG), versions[0] if versions else None)
-    if version is None:
-        raise Http404(_("Er is geen gepubliceerde versie."))
-    return version
+    return published_or_404(
+        next((v for v in versions if v.policy.slug == MAIN_POLICY_SLUG), versions[0] if versions else None)
+    )
 
 
 @require_GET
