@@ -9,7 +9,8 @@ reference is what the former templates rendered for one fixed world that has eve
 every state of a question), kept in tests/list_rows/. The page's <main> is compared after
 normalising what differs from run to run and from database to database: whitespace that is not
 shown (around blocks and cells; elsewhere any run of it is one space), CSRF tokens, and ids (a
-version or question id is replaced by its number or subject).
+version or question id is replaced by its number or subject; a personeelsnummer, which the test
+factory numbers per session, by the username).
 
 A deliberate change of a list's HTML changes its reference too: run this file with
 LIST_ROWS_WRITE=1, then read the diff of tests/list_rows/ before committing it.
@@ -109,6 +110,8 @@ def normalised(html: str, world) -> str:
     version = world["current"]
     text = re.sub(rf"versie={version.pk}(?!\d)", f"versie=[{version.nummer}]", text)
     text = re.sub(rf"/versies/{version.pk}/", f"/versies/[{version.nummer}]/", text)
+    for number, username in Person.objects.values_list("personeelsnummer", "username"):  # numbered per session
+        text = text.replace(f"<td>{number}</td>", f"<td>[{username}]</td>")
     for question in world["questions"]:
         text = re.sub(rf"/vragen/{question.pk}/", f"/vragen/[{question.subject}]/", text)
         text = re.sub(rf"<td>{question.pk}</td>", f"<td>[{question.subject}]</td>", text)
