@@ -134,3 +134,20 @@ def test_the_admin_in_english_names_the_apps_in_english(city):
     page = english(city.admin).get("/beheer/").content.decode()
     for name in ("Organisation", "Code of conduct", "Employees", "Versions"):
         assert name in page
+
+
+def test_the_admins_forms_and_date_shortcuts_speak_dutch_too(city, as_admin):
+    # Django 6.1's Dutch catalogue lacks some of its newest strings; locale/nl_BE fills them in.
+    page = as_admin.get("/beheer/organisation/accessgrant/add/").content.decode()
+    assert "- Kies een optie -" in page and "Select an option" not in page
+    # The date shortcut shows "Vandaag"; its name for screen readers must say it too, not "Today (…)".
+    catalogue = as_admin.get("/beheer/jsi18n/").content.decode()
+    assert '"Today": "Vandaag"' in catalogue
+    assert '"Today (%(date)s)": "Vandaag (%(date)s)"' in catalogue
+    assert '"%(month)s %(day)s, %(year)s": "%(day)s %(month)s %(year)s"' in catalogue
+
+
+def test_the_english_admin_keeps_djangos_english(city):
+    admin = english(city.admin)
+    assert "- Select an option -" in admin.get("/beheer/organisation/accessgrant/add/").content.decode()
+    assert "Vandaag" not in admin.get("/beheer/jsi18n/").content.decode()

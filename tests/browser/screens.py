@@ -7,6 +7,7 @@ submit (`then` submits it empty), the version page's table of contents opened.
 Widths: 390 px (a phone) and 1366 px (the most common office screen).
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,7 +95,7 @@ SUBMIT_EMPTY = """(selector) => {
 }"""
 
 
-def submit_empty(selector: str, button: str):
+def submit_empty(selector: str, button: str | re.Pattern):
     """Empty every field of the form and submit it: the screen shows the form's errors."""
 
     def then(page):
@@ -206,6 +207,17 @@ SCREENS = [
     Screen("beheerder", "beheer-versie", lambda: f"/beheer/codeofconduct/policyversion/{_current().pk}/change/"),
     Screen("beheerder", "beheer-mail", lambda: "/beheer/jobs/delivery/"),
     Screen("beheerder", "beheer-toegang", lambda: "/beheer/organisation/accessgrant/"),
+    # The admin's forms with date fields (Django's "Vandaag" and calendar shortcuts), autocompletes and
+    # selection boxes: the access request, a new version and a draft.
+    Screen("beheerder", "beheer-toegang-aanvragen", lambda: "/beheer/organisation/accessgrant/add/"),
+    Screen(
+        "beheerder",
+        "beheer-toegang-aanvragen-fouten",
+        lambda: "/beheer/organisation/accessgrant/add/",
+        then=submit_empty("#accessgrant_form", re.compile("^Opslaan$")),
+    ),
+    Screen("beheerder", "beheer-versie-nieuw", lambda: "/beheer/codeofconduct/policyversion/add/"),
+    Screen("beheerder", "beheer-ontwerp", lambda: f"/beheer/codeofconduct/policyversion/{_draft().pk}/change/"),
 ]
 
 
