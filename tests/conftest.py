@@ -58,6 +58,12 @@ def suite_clock():
         yield traveller
 
 
+def clock_standing_at(instant):
+    """For a `clock` fixture: time stands at `instant` until the test moves it (`clock.move_to`)."""
+    with time_machine.travel(instant, tick=False) as traveller:
+        yield traveller
+
+
 CLOCK_SITE = Path(__file__).resolve().parent / "clock_site"
 
 
@@ -140,39 +146,23 @@ def client_for(person) -> Client:
     return client
 
 
-@pytest.fixture
-def as_employee(city):
-    return client_for(city.employee)
+def _signed_in(persona: str):
+    """A fixture `as_<persona>`: a browser signed in as that person of the city."""
+
+    @pytest.fixture(name=f"as_{persona}")
+    def signed_in(city):
+        return client_for(getattr(city, persona))
+
+    return signed_in
 
 
-@pytest.fixture
-def as_colleague(city):
-    return client_for(city.colleague)
-
-
-@pytest.fixture
-def as_chef(city):
-    return client_for(city.chef)
-
-
-@pytest.fixture
-def as_other_chef(city):
-    return client_for(city.other_chef)
-
-
-@pytest.fixture
-def as_editor(city):
-    return client_for(city.editor)
-
-
-@pytest.fixture
-def as_integrity(city):
-    return client_for(city.integrity)
-
-
-@pytest.fixture
-def as_admin(city):
-    return client_for(city.admin)
+as_employee = _signed_in("employee")
+as_colleague = _signed_in("colleague")
+as_chef = _signed_in("chef")
+as_other_chef = _signed_in("other_chef")
+as_editor = _signed_in("editor")
+as_integrity = _signed_in("integrity")
+as_admin = _signed_in("admin")
 
 
 from tests.oidc_provider.fixtures import oidc, oidc_provider  # noqa: E402, F401 (fixtures: a real OpenID Connect provider)

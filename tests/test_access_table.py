@@ -20,7 +20,6 @@ admin = beheerder.
 import datetime
 
 import pytest
-import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -29,6 +28,7 @@ from django.utils import timezone
 from advice import services as advice
 from advice.models import Channel
 from organisation.models import Deputy
+from tests.conftest import clock_standing_at
 from tests.factories import make_person
 from tests.files import PNG
 from tests.url_patterns import all_urls
@@ -157,8 +157,7 @@ URLS = dict(all_urls())
 @pytest.fixture(autouse=True)
 def clock():
     """The whole table at NOW (objects made and pages opened): nothing depends on the day it runs."""
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
+    yield from clock_standing_at(NOW)
 
 
 @pytest.fixture

@@ -50,12 +50,16 @@ def graph():
     return modules, {name: imports_of(path, modules) for name, path in modules.items()}
 
 
-def test_no_app_imports_an_app_further_down_the_chain():
+def every_import():
+    """(importing module, module imported, name imported or None) for every import of the project."""
     _, edges = graph()
+    return [(module, target, name) for module, targets in edges.items() for target, name in targets]
+
+
+def test_no_app_imports_an_app_further_down_the_chain():
     wrong = [
         f"{module} imports {target}"
-        for module, targets in edges.items()
-        for target, _name in targets
+        for module, target, _name in every_import()
         if module.split(".")[0] in CHAIN
         and target.split(".")[0] in CHAIN
         and CHAIN.index(target.split(".")[0]) > CHAIN.index(module.split(".")[0])
@@ -94,11 +98,9 @@ def test_no_import_circles():
 
 
 def test_no_module_imports_a_private_name_of_another():
-    _, edges = graph()
     private = [
         f"{module} imports {target}.{name}"
-        for module, targets in edges.items()
-        for target, name in targets
+        for module, target, name in every_import()
         if name and name.startswith("_") and target != module
     ]
     assert private == []

@@ -5,21 +5,19 @@ The clock is set explicitly: the period is 7 to 11 December 2026."""
 import datetime
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from advice.access import Capacity, can_view, capacities, viewers
 from advice.models import Question
 from organisation.models import Deputy
 from tests.advice.conftest import ask, at, step
-from tests.conftest import client_for
+from tests.conftest import client_for, clock_standing_at
 from tests.factories import make_person
 
 
 @pytest.fixture
 def clock():
-    with time_machine.travel(at(2026, 11, 2, 9), tick=False) as traveller:
-        yield traveller
+    yield from clock_standing_at(at(2026, 11, 2, 9))
 
 
 @pytest.fixture

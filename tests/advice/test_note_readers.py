@@ -5,12 +5,11 @@ import html
 import re
 
 import pytest
-import time_machine
 from django.urls import reverse
 
 from advice.models import Question
 from tests.advice.conftest import ask, at, step
-from tests.conftest import client_for
+from tests.conftest import client_for, clock_standing_at
 
 ROLES = {
     "vraagsteller": "employee",
@@ -22,8 +21,7 @@ EVERYONE = ["employee", "chef", "integrity", "colleague", "other_chef", "editor"
 
 @pytest.fixture(autouse=True)
 def clock():
-    with time_machine.travel(at(2026, 12, 7, 10), tick=False):
-        yield
+    yield from clock_standing_at(at(2026, 12, 7, 10))
 
 
 def page(city, persona, question):

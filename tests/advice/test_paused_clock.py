@@ -2,13 +2,13 @@
 information and goes on at their reply with the working time that was left. Clock set explicitly."""
 
 import pytest
-import time_machine
 from django.core.management import call_command
 
 from advice.models import Question, QuestionStatistic, State
 from advice.services import questions_escalate_overdue
 from advice.workdays import add_working_seconds, working_seconds_between
 from tests.advice.conftest import ask, at, step
+from tests.conftest import clock_standing_at
 
 HOUR = 3600
 
@@ -16,8 +16,13 @@ HOUR = 3600
 @pytest.fixture
 def clock():
     """A clock that stands still until the test moves it."""
-    with time_machine.travel(at(2026, 12, 7, 10), tick=False) as traveller:
-        yield traveller
+    yield from clock_standing_at(at(2026, 12, 7, 10))
+
+
+def step_at(clock, moment, question, by, name, text):
+    """`by` takes the step at `moment`, the clock moved there first."""
+    clock.move_to(moment)
+    return step(question, by, name, text, now=moment)
 
 
 def run_job(clock, moment):
@@ -31,12 +36,10 @@ def test_a_late_reply_is_not_escalated_minutes_after_it_arrives(city, clock):
     question = ask(city.employee, now=at(2026, 12, 7, 10))
     assert question.manager_deadline == at(2026, 12, 11, 0)
     # Tuesday 10:00 the chef asks for more: 14 h of Tuesday, Wednesday and Thursday were left (62 h).
-    clock.move_to(at(2026, 12, 8, 10))
-    step(question, city.chef, "manager_request_info", "Welke foto bedoel je?", now=at(2026, 12, 8, 10))
+    step_at(clock, at(2026, 12, 8, 10), question, city.chef, "manager_request_info", "Welke foto bedoel je?")
     assert run_job(clock, at(2026, 12, 11, 9)).state == State.INFO_REQUESTED  # waiting: never escalated
     # The asker answers late, on Monday 14 December at 15:00, past the original deadline.
-    clock.move_to(at(2026, 12, 14, 15))
-    step(question, city.employee, "asker_reply", "Die van de opening.", now=at(2026, 12, 14, 15))
+    step_at(clock, at(2026, 12, 14, 15), question, city.employee, "asker_reply", "Die van de opening.")
     question.refresh_from_db()
     assert question.state == State.WITH_MANAGER
     # 62 h of working time from Monday 15:00: 9 h on Monday, Tuesday, Wednesday, 5 h on Thursday.
@@ -53,10 +56,8 @@ def test_a_late_reply_is_not_escalated_minutes_after_it_arrives(city, clock):
 def test_a_weekend_in_the_pause_does_not_eat_the_time_left(city, clock):
     question = ask(city.employee, now=at(2026, 12, 7, 10))
     # Thursday 18:00: 6 h of Thursday were left. The asker answers on Saturday.
-    clock.move_to(at(2026, 12, 10, 18))
-    step(question, city.chef, "manager_request_info", "Welke?", now=at(2026, 12, 10, 18))
-    clock.move_to(at(2026, 12, 12, 11))
-    step(question, city.employee, "asker_reply", "Deze.", now=at(2026, 12, 12, 11))
+    step_at(clock, at(2026, 12, 10, 18), question, city.chef, "manager_request_info", "Welke?")
+    step_at(clock, at(2026, 12, 12, 11), question, city.employee, "asker_reply", "Deze.")
     question.refresh_from_db()
     assert question.manager_deadline == at(2026, 12, 14, 6)  # Monday, 6 h into the day
     assert questions_escalate_overdue(now=at(2026, 12, 14, 5, 59))["escalated"] == 0
@@ -65,12 +66,9 @@ def test_a_weekend_in_the_pause_does_not_eat_the_time_left(city, clock):
 
 def test_the_statistics_count_the_leidinggevendes_time_without_the_pause(city, clock):
     question = ask(city.employee, now=at(2026, 12, 7, 10))
-    clock.move_to(at(2026, 12, 7, 12))
-    step(question, city.chef, "manager_request_info", "Welke?", now=at(2026, 12, 7, 12))
-    clock.move_to(at(2026, 12, 9, 12))
-    step(question, city.employee, "asker_reply", "Deze.", now=at(2026, 12, 9, 12))
-    clock.move_to(at(2026, 12, 9, 13))
-    step(question, city.chef, "manager_answer", "Mag.", now=at(2026, 12, 9, 13))
+    step_at(clock, at(2026, 12, 7, 12), question, city.chef, "manager_request_info", "Welke?")
+    step_at(clock, at(2026, 12, 9, 12), question, city.employee, "asker_reply", "Deze.")
+    step_at(clock, at(2026, 12, 9, 13), question, city.chef, "manager_answer", "Mag.")
     assert QuestionStatistic.objects.get().manager_answer_seconds == 3 * HOUR
 
 
@@ -78,10 +76,8 @@ def test_the_bureaus_target_also_waits_for_the_asker(city, clock):
     question = ask(city.employee, concerns_manager=True, now=at(2026, 12, 7, 10))
     deadline = Question.objects.get().bureau_deadline
     step(question, city.integrity, "bureau_take_up", now=at(2026, 12, 7, 10))
-    clock.move_to(at(2026, 12, 8, 10))
-    step(question, city.integrity, "bureau_request_info", "Welke?", now=at(2026, 12, 8, 10))
-    clock.move_to(at(2026, 12, 10, 10))
-    step(question, city.employee, "asker_reply", "Deze.", now=at(2026, 12, 10, 10))
+    step_at(clock, at(2026, 12, 8, 10), question, city.integrity, "bureau_request_info", "Welke?")
+    step_at(clock, at(2026, 12, 10, 10), question, city.employee, "asker_reply", "Deze.")
     question.refresh_from_db()
     assert question.state == State.TAKEN_UP
     # Two working days of waiting: the target moves two working days on.

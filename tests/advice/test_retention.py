@@ -6,7 +6,6 @@ import json
 import os
 
 import pytest
-import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
@@ -14,6 +13,7 @@ from advice.models import Attachment, EventKind, Question, QuestionEvent, Questi
 from advice.notifications import question_concerns
 from jobs.models import Delivery, Message
 from tests.advice.conftest import PNG, ask, at, step
+from tests.conftest import clock_standing_at
 
 
 @pytest.fixture(autouse=True)
@@ -24,8 +24,7 @@ def queued_mail(settings):
 
 @pytest.fixture
 def clock():
-    with time_machine.travel(at(2026, 1, 5, 9), tick=False) as traveller:
-        yield traveller
+    yield from clock_standing_at(at(2026, 1, 5, 9))
 
 
 @pytest.fixture

@@ -1,17 +1,16 @@
 """An employee reads the current dienstnota and acknowledges it: "Gelezen en begrepen"."""
 
 import datetime
-import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from codeofconduct.models import Acknowledgement, PolicyVersion, VersionOpening
 from codeofconduct.services import acknowledging, publishing
+from tests.concurrency import at_once
 from tests.factories import make_person
 
 pytestmark = pytest.mark.django_db
@@ -149,26 +148,15 @@ def test_acknowledgements_are_append_only(city, current):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_twenty_concurrent_acknowledgements_leave_one_record(city, current):
-    barrier = threading.Barrier(20)
-    errors = []
 
-    def acknowledge():
-        try:
-            client = Client()
-            client.force_login(city.employee)
-            barrier.wait()
-            response = client.post(reverse("codeofconduct:acknowledge", args=[current.pk]))
-            if response.status_code != 302:
-                errors.append(response.status_code)
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connection.close()
+    def signed_in():
+        client = Client()
+        client.force_login(city.employee)
+        return client
 
-    threads = [threading.Thread(target=acknowledge) for _ in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    def acknowledge(client):
+        response = client.post(reverse("codeofconduct:acknowledge", args=[current.pk]))
+        assert response.status_code == 302, response.status_code
+
+    assert at_once(acknowledge, 20, prepare=signed_in) == []
     assert Acknowledgement.objects.filter(person=city.employee, version=current).count() == 1

@@ -5,7 +5,6 @@ staff without a mailbox. The shipped note was published in 2018; the job first r
 import datetime
 
 import pytest
-import time_machine
 from django.core import mail
 from django.urls import reverse
 
@@ -15,7 +14,8 @@ from codeofconduct.reminders import run_reminders
 from codeofconduct.services import acknowledging
 from organisation.models import Person
 from tests.codeofconduct.test_team import row
-from tests.conftest import client_for
+from tests.concurrency import at_once
+from tests.conftest import client_for, clock_standing_at
 from tests.factories import make_person
 
 pytestmark = pytest.mark.django_db
@@ -53,8 +53,7 @@ def who(sent, part) -> set[str]:
 
 @pytest.fixture
 def clock(city, current):
-    with time_machine.travel(DAY_0, tick=False) as traveller:
-        yield traveller
+    yield from clock_standing_at(DAY_0)
 
 
 def test_a_chef_who_takes_over_a_team_later_has_their_own_clock(city, current, clock):
@@ -195,33 +194,13 @@ def test_upgrading_takes_the_first_notice_as_the_moment_of_asking(city, current,
 def test_four_first_runs_at_once_ask_each_person_once_and_mail_them_once(city, current):
     """Four machines run the job at the same moment on a new installation: one record of asking per
     person and kind, one notice each, whoever wins."""
-    import threading
     from collections import Counter
-
-    from django.db import connection
 
     from codeofconduct.models import Obligation
 
     for number in range(30):
         make_person(f"lid{number}", unit=city.team_b, manager=city.other_chef)
-    barrier = threading.Barrier(4)
-    errors = []
-
-    def run():
-        try:
-            barrier.wait()
-            run_reminders(now=on(7))
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert at_once(lambda: run_reminders(now=on(7)), 4) == []
     asked = Counter(Obligation.objects.values_list("person_id", "kind"))
     assert set(asked.values()) == {1}
     assert len([key for key in asked if key[1] == "acknowledge"]) == Person.objects.filter(unit__isnull=False).count()

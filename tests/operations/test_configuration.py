@@ -43,28 +43,21 @@ def settings_of(env: dict, *names: str) -> subprocess.CompletedProcess:
     )
 
 
+def without_configuration(*command: str) -> subprocess.CompletedProcess:
+    """`command` run from the checkout with no DJANGO_ENV and no environment file."""
+    return subprocess.run(command, cwd=ROOT, env=bare_environment(), capture_output=True, text=True, timeout=60)
+
+
 def test_a_management_command_without_configuration_refuses_to_run():
-    result = subprocess.run(
-        [sys.executable, "manage.py", "send_reminders"],
-        cwd=ROOT,
-        env=bare_environment(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = without_configuration(sys.executable, "manage.py", "send_reminders")
     assert result.returncode != 0
     assert "No configuration: DJANGO_ENV is not set" in result.stderr
     assert "gedragscode.env" in result.stderr
 
 
 def test_the_app_server_without_configuration_does_not_start():
-    result = subprocess.run(
-        [str(GUNICORN), "config.wsgi", "--bind", "127.0.0.1:0", "--workers", "1", "--timeout", "20"],
-        cwd=ROOT,
-        env=bare_environment(),
-        capture_output=True,
-        text=True,
-        timeout=60,
+    result = without_configuration(
+        str(GUNICORN), "config.wsgi", "--bind", "127.0.0.1:0", "--workers", "1", "--timeout", "20"
     )
     assert result.returncode != 0
     assert "No configuration: DJANGO_ENV is not set" in result.stderr

@@ -8,10 +8,11 @@ that address; 30 failures for one person from all addresses refuse that person e
 import datetime
 
 import pytest
-import time_machine
 from django.contrib import auth
 from django.test import Client
 from django.urls import reverse
+
+from tests.conftest import clock_standing_at
 
 pytestmark = pytest.mark.django_db
 
@@ -55,8 +56,7 @@ def assert_locked(response, user):
 
 @pytest.fixture
 def clock():
-    with time_machine.travel(START, tick=False) as traveller:
-        yield traveller
+    yield from clock_standing_at(START)
 
 
 @pytest.mark.parametrize("spelling", SPELLINGS)
