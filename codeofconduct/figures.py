@@ -3,17 +3,28 @@
 Counting the whole city (unit by unit, plus acknowledgements per day) takes a few hundred
 milliseconds at 250,000 employees; the compliance page, its department views and the exports all
 need the same figures. Each server process keeps the last figures per version, filed under the
-database's FiguresGeneration counter and its epoch. Every write that changes what is counted moves that counter
-on *in the same transaction* (signals below, and `changed()` after bulk writes), and a page reads
-the counter before it reads anything else. So a page that can see an acknowledgement also sees
-the counter it moved, and recounts: figures are never older than the data the page can see.
+database's FiguresGeneration counter and its epoch, with the moment they were counted. Every write
+that changes what is counted moves that counter on *in the same transaction* (signals below, and
+`changed()` after bulk writes), and a page reads the counter before it reads anything else. So a
+page that can see such a change also sees the counter it moved, and recounts.
+
+One write is the exception: a person's own acknowledgement ("Gelezen en begrepen"), which comes by
+the thousands on a publication morning. Moving the counter for each would make every process count
+the city after every click. It is counted instead once the figures are older than
+COMPLIANCE_FIGURES_MAX_AGE_SECONDS: one thread per process recounts them in the background while
+pages keep showing the last ones, with their age ("Stand van 09:14:03"). So the figures are exact
+for everything but own acknowledgements, which they show at most that period plus one count late.
+The person's own pages and their chef's team page do not use these figures: they show it at once.
 """
 
 import datetime
+import logging
 import threading
 import uuid
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.db import connection
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
@@ -25,6 +36,10 @@ from organisation.signals import organisation_bulk_changed
 _lock = threading.Lock()
 _latest: dict[int, tuple[tuple, "CityFigures"]] = {}  # version pk -> (key, figures); one entry per version
 _counting: dict[int, threading.Lock] = {}  # version pk -> held by the thread that counts it
+_recounting: dict[int, threading.Thread] = {}  # version pk -> this process's background recount of it
+RECOUNT_THREAD_NAME = "compliance-figures-recount"
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -33,6 +48,11 @@ class CityFigures:
     total: compliance.UnitFigures
     by_code: dict  # unit code -> UnitFigures
     per_day: list  # (day, acknowledged that day, cumulative)
+    counted_at: datetime.datetime  # when counting began: every change committed before then is in
+
+    def is_stale(self, now: datetime.datetime) -> bool:
+        """Older than the period after which own acknowledgements are counted."""
+        return now - self.counted_at > datetime.timedelta(seconds=settings.COMPLIANCE_FIGURES_MAX_AGE_SECONDS)
 
 
 def changed(using=None) -> None:
@@ -55,30 +75,71 @@ def _generation():
 
 
 def city_figures(version: PolicyVersion, today: datetime.date | None = None) -> CityFigures:
-    """The figures of every unit for `version`, as of now (computed, or this process's copy of them)."""
+    """The figures of every unit for `version`: this process's copy, or counted now after a change.
+
+    A copy older than the period is still returned, and recounted in the background.
+    """
     today = today or timezone.localdate()
     cached = _cached(version, _key(version, today))
     if cached is not None:
+        if cached.is_stale(timezone.now()):
+            _recount_in_background(version, today)
         return cached
     # One thread per process counts; the others wait for its result instead of counting the city too.
-    with _lock:
-        counting = _counting.setdefault(version.pk, threading.Lock())
-    with counting:
+    with _counting_lock(version):
         key = _key(version, today)  # read again: a change may have landed while this thread waited
         cached = _cached(version, key)
         if cached is not None:
             return cached
-        units, total = compliance.unit_figures(version, today)
-        figures = CityFigures(
-            units=units,
-            total=total,
-            by_code={unit.unit["code"]: unit for unit in units.values()},
-            per_day=compliance.acknowledgements_per_day(version),
-        )
-        if key[0] is not None:
-            with _lock:
-                _latest[version.pk] = (key, figures)
-        return figures
+        return _count(version, today, key)
+
+
+def _counting_lock(version: PolicyVersion) -> threading.Lock:
+    with _lock:
+        return _counting.setdefault(version.pk, threading.Lock())
+
+
+def _count(version: PolicyVersion, today: datetime.date, key: tuple) -> CityFigures:
+    """Count the city (`key` read before), and keep the figures under that key."""
+    counted_at = timezone.now()
+    units, total = compliance.unit_figures(version, today)
+    figures = CityFigures(
+        units=units,
+        total=total,
+        by_code={unit.unit["code"]: unit for unit in units.values()},
+        per_day=compliance.acknowledgements_per_day(version),
+        counted_at=counted_at,
+    )
+    if key[0] is not None:
+        with _lock:
+            _latest[version.pk] = (key, figures)
+    return figures
+
+
+def _recount_in_background(version: PolicyVersion, today: datetime.date) -> None:
+    """Start this process's one recount of `version`, unless it is running already."""
+    with _lock:
+        if version.pk in _recounting:
+            return
+        thread = threading.Thread(target=_recount, args=(version, today), name=RECOUNT_THREAD_NAME, daemon=True)
+        _recounting[version.pk] = thread
+    thread.start()
+
+
+def _recount(version: PolicyVersion, today: datetime.date) -> None:
+    try:
+        with _counting_lock(version):
+            key = _key(version, today)
+            cached = _cached(version, key)
+            if cached is None or cached.is_stale(timezone.now()):  # nobody counted it while this thread waited
+                _count(version, today, key)
+    except Exception:
+        # The pages go on showing the last figures, with their age; the next page view tries again.
+        logger.exception("Recounting the compliance figures of version %s failed", version.pk)
+    finally:
+        with _lock:
+            _recounting.pop(version.pk, None)
+        connection.close()  # this thread's own connection
 
 
 def _key(version: PolicyVersion, today: datetime.date) -> tuple:
@@ -104,10 +165,12 @@ def _cached(version: PolicyVersion, key: tuple) -> CityFigures | None:
 PERSON_FIELDS_COUNTED = {"is_active", "unit", "unit_id", "manager", "manager_id", "unit_since"}
 
 
-def _on_change(sender, using=None, update_fields=None, **kwargs):
+def _on_change(sender, instance=None, created=False, using=None, update_fields=None, **kwargs):
     is_person = sender._meta.label == "organisation.Person"
     if is_person and update_fields is not None and not PERSON_FIELDS_COUNTED & set(update_fields):
         return
+    if created and sender is Acknowledgement and instance.source == Acknowledgement.Source.SELF:
+        return  # a person's own acknowledgement: counted after the period (see the module's docstring)
     changed(using)
 
 

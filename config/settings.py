@@ -344,3 +344,7 @@ CHEF_NOTIFY_REMINDER_DAYS = env_int("CHEF_NOTIFY_REMINDER_DAYS", 2)
 CHEF_ESCALATION_DAYS = env_int("CHEF_ESCALATION_DAYS", 7)
 # Redactie hears this many days before a version in force reaches its Vervaldatum (codeofconduct/lifecycle.py).
 EXPIRY_WARNING_DAYS = env_int("EXPIRY_WARNING_DAYS", 14)
+# Compliance figures (codeofconduct/figures.py): a person's own acknowledgement is counted once the
+# figures a server process keeps are older than this many seconds (recounted in the background; the
+# page shows their age). Every other change is counted on the next page.
+COMPLIANCE_FIGURES_MAX_AGE_SECONDS = env_int("COMPLIANCE_FIGURES_MAX_AGE_SECONDS", 30)

@@ -55,6 +55,7 @@ def compliance_page(request):
             .defer(*PolicyVersion.TEXT_FIELDS)
             .order_by("-published_at"),
             "shown": shown,
+            "counted_at": city.counted_at,
             "selected": selected,
             "rows": rows,
             "breadcrumbs": breadcrumbs,

@@ -1,15 +1,24 @@
-"""City-wide figures are computed once per change, and never shown older than the data they count.
+"""City-wide figures are computed once per change, and never shown older than the data they count,
+except people's own acknowledgements, which they count at most a short period late and say so.
 
 Each server process keeps the figures of the last change (codeofconduct.figures); every write that
 changes a count moves the database's counter on in its own transaction, so the next page recounts.
+A person's own "Gelezen en begrepen" does not (thousands of them on a publication morning): figures
+older than COMPLIANCE_FIGURES_MAX_AGE_SECONDS are recounted in the background, and the page shows
+their age. The person's own pages and their chef's team page show it on the very next request.
 """
 
+import datetime
+import threading
+
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from codeofconduct import figures
 from codeofconduct.models import FiguresGeneration
 from codeofconduct.services import acknowledging
 from tests.codeofconduct import compliance_fixture
@@ -35,12 +44,86 @@ def generation() -> int:
     return FiguresGeneration.objects.get(pk=1).value
 
 
-def test_an_acknowledgement_shows_on_the_next_visit(small_city, current, as_editor):
+def counted_at(page: str) -> str:
+    return page.split('data-figure="counted-at">')[1].split("<")[0].strip()
+
+
+def recounts_finish():
+    """Wait for this process's background recounts (a join, not a sleep)."""
+    for thread in threading.enumerate():
+        if thread.name == figures.RECOUNT_THREAD_NAME:
+            thread.join(10)
+            assert not thread.is_alive()
+
+
+def acknowledge(person, version):
+    response = client_for(person).post(reverse("codeofconduct:acknowledge", args=[version.pk]))
+    assert response.status_code == 302
+
+
+# A Tuesday morning in Antwerp (09:14:03 in Brussels), the clock standing still until the test moves it.
+MORNING = datetime.datetime(2026, 11, 17, 8, 14, 3, tzinfo=datetime.UTC)
+
+
+# Committed data: the recount runs in its own thread, with its own database connection, as on a server.
+@pytest.mark.django_db(transaction=True)
+def test_an_own_acknowledgement_is_counted_once_the_figures_are_older_than_the_period(city, current, settings):
+    settings.COMPLIANCE_FIGURES_MAX_AGE_SECONDS = 30
+    with time_machine.travel(MORNING, tick=False) as clock:
+        small_city = compliance_fixture.build(city, current)
+        editor = client_for(city.editor)
+        page = editor.get(PAGE).text
+        assert acknowledged_on(page) == "3 (27%)" and counted_at(page) == "Stand van 09:14:03"
+
+        acknowledge(small_city.a2, current)
+        clock.shift(datetime.timedelta(seconds=30))  # not older than the period yet: the same figures
+        page = editor.get(PAGE).text
+        assert acknowledged_on(page) == "3 (27%)" and counted_at(page) == "Stand van 09:14:03"
+        recounts_finish()
+        assert acknowledged_on(editor.get(PAGE).text) == "3 (27%)"
+
+        clock.shift(datetime.timedelta(seconds=1))  # older: shown once more while they are counted again
+        page = editor.get(PAGE).text
+        assert acknowledged_on(page) == "3 (27%)" and counted_at(page) == "Stand van 09:14:03"
+        recounts_finish()
+        page = editor.get(PAGE).text
+        assert acknowledged_on(page) == "4 (36%)" and counted_at(page) == "Stand van 09:14:34"
+        assert 'data-figure="acknowledged">3 (60%)<' in editor.get(PAGE + "?eenheid=BZ-COM-A").text
+
+
+def test_the_person_and_their_chef_see_an_own_acknowledgement_at_once(small_city, current, city, as_editor):
     assert acknowledged_on(as_editor.get(PAGE).text) == "3 (27%)"
-    as_a2 = client_for(small_city.a2)
-    as_a2.post(reverse("codeofconduct:acknowledge", args=[current.pk]))
+    acknowledge(small_city.a2, current)
+    assert acknowledged_on(as_editor.get(PAGE).text) == "3 (27%)"  # the figures: within the period
+    own_page = client_for(small_city.a2).get(current.get_absolute_url()).text
+    assert 'class="coc-acknowledged"' in own_page
+    team = client_for(city.chef).get(reverse("codeofconduct:team")).text
+    row = team.split('data-person="a2"')[1].split("</tr>")[0]
+    assert "Gelezen en begrepen op" in row
+
+
+def test_a_briefing_a_notification_and_a_unit_change_are_counted_at_once(city, small_city, current, as_editor):
+    page = as_editor.get(PAGE).text
+    assert acknowledged_on(page) == "3 (27%)" and 'data-figure="chefs">1 / ' in page
+    acknowledging.briefing_record(
+        chef=city.chef, version=current, held_on=timezone.localdate(), form="toolbox", attendees=[small_city.a2]
+    )
     assert acknowledged_on(as_editor.get(PAGE).text) == "4 (36%)"
-    assert 'data-figure="acknowledged">3 (60%)<' in as_editor.get(PAGE + "?eenheid=BZ-COM-A").text
+    acknowledging.team_notification_confirm(
+        chef=city.other_chef, version=current, notified_on=timezone.localdate(), method="teamvergadering"
+    )
+    assert 'data-figure="chefs">2 / ' in as_editor.get(PAGE).text
+    city.team_b.name = "Team Persrelaties"
+    city.team_b.save()
+    assert "Team Persrelaties" in as_editor.get(PAGE + "?eenheid=BZ-COM").text
+
+
+def test_the_page_says_how_old_its_figures_are(small_city, as_editor, client):
+    with time_machine.travel(MORNING, tick=False):
+        assert counted_at(as_editor.get(PAGE).text) == "Stand van 09:14:03"
+        assert counted_at(as_editor.get(PAGE + "?eenheid=BZ-COM-A").text) == "Stand van 09:14:03"
+        as_editor.post(reverse("set_language"), {"language": "en", "next": PAGE})
+        assert counted_at(as_editor.get(PAGE).text) == "As of 09:14:03"
 
 
 def test_a_second_visit_without_changes_does_not_count_the_city_again(small_city, as_editor):
@@ -130,7 +213,7 @@ def test_editors_opening_the_page_together_wait_for_one_count(city, current, mon
 def test_a_restored_backup_never_shows_figures_of_the_data_it_replaced(small_city, current, as_editor):
     """Restore last night's dump on a running server: its counter starts again from an older value.
 
-    The server saw the afternoon's acknowledgement and kept figures for it. After the restore (which
+    The server saw the afternoon's briefing and kept figures for it. After the restore (which
     brings back the morning's rows, counter included, without a signal) the next change counts up to
     the value those figures were filed under; the page must count the restored data, not show them.
     """
@@ -138,10 +221,16 @@ def test_a_restored_backup_never_shows_figures_of_the_data_it_replaced(small_cit
 
     assert acknowledged_on(as_editor.get(PAGE).text) == "3 (27%)"
     dumped = FiguresGeneration.objects.values_list("epoch", "value").get(pk=1)  # the morning's dump
-    client_for(small_city.a2).post(reverse("codeofconduct:acknowledge", args=[current.pk]))
+    acknowledging.briefing_record(
+        chef=small_city.a1.manager,
+        version=current,
+        held_on=timezone.localdate(),
+        form="toolbox",
+        attendees=[small_city.a2],
+    )
     assert acknowledged_on(as_editor.get(PAGE).text) == "4 (36%)"  # kept under the afternoon's counter
 
-    # The restore: the afternoon's acknowledgement is gone and the counter is the dump's, with no signal.
+    # The restore: the afternoon's acknowledgement (by briefing) is gone and the counter is the dump's, with no signal.
     with connection.cursor() as cursor:
         table = Acknowledgement._meta.db_table
         cursor.execute(f"DELETE FROM {table} WHERE person_id = %s", [small_city.a2.pk])  # noqa: S608
@@ -153,3 +242,36 @@ def test_a_restored_backup_never_shows_figures_of_the_data_it_replaced(small_cit
     page = as_editor.get(PAGE).text
     assert 'data-figure="audience">10<' in page
     assert acknowledged_on(page) == "3 (30%)"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_thread_per_process_recounts_while_every_page_shows_the_last_figures(city, current, settings, monkeypatch):
+    from codeofconduct.selectors import compliance
+
+    settings.COMPLIANCE_FIGURES_MAX_AGE_SECONDS = 30
+    with time_machine.travel(MORNING, tick=False) as clock:
+        compliance_fixture.build(city, current)
+        editor = client_for(city.editor)
+        assert acknowledged_on(editor.get(PAGE).text) == "3 (27%)"
+
+        real_count = compliance.unit_figures
+        counting, may_finish, counts = threading.Event(), threading.Event(), []
+
+        def count_until_told(*args, **kwargs):
+            counts.append(threading.current_thread().name)
+            counting.set()
+            assert may_finish.wait(10)  # the city takes a while: the pages below come in meanwhile
+            return real_count(*args, **kwargs)
+
+        monkeypatch.setattr(compliance, "unit_figures", count_until_told)
+        clock.shift(datetime.timedelta(seconds=31))
+        assert acknowledged_on(editor.get(PAGE).text) == "3 (27%)"
+        assert counting.wait(10)
+        for _ in range(3):  # served at once, from the last figures, while the recount runs
+            assert counted_at(editor.get(PAGE).text) == "Stand van 09:14:03"
+        recounting = [thread for thread in threading.enumerate() if thread.name == figures.RECOUNT_THREAD_NAME]
+        may_finish.set()
+        recounts_finish()
+        assert len(recounting) == 1, "one recount per process, not one per page view"
+        assert counts == [figures.RECOUNT_THREAD_NAME]
+        assert counted_at(editor.get(PAGE).text) == "Stand van 09:14:34"
