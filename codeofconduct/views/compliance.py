@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from codeofconduct import exports, figures, selectors
+from codeofconduct.content import MAIN_POLICY_SLUG
 from codeofconduct.models import PolicyVersion
 from codeofconduct.selectors import compliance
 from codeofconduct.views.base import id_from_query, published_or_404
@@ -16,18 +17,29 @@ Status = PolicyVersion.Status
 STATUS_FILTERS = {"": None, "open": "open", "overdue": "overdue", "acknowledged": "acknowledged"}
 
 
-def _compliance_version(request) -> PolicyVersion:
+def _compliance_versions(request) -> tuple[PolicyVersion, list[PolicyVersion]]:
+    """The version asked for (?versie=, else the code of conduct in force) and every public version,
+    newest first, for the version choice: one query for both."""
+    versions = list(
+        PolicyVersion.objects.public()
+        .select_related("policy")
+        .defer(*PolicyVersion.TEXT_FIELDS)
+        .order_by("-published_at")
+    )
     pk = id_from_query(request.GET.get("versie", ""))
-    versions = PolicyVersion.objects.public().select_related("policy").defer(*PolicyVersion.TEXT_FIELDS)
     if pk is not None:
-        return get_object_or_404(versions, pk=pk)
-    return published_or_404(selectors.main_policy_current_version())
+        chosen = next((v for v in versions if v.pk == pk), None)
+        if chosen is None:
+            raise Http404
+        return chosen, versions
+    in_force = next((v for v in versions if v.policy.slug == MAIN_POLICY_SLUG and v.is_current), None)
+    return published_or_404(in_force), versions
 
 
 @require_GET
 @require_role(Role.EDITOR)
 def compliance_page(request):
-    version = _compliance_version(request)
+    version, versions = _compliance_versions(request)
     city = figures.city_figures(version)
     selected = None
     code = request.GET.get("eenheid", "")
@@ -50,10 +62,7 @@ def compliance_page(request):
         {
             "version": version,
             "current": None if version.is_current else selectors.current_version(version.policy),
-            "versions": PolicyVersion.objects.public()
-            .select_related("policy")
-            .defer(*PolicyVersion.TEXT_FIELDS)
-            .order_by("-published_at"),
+            "versions": versions,
             "shown": shown,
             "counted_at": city.counted_at,
             "selected": selected,

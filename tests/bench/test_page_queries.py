@@ -26,8 +26,8 @@ PAGE_QUERIES = {
     "version page": 7,
     "home": 4,
     "team page (40)": 8,
-    "compliance (city)": 7,
-    "compliance (department)": 10,
+    "compliance (city)": 6,
+    "compliance (department)": 9,
     "advice question": 8,
     "Bureau queue": 7,
     "Mijn vragen": 7,
@@ -42,7 +42,7 @@ BUDGET = {"version page": 3, "home": 2}
 OTHER_PAGES_BUDGET = 8
 # Pages over that budget today, while the work to bring them under it is under way. Strict: a page
 # that gets within its budget fails the test until it is taken off this list.
-OVER_BUDGET = {"version page", "home", "compliance (department)"}
+OVER_BUDGET = {"version page", "home"}
 
 
 def pages(made):
