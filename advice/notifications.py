@@ -7,12 +7,11 @@ the question so that they leave with it (retention), and sent by the mail worker
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 
 from advice.access import can_view
 from jobs import outbox
+from jobs.mail_text import render_mail
 
 MAIL_KIND = "advice.update"
 
@@ -25,8 +24,8 @@ def question_concerns(question_id) -> str:
 def notify(*, question, recipients, today=None, mail="update", context=None) -> int:
     """Mail each recipient who may see `question` (the same rule as the pages). Returns mails queued.
 
-    `mail`: which message (templates/emails/advice/<mail>*), "update" unless a step says more,
-    with `context` for its template."""
+    `mail`: which message (templates/emails/advice/<mail>.txt, its one source: see jobs.mail_text),
+    "update" unless a step says more, with `context` for its template."""
     url = settings.SITE_URL.rstrip("/") + reverse("advice:question_detail", args=[question.pk])
     messages, people = [], []
     seen = set()
@@ -36,11 +35,8 @@ def notify(*, question, recipients, today=None, mail="update", context=None) -> 
         seen.add(person.pk)
         if not can_view(person, question, today=today):
             continue
-        with translation.override(settings.LANGUAGE_CODE):
-            values = {**(context or {}), "person": person, "url": url, "number": question.pk}
-            subject = render_to_string(f"emails/advice/{mail}_subject.txt", values).strip()
-            text = render_to_string(f"emails/advice/{mail}.txt", values)
-            html = render_to_string(f"emails/advice/{mail}.html", values)
+        values = {**(context or {}), "person": person, "url": url, "number": question.pk}
+        subject, text, html = render_mail(f"emails/advice/{mail}.txt", values)
         message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [person.email])
         message.attach_alternative(html, "text/html")
         messages.append(message)

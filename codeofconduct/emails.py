@@ -1,74 +1,30 @@
 """E-mails about a version: Dutch, naming the version and its sender (the Van of the note), linking
 to it, never anything confidential.
 
-One source per mail: templates/emails/codeofconduct/<kind>.txt holds the subject (the partial
-`subject`) and the plain text; the HTML part is derived from that text (`text_to_html`) and laid out
-by templates/emails/codeofconduct/layout.html, so the two can never say different things. Conventions
-of the text: paragraphs are separated by a blank line; a paragraph of lines starting with "- " is a
-list; a line "label: https://…" is a link; everything after the line "-- " is the signature.
+One source per mail: templates/emails/codeofconduct/<kind>.txt, the subject and the text, from which
+jobs.mail_text derives the HTML part (the conventions of the text are there).
 Links only navigate: nothing happens on GET, so mail scanners that open them do no harm.
 
 "Send" means: queue in the outbox (jobs.outbox), in the caller's transaction; the mail worker sends.
 """
 
-import re
 from email.utils import formataddr, parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.defaultfilters import linebreaksbr
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
-from django.utils.html import format_html, format_html_join
 
 from jobs import outbox
-
-SIGNATURE = "-- "
-_LINK = re.compile(r"^(?P<label>[^:\n]+):\s+(?P<url>https?://\S+)$")
-_URL = re.compile(r"^https?://\S+$")
+from jobs.mail_text import render_mail
 
 
 def absolute(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def _paragraph(block: str) -> str:
-    lines = block.splitlines()
-    if all(line.startswith("- ") for line in lines):
-        return format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((line[2:],) for line in lines)))
-    if len(lines) == 1 and (link := _LINK.match(lines[0])):
-        return format_html('<p><a href="{}">{}</a></p>', link["url"], link["label"])
-    if len(lines) == 1 and _URL.match(lines[0]):
-        return format_html('<p><a href="{}">{}</a></p>', lines[0], lines[0])
-    return format_html("<p>{}</p>", linebreaksbr("\n".join(lines), autoescape=True))
-
-
-def text_to_html(text: str) -> tuple[str, str]:
-    """(body, signature) as HTML from a mail's plain text, every piece of text escaped."""
-    body, _sep, signature = text.partition(f"\n{SIGNATURE}\n")
-    blocks = [block.strip("\n") for block in re.split(r"\n[ \t]*\n", body.strip()) if block.strip()]
-    signature_lines = [line for line in signature.strip().splitlines() if line.strip()]
-    return (
-        format_html_join("\n", "{}", ((_paragraph(block),) for block in blocks)),
-        format_html("<p><small>{}</small></p>", linebreaksbr("\n".join(signature_lines), autoescape=True))
-        if signature_lines
-        else "",
-    )
-
-
 def render(kind: str, context: dict) -> tuple[str, str, str]:
     """(subject, text, html) of a mail of `kind`, from its one template, in the city's language."""
-    template = f"emails/codeofconduct/{kind}.txt"
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = " ".join(render_to_string(f"{template}#subject", context).split())
-        text = render_to_string(template, context).strip() + "\n"
-        body, signature = text_to_html(text)
-        html = render_to_string(
-            "emails/codeofconduct/layout.html",
-            {"subject": subject, "body": body, "signature": signature},  # both built with format_html: escaped
-        )
-    return subject, text, html
+    return render_mail(f"emails/codeofconduct/{kind}.txt", context)
 
 
 def sender(version) -> str:
