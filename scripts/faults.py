@@ -190,6 +190,16 @@ class Schedule:
         self.windows.append((name, begin, repaired, settled))
         print(f"  {begin:6.1f}-{settled:6.1f} s  {name}", flush=True)
 
+    def outage(self, name, begin_at, end_at, stop, start):
+        """`stop` at second `begin_at`, `start` again at `end_at`: one fault, recorded as `name`."""
+        self.wait_until(begin_at)
+        begin = self.now()
+        stop()
+        self.wait_until(end_at)
+        repaired = self.now()
+        start()
+        self.record(name, begin, repaired, self.now())
+
     def touched(self, begin, end, names=None) -> bool:
         """Whether [begin, end] overlaps the effects of a fault (of `names`, or any)."""
         return any(
@@ -295,21 +305,9 @@ def main() -> int:
         os.kill(victim, signal.SIGKILL)
         schedule.record("web worker killed", begin, begin + 2)
 
-        schedule.wait_until(32)
-        begin = schedule.now()
-        redis.stop()
-        schedule.wait_until(52)
-        repaired = schedule.now()
-        redis.start()
-        schedule.record("redis stopped", begin, repaired, schedule.now())
+        schedule.outage("redis stopped", 32, 52, redis.stop, redis.start)
 
-        schedule.wait_until(62)
-        begin = schedule.now()
-        pg.stop()
-        schedule.wait_until(82)
-        repaired = schedule.now()
-        pg.start()
-        schedule.record("postgres stopped", begin, repaired, schedule.now())
+        schedule.outage("postgres stopped", 62, 82, pg.stop, pg.start)
 
         schedule.wait_until(92)
         begin = schedule.now()
@@ -317,13 +315,7 @@ def main() -> int:
         schedule.record("task worker killed", begin, begin + worker.restart_seconds + 2)
         print(f"  (web worker {victim} was the one killed)")
 
-        schedule.wait_until(102)
-        begin = schedule.now()
-        sink.down()
-        schedule.wait_until(122)
-        repaired = schedule.now()
-        sink.up()
-        schedule.record("mail server down", begin, repaired, schedule.now())
+        schedule.outage("mail server down", 102, 122, sink.down, sink.up)
 
         schedule.wait_until(130)
         stop_load.set()

@@ -79,34 +79,30 @@ def build_organisation(users: int):
     from codeofconduct.models import PolicyVersion
     from organisation.models import OrgUnit, Person
 
+    def member(role: str, number: int, personeelsnummer: str, unit, **extra) -> Person:
+        name = f"{role}{number}"
+        return Person(
+            username=name,
+            personeelsnummer=personeelsnummer,
+            first_name=role.capitalize(),
+            last_name=str(number),
+            email=f"{name}@example.invalid",
+            unit=unit,
+            **extra,
+        )
+
     city = OrgUnit.objects.create(code="STAD", name="Stad Antwerpen", kind=OrgUnit.Kind.CITY)
     people = []
     for team_number in range((users + 14) // 15):
         team = OrgUnit.objects.create(
             code=f"T{team_number:03d}", name=f"Team {team_number}", kind=OrgUnit.Kind.TEAM, parent=city
         )
-        chef = Person.objects.create(
-            username=f"chef{team_number}",
-            personeelsnummer=f"C{team_number:05d}",
-            first_name="Chef",
-            last_name=str(team_number),
-            email=f"chef{team_number}@example.invalid",
-            unit=team,
-        )
+        chef = member("chef", team_number, f"C{team_number:05d}", team)
+        chef.save()
         for _ in range(min(15, users - len(people))):
             number = len(people)
-            people.append(
-                Person(
-                    username=f"medewerker{number}",
-                    personeelsnummer=f"L{number:06d}",
-                    first_name="Medewerker",
-                    last_name=str(number),
-                    email=f"medewerker{number}@example.invalid",
-                    unit=team,
-                    manager=chef,
-                    password="!",  # unusable: these people only have the sessions below
-                )
-            )
+            # password "!": unusable, these people only have the sessions below
+            people.append(member("medewerker", number, f"L{number:06d}", team, manager=chef, password="!"))
     Person.objects.bulk_create(people)
     sessions = {}
     for person in Person.objects.filter(username__startswith="medewerker"):
