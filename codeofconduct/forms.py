@@ -45,6 +45,12 @@ class VersionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["audience_units"].queryset = OrgUnit.objects.filter(is_active=True).order_by("path")
         self.fields["audience_units"].help_text = _("Enkel nodig als niet alle medewerkers de nota moeten lezen.")
+        # The note is Dutch whatever the interface's language: its text fields say so (screen readers,
+        # spelling checkers). Dates and the link are no language.
+        for name in [*PolicyVersion.HEADER_FIELDS, "body"]:
+            widget = self.fields[name].widget
+            if not isinstance(widget, forms.DateInput | forms.URLInput):
+                widget.attrs["lang"] = "nl"
 
     def clean_body(self):
         body = self.cleaned_data["body"]

@@ -84,8 +84,8 @@ def test_the_page_hides_a_second_rule_so_the_small_one_cannot_be_subtracted(city
     # Total 6 and "Loyaliteit 5" would give away the one question about collegialiteit.
     assert set(per_rule.values()) == {None}
     content = as_integrity.get(reverse("advice:statistics")).content.decode()
-    assert "<td>Loyaliteit</td><td>verborgen</td>" in content
-    assert "<td>Collegialiteit</td><td>verborgen</td>" in content
+    assert '<td lang="nl">Loyaliteit</td><td>verborgen</td>' in content
+    assert '<td lang="nl">Collegialiteit</td><td>verborgen</td>' in content
     assert "<dd>6</dd>" in content
     assert str(city.employee) not in content
 
