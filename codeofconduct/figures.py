@@ -20,12 +20,10 @@ The person's own pages and their chef's team page do not use these figures: they
 import datetime
 import logging
 import threading
-import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
@@ -65,9 +63,7 @@ def changed(using=None) -> None:
     restarted. With a fresh epoch per change, a restored database matches only figures counted from
     exactly its data, and its first change leaves every server's copy behind.
     """
-    updated = FiguresGeneration.objects.using(using).filter(pk=1).update(value=F("value") + 1, epoch=uuid.uuid4())
-    if not updated:
-        FiguresGeneration.objects.using(using).get_or_create(pk=1)
+    FiguresGeneration.move_on(using)
 
 
 def _generation():

@@ -1,7 +1,6 @@
 """Policies and their versions: each version is one dienstnota with the paper note's full header."""
 
 import datetime
-import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from codeofconduct import rendering
 from config.fields import kept_reference, person_reference
+from organisation.models import Generation
 
 NUMMER_VALIDATOR = RegexValidator(
     r"^D\d{4}\.(\d{1,4}|xxx)$",
@@ -507,22 +507,13 @@ class Reminder(models.Model):
         return f"{self.get_kind_display()} – {self.recipient} – {self.version.nummer}"
 
 
-class FiguresGeneration(models.Model):
-    """A counter that every change to what compliance figures count moves on (see codeofconduct.figures).
+class FiguresGeneration(Generation):
+    """The generation of what compliance figures count (see codeofconduct.figures).
 
     Figures at city scale are kept in memory per server process under this counter: a page that
     reads the counter (one primary-key lookup) never shows figures from before a change it can see.
-    `epoch` is drawn anew with every change: (epoch, value) names one state of the data, so a restored
-    backup or a failed-over replica, whose counter starts again from an older value, never matches
-    figures counted before from other data.
     """
-
-    value = models.BigIntegerField(default=0)
-    epoch = models.UUIDField(default=uuid.uuid4)
 
     class Meta:
         verbose_name = _("generatie van de nalevingscijfers")
         verbose_name_plural = _("generaties van de nalevingscijfers")
-
-    def __str__(self):
-        return f"{self.epoch}:{self.value}"

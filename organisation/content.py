@@ -14,9 +14,8 @@ Apps above this one (codeofconduct, advice) call in here; this module never impo
 """
 
 import time
-import uuid
 
-from django.db.models import F, Subquery
+from django.db.models import Subquery
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from organisation.models import ContentGeneration, OrgUnit
@@ -30,9 +29,7 @@ def changed(using=None) -> None:
     a counter alone would rewind with a restored dump and name, once more, content that every server
     already keeps from data that no longer exists.
     """
-    updated = ContentGeneration.objects.using(using).filter(pk=1).update(value=F("value") + 1, epoch=uuid.uuid4())
-    if not updated:  # an emptied database: start a counter again
-        ContentGeneration.objects.using(using).get_or_create(pk=1)
+    ContentGeneration.move_on(using)
 
 
 def generation_annotations() -> dict:

@@ -7,7 +7,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -278,24 +278,41 @@ class AccessGrant(models.Model):
             raise ValidationError(errors)
 
 
-class ContentGeneration(models.Model):
-    """A counter that every change to what all employees see alike moves on (see organisation.content).
+class Generation(models.Model):
+    """A counter, in row 1, that every change of what it guards moves on (`move_on`).
 
-    The shared parts of the most opened pages (versions, their text, the FAQ next to each rule) are
-    kept in each server process's memory under this counter; it is read with the signed-in person,
-    so a page never shows shared content older than a change its request can see. `epoch` is drawn
-    anew with every change: (epoch, value) names one state of the data, so a restored backup or an
-    emptied test database, whose counter starts again from an older value, never matches content
-    kept from other data. It lives here, in the lowest app a page reads, so that the query that
-    loads the person can read it; the apps above move it through `organisation.content.changed()`.
+    Each change also draws a new random `epoch`: (epoch, value) names one state of the data, so a
+    restored backup, a failed-over replica or an emptied test database, whose counter starts again
+    from an older value, never matches what server processes kept from other data.
     """
 
     value = models.BigIntegerField(default=0)
     epoch = models.UUIDField(default=uuid.uuid4)
 
     class Meta:
-        verbose_name = _("generatie van de gedeelde inhoud")
-        verbose_name_plural = _("generaties van de gedeelde inhoud")
+        abstract = True
 
     def __str__(self):
         return f"{self.epoch}:{self.value}"
+
+    @classmethod
+    def move_on(cls, using=None) -> None:
+        """Call inside the transaction of the change: the counter moves with it, or not at all."""
+        updated = cls.objects.using(using).filter(pk=1).update(value=F("value") + 1, epoch=uuid.uuid4())
+        if not updated:  # an emptied database: start a counter again
+            cls.objects.using(using).get_or_create(pk=1)
+
+
+class ContentGeneration(Generation):
+    """The generation of what all employees see alike (see organisation.content).
+
+    The shared parts of the most opened pages (versions, their text, the FAQ next to each rule) are
+    kept in each server process's memory under this counter; it is read with the signed-in person,
+    so a page never shows shared content older than a change its request can see. It lives here, in
+    the lowest app a page reads, so that the query that loads the person can read it; the apps above
+    move it through `organisation.content.changed()`.
+    """
+
+    class Meta:
+        verbose_name = _("generatie van de gedeelde inhoud")
+        verbose_name_plural = _("generaties van de gedeelde inhoud")
