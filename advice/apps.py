@@ -10,13 +10,13 @@ class AdviceConfig(AppConfig):
     def ready(self):
         from advice.models import FaqEntry, Question
         from advice.notifications import MAIL_KIND, forget_question_mail
-        from advice.templatetags.advice_tags import faq_fingerprint
+        from advice.templatetags.advice_tags import shared_context
         from codeofconduct.slots import RuleSlot, register_rule_slot
         from jobs import outbox
         from organisation import content
 
         content.track(FaqEntry)  # published, changed or withdrawn: shown next to each rule of the note
-        register_rule_slot(RuleSlot("advice/includes/rule_actions.html", fingerprint=faq_fingerprint))
+        register_rule_slot(RuleSlot("advice/includes/rule_actions.html", shared_context=shared_context))
         outbox.describe_kind(MAIL_KIND, _("Melding bij een adviesvraag"))
         post_delete.connect(forget_question_mail, sender=Question, dispatch_uid="advice_forget_question_mail")
 

@@ -8,17 +8,19 @@ codeofconduct template or module names it.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.http import HttpRequest
-
 
 @dataclass(frozen=True)
 class RuleSlot:
-    """Rendered next to each rule of a version, with `anchor` and `version` in its context."""
+    """Rendered next to each rule of a version, with `anchor` and `version` in its context.
+
+    The text of a public version is rendered once per process and content generation, without a
+    request (codeofconduct.shared): `shared_context` returns what the template needs for every rule
+    (read once then, not per rule), and what it shows must be the same for everyone. A write that
+    changes it moves the content generation on (organisation.content.track).
+    """
 
     template_name: str
-    # Changes whenever what the template shows for some rule changes: part of the cache key under
-    # which a published version's rendered text is kept (the text itself never changes).
-    fingerprint: Callable[[HttpRequest | None], str]
+    shared_context: Callable[[], dict] | None = None
 
 
 _rule_slots: list[RuleSlot] = []

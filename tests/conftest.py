@@ -81,10 +81,14 @@ def clock_environment() -> dict[str, str]:
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache: a page rendered by an earlier test is not reused."""
+    """Each test starts with an empty cache: a page rendered by an earlier test is not reused, nor is the
+    shared content an earlier test's data left in this process (codeofconduct.shared)."""
     from django.core.cache import cache
 
+    from codeofconduct import shared
+
     cache.clear()
+    shared.forget()
 
 
 @dataclass

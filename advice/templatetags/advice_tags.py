@@ -1,5 +1,4 @@
 import datetime
-import hashlib
 
 from django import template
 from django.utils import formats, timezone
@@ -11,8 +10,18 @@ from advice.selectors import faq_by_rule
 register = template.Library()
 
 
+SHARED_KEY = "advice_faq_by_rule"
+
+
+def shared_context() -> dict:
+    """The FAQ per rule for the shared rendering of a version's text (codeofconduct.slots, .shared)."""
+    return {SHARED_KEY: dict(faq_by_rule())}
+
+
 def _grouped(context) -> dict:
-    """Published FAQ entries per rule, read once per request however many rules ask."""
+    """Published FAQ entries per rule, read once per rendering (shared) or request, however many rules ask."""
+    if SHARED_KEY in context:
+        return context[SHARED_KEY]
     request = context.get("request")
     grouped = getattr(request, "_advice_faq_by_rule", None) if request is not None else None
     if grouped is None:
@@ -26,16 +35,6 @@ def _grouped(context) -> dict:
 def faq_for_rule(context, anchor):
     """Published FAQ entries for one rule."""
     return _grouped(context).get(anchor, [])
-
-
-def faq_fingerprint(request) -> str:
-    """A fingerprint of what `faq_for_rule` shows on a page: the advice slot's part of the cache key of a
-    rendered dienstnota (codeofconduct.slots)."""
-    digest = hashlib.sha256()
-    for anchor, entries in sorted(_grouped({"request": request}).items()):
-        for entry in entries:
-            digest.update(f"{anchor}\x1f{entry.pk}\x1f{entry.title}\x1e".encode())
-    return digest.hexdigest()[:16]
 
 
 @register.filter

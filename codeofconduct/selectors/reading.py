@@ -2,15 +2,16 @@
 and what they acknowledged. Shared by the home page, the version page and the navigation's badge
 within one request (remembered on the person object)."""
 
+import copy
 import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import OuterRef, Prefetch, Subquery, prefetch_related_objects
+from django.db.models import FilteredRelation, Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
 
-from codeofconduct import audience
-from codeofconduct.models import Acknowledgement, Obligation, PolicyVersion, TeamNotification
+from codeofconduct import audience, shared
+from codeofconduct.models import Acknowledgement, Obligation, PolicyVersion
 from organisation.models import OrgUnit
 
 Status = PolicyVersion.Status
@@ -36,31 +37,114 @@ def _memo(person, key, compute):
 
 
 def current_versions_for(person) -> list[PolicyVersion]:
-    """The versions in force, each with `told_due_on`: the due date `person` was told when asked (or None)."""
-    return _memo(person, "current_versions", lambda: in_force_versions(person=person))
+    """The versions in force, each with `told_due_on`: the due date `person` was told when asked (or None).
+
+    Copies of the shared versions (codeofconduct.shared): the person's date is never written onto
+    an object that other requests read.
+    """
+    return _memo(person, "current_versions", lambda: _current_versions_for(person))
 
 
-def in_force_versions(today: datetime.date | None = None, *, person=None) -> list[PolicyVersion]:
+def _current_versions_for(person):
+    told = _mine(person).told
+    versions = []
+    for shared_version in shared.for_person(person).in_force:
+        version = copy.copy(shared_version)
+        version.told_due_on = told.get(version.pk)
+        versions.append(version)
+    return versions
+
+
+def in_force_versions(today: datetime.date | None = None) -> list[PolicyVersion]:
     """The versions to read and acknowledge today (PolicyVersionQuerySet.in_force), with their audience.
 
     A withdrawn version, or one past its Vervaldatum, is in no "Te lezen" list and gets no reminders.
-    With `person`, each carries `told_due_on` in the same query (every page asks this for the navigation).
     """
-    versions = PolicyVersion.objects.in_force(today)
-    if person is not None:
-        versions = versions.annotate(
-            told_due_on=Subquery(
-                Obligation.objects.filter(
-                    version=OuterRef("pk"), person=person, kind=Obligation.Kind.ACKNOWLEDGE
-                ).values("due_on")[:1]
-            )
-        )
-    versions = list(versions.select_related("policy").defer(*PolicyVersion.TEXT_FIELDS).order_by("policy__title"))
+    versions = list(
+        PolicyVersion.objects.in_force(today)
+        .select_related("policy")
+        .defer(*PolicyVersion.TEXT_FIELDS)
+        .order_by("policy__title")
+    )
     # Most versions go to all staff: their audience units are only looked up when one does not.
     chosen_units = [version for version in versions if not version.audience_all_staff]
     if chosen_units:
         prefetch_related_objects(chosen_units, Prefetch("audience_units", queryset=OrgUnit.objects.only("pk", "path")))
     return versions
+
+
+@dataclass
+class _Mine:
+    told: dict[int, datetime.date]  # version pk -> the due date they were told when asked
+    acknowledged: list[Acknowledgement]  # newest first, each with its (shared) version
+    notified: set[int]  # versions a chef confirmed having told their team about (chefs only)
+
+
+def _mine(person) -> _Mine:
+    return _memo(person, "mine", lambda: _read_mine(person))
+
+
+def _read_mine(person) -> _Mine:
+    """The person's own part of the reading list, in one query: for each version in force and each
+    version they acknowledged, when they were asked, their acknowledgement and (for a chef) whether
+    they told their team. Versions themselves come from the shared content."""
+    content = shared.for_person(person)
+    relations = {
+        "mine": FilteredRelation("acknowledgements", condition=Q(acknowledgements__person=person)),
+        "asked": FilteredRelation(
+            "obligations", condition=Q(obligations__person=person, obligations__kind=Obligation.Kind.ACKNOWLEDGE)
+        ),
+    }
+    columns = [
+        "pk",
+        "asked__due_on",
+        "mine__pk",
+        "mine__acknowledged_at",
+        "mine__content_hash",
+        "mine__source",
+        "mine__recorded_by_id",
+        "mine__recorded_by__first_name",
+        "mine__recorded_by__last_name",
+    ]
+    if person.has_direct_reports:
+        relations["notified"] = FilteredRelation("team_notifications", condition=Q(team_notifications__chef=person))
+        columns.append("notified__pk")
+    rows = list(
+        PolicyVersion.objects.annotate(**relations)
+        .filter(Q(pk__in=[version.pk for version in content.in_force]) | Q(mine__isnull=False))
+        .order_by()
+        .values(*columns)
+    )
+    missing = [row["pk"] for row in rows if row["pk"] not in content.versions]
+    # Only public versions are acknowledged; should one not be in the shared content, read it here.
+    extra = PolicyVersion.objects.select_related("policy").in_bulk(missing) if missing else {}
+    acknowledged = [
+        Acknowledgement(
+            pk=row["mine__pk"],
+            person=person,
+            version=content.versions.get(row["pk"]) or extra[row["pk"]],
+            acknowledged_at=row["mine__acknowledged_at"],
+            content_hash=row["mine__content_hash"],
+            source=row["mine__source"],
+            recorded_by=(
+                get_user_model()(
+                    pk=row["mine__recorded_by_id"],
+                    first_name=row["mine__recorded_by__first_name"],
+                    last_name=row["mine__recorded_by__last_name"],
+                )
+                if row["mine__recorded_by_id"] is not None
+                else None
+            ),
+        )
+        for row in rows
+        if row["mine__pk"] is not None
+    ]
+    acknowledged.sort(key=lambda ack: (ack.acknowledged_at, ack.pk), reverse=True)
+    return _Mine(
+        told={row["pk"]: row["asked__due_on"] for row in rows if row["asked__due_on"] is not None},
+        acknowledged=acknowledged,
+        notified={row["pk"] for row in rows if row.get("notified__pk") is not None},
+    )
 
 
 def reading_list(person) -> tuple[list[ToRead], list[Acknowledgement]]:
@@ -69,12 +153,7 @@ def reading_list(person) -> tuple[list[ToRead], list[Acknowledgement]]:
 
 
 def _reading_list(person):
-    acknowledged = list(
-        Acknowledgement.objects.filter(person=person)
-        .select_related("version__policy", "recorded_by")
-        .defer(*(f"version__{name}" for name in PolicyVersion.TEXT_FIELDS))
-        .order_by("-acknowledged_at", "-pk")
-    )
+    acknowledged = _mine(person).acknowledged
     done = {ack.version_id for ack in acknowledged}
     latest_by_policy = {}
     for ack in acknowledged:
@@ -116,9 +195,7 @@ def chef_versions_to_confirm(person) -> list[PolicyVersion]:
     versions = current_versions_for(person)
     if not versions:
         return []
-    confirmed = set(
-        TeamNotification.objects.filter(chef=person, version__in=versions).values_list("version_id", flat=True)
-    )
+    confirmed = _mine(person).notified
     reports = list(get_user_model().objects.filter(manager=person, is_active=True).select_related("unit"))
     return [
         version

@@ -14,13 +14,6 @@ def rule_slot_templates() -> list[str]:
     return [slot.template_name for slot in slots.rule_slots()]
 
 
-@register.simple_tag(takes_context=True)
-def rule_slots_fingerprint(context) -> str:
-    """What the rule slots show, as a fingerprint: part of the cache key of a rendered version."""
-    request = context.get("request")
-    return "-".join(slot.fingerprint(request) for slot in slots.rule_slots())
-
-
 @register.filter
 def nl(text):
     """The note's own words (titles, headings) are Dutch in every interface language: marked as such,

@@ -8,7 +8,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from codeofconduct import audience, rendering, selectors
+from codeofconduct import audience, selectors, shared
 from codeofconduct.models import PolicyVersion
 from codeofconduct.selectors.reading import chef_versions_to_confirm, reading_list
 from codeofconduct.selectors.reading import due_date_for as reading_due_date
@@ -54,10 +54,9 @@ def acknowledgement_context(request, version: PolicyVersion) -> dict:
     if acknowledgement is None:
         earlier = next((ack for ack in acknowledged if ack.version.policy_id == version.policy_id), None)
         if earlier is not None:
-            diffs = rendering.compare_bodies(earlier.version.rendered_body(), version.rendered_body())
             context["changes_since"] = {
                 "version": earlier.version,
-                "diffs": [diff for diff in diffs if diff.kind != "same"],
+                "diffs": shared.for_person(person).changes(earlier.version, version),
                 "url": reverse("codeofconduct:compare", args=[version.policy.slug])
                 + f"?oud={earlier.version_id}&nieuw={version.pk}",
             }

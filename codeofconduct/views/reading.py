@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from codeofconduct import rendering, selectors
+from codeofconduct import rendering, selectors, shared
 from codeofconduct.models import Policy, PolicyVersion
 from codeofconduct.views.acknowledging import acknowledgement_context
 from organisation.roles import is_editor
@@ -31,19 +31,23 @@ def search(request):
 @require_GET
 def version_detail(request, pk):
     # Scheduled versions are published by the scheduler (jobs/schedule.py), never by a page view.
-    version = selectors.get_version_for_user(request.user, pk)
-    if not version.is_public:
-        return redirect("codeofconduct:draft_preview", pk=version.pk)
-    current = None if version.is_current else selectors.current_version(version.policy)
-    return render(
-        request,
-        "codeofconduct/version_detail.html",
-        {
+    content = shared.for_person(request.user)
+    version = content.versions.get(pk)
+    if version is not None:
+        # The banner and the note are the same for everyone: rendered once per process and change.
+        context = {"version": version, "article": content.article(version)}
+    else:  # not public (Redactie's preview, or nobody's), or no such version
+        version = selectors.get_version_for_user(request.user, pk)
+        if not version.is_public:
+            return redirect("codeofconduct:draft_preview", pk=version.pk)
+        # Public, but published after the shared content this request holds was read: rendered here.
+        context = {
             "version": version,
-            "current": current,
+            "current": None if version.is_current else selectors.current_version(version.policy),
             "previous": selectors.previous_version(version),
-            **acknowledgement_context(request, version),
-        },
+        }
+    return render(
+        request, "codeofconduct/version_detail.html", {**context, **acknowledgement_context(request, version)}
     )
 
 

@@ -141,6 +141,7 @@ def test_team_and_home_pages_run_the_same_number_of_queries_for_a_bigger_team(ci
             assert as_chef.get(url).status_code == 200
         return len(queries)
 
+    as_chef.get("/")  # the first visit after a change reads the shared content
     small = (count(reverse("codeofconduct:team")), count("/"))
     for index in range(40):
         person = make_person(f"lid{index}", unit=city.team_a, manager=city.chef)

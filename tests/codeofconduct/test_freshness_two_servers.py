@@ -1,0 +1,245 @@
+"""Two app servers on one PostgreSQL database: each keeps the shared content in its own memory
+(codeofconduct.shared), and each shows every change on its very next request.
+
+Two `manage.py runserver` processes serve the test database; the test opens the version page and
+home in both (so both keep the shared content), changes something (a publication, a withdrawal, an
+FAQ entry, an acknowledgement posted to one server, a person moved to another unit), and then the
+very next request to each server must show it. Two people in different states and roles go through
+the same servers in turn and never see each other's name, state or buttons.
+
+PostgreSQL only: the servers are separate processes that must see the test's committed data
+through one shared database server, as production's app servers do; the SQLite test database is a
+file that separate writers lock. The PostgreSQL pass of CI (.ci/run, DATABASE_URL=postgres://...)
+runs it.
+"""
+
+import http.client
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from advice.models import FaqEntry
+from codeofconduct.services import publishing
+from tests.codeofconduct.conftest import make_draft
+from tests.conftest import clock_environment
+from tests.jobs.conftest import database_url
+from tests.operations.conftest import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="two server processes must share the test database through a database server: PostgreSQL "
+        "only (the SQLite file is locked by separate writers); runs in CI's PostgreSQL pass",
+    ),
+    pytest.mark.django_db(transaction=True),
+]
+
+CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+class Server:
+    """`manage.py runserver` in a process of its own, on the test database and the test's clock."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 (closed in stop)
+        environment = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DJANGO_ENV": "development",
+            "DEBUG": "1",
+            "DATABASE_URL": database_url(),
+            "LOG_LEVEL": "WARNING",
+            **clock_environment(),
+        }
+        self.process = subprocess.Popen(
+            [sys.executable, "manage.py", "runserver", f"127.0.0.1:{self.port}", "--noreload", "--skip-checks"],
+            cwd=ROOT,
+            env=environment,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def wait_until_up(self, timeout=60.0):
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if self.process.poll() is not None:
+                break
+            try:
+                connection_ = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+                connection_.request("GET", "/healthz")
+                connection_.getresponse().read()
+                connection_.close()
+                return
+            except OSError:
+                time.sleep(0.2)
+        self.log.seek(0)
+        pytest.fail(f"runserver on {self.port} did not start:\n{self.log.read()[-3000:]}")
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+
+
+@pytest.fixture
+def servers():
+    pair = [Server(), Server()]
+    try:
+        for server in pair:
+            server.wait_until_up()
+        yield pair
+    finally:
+        for server in pair:
+            server.stop()
+
+
+class Visitor:
+    """One person's browser, signed in once, opening pages on either server (one session, one database)."""
+
+    def __init__(self, person):
+        client = Client()
+        client.force_login(person)
+        self.cookies = {"sessionid": client.cookies["sessionid"].value}
+
+    def request(self, server, method, path, form=None):
+        headers = {"Host": f"127.0.0.1:{server.port}"}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+        body = None
+        if form is not None:
+            body = "&".join(f"{name}={value}" for name, value in form.items())
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["Origin"] = f"http://127.0.0.1:{server.port}"
+            headers["Referer"] = f"http://127.0.0.1:{server.port}{path}"
+        connection_ = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+        try:
+            connection_.request(method, path, body=body, headers=headers)
+            response = connection_.getresponse()
+            text = response.read().decode()
+        finally:
+            connection_.close()
+        for name, value in response.getheaders():
+            if name.lower() == "set-cookie":
+                key, _, rest = value.partition("=")
+                self.cookies[key.strip()] = rest.split(";", 1)[0]
+        return response.status, text
+
+    def page(self, server, path) -> str:
+        status, text = self.request(server, "GET", path)
+        assert status == 200, (server.port, path, status)
+        return text
+
+    def home(self, server) -> str:
+        return self.page(server, "/")
+
+    def acknowledge(self, server, version) -> None:
+        token = CSRF_INPUT.search(self.page(server, version.get_absolute_url())).group(1)
+        status, _ = self.request(
+            server, "POST", reverse("codeofconduct:acknowledge", args=[version.pk]), {"csrfmiddlewaretoken": token}
+        )
+        assert status == 302
+
+
+def to_read(html) -> str:
+    start = html.index('id="to-read-title"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_every_change_shows_on_the_very_next_request_in_both_servers(servers, city, policy, current):
+    lotte = Visitor(city.employee)
+    url = current.get_absolute_url()
+
+    def warm():  # both servers keep the shared content of this moment
+        for server in servers:
+            lotte.page(server, url)
+            lotte.home(server)
+
+    # An FAQ entry published next to a rule.
+    warm()
+    FaqEntry.objects.create(
+        title="Mag ik een foto van mijn werkplek delen?",
+        question_text="q",
+        answer_text="a",
+        rule_anchor=current.sections()[0].anchor,
+        rule_label="Regel",
+        is_published=True,
+        published_at=timezone.now(),
+        edited_by=city.integrity,
+        created_at=timezone.now(),
+    )
+    for server in servers:
+        assert "Mag ik een foto van mijn werkplek delen?" in lotte.page(server, url)
+
+    # An acknowledgement posted to the first server.
+    warm()
+    lotte.acknowledge(servers[0], current)
+    for server in servers:
+        assert "Gelezen en begrepen op" in lotte.page(server, url)
+        assert current.titel not in to_read(lotte.home(server))
+
+    # A publication.
+    draft = make_draft(
+        policy, city.editor, body="# Nieuw\n\nNieuwe regels.", nummer="D2026.777", titel="Gedragscode 2027"
+    )
+    warm()
+    publishing.version_publish(version=draft, by=city.editor)
+    for server in servers:
+        assert draft.titel in to_read(lotte.home(server))
+        assert "Deze versie is vervangen." in lotte.page(server, url)
+
+    # A withdrawal (the earlier version comes back).
+    warm()
+    publishing.version_withdraw(version=draft, by=city.editor, reinstate_previous=True)
+    for server in servers:
+        assert "Deze versie is ingetrokken" in lotte.page(server, draft.get_absolute_url())
+        assert "Deze versie is vervangen." not in lotte.page(server, url)
+
+    # Lotte moves to a unit outside the audience of the version in force.
+    current.audience_all_staff = False
+    current.save(update_fields=["audience_all_staff"])
+    current.audience_units.add(city.team_a)
+    colleague = Visitor(city.colleague)  # team B: not in the audience
+    for server in servers:
+        assert current.titel not in to_read(colleague.home(server))
+    warm()
+    city.colleague.unit = city.team_a
+    city.colleague.save()
+    for server in servers:
+        assert current.titel in to_read(colleague.home(server))
+
+
+def test_two_people_through_the_same_two_servers_never_see_each_others_state(servers, city, current):
+    from codeofconduct.services import acknowledging
+
+    acknowledging.acknowledgement_record(person=city.employee, version=current)
+    lotte, hanne = Visitor(city.employee), Visitor(city.editor)  # acknowledged, no roles / not, Redactie
+    url = current.get_absolute_url()
+    for _ in range(2):
+        for server in servers:
+            lotte_page, hanne_page = lotte.page(server, url), hanne.page(server, url)
+            assert "Lotte Janssens" in lotte_page and "Hanne" not in lotte_page
+            assert "Hanne Willems" in hanne_page and "Lotte" not in hanne_page
+            assert "Gelezen en begrepen op" in lotte_page and "Gelezen en begrepen op" not in hanne_page
+            assert ">Gelezen en begrepen</button>" in hanne_page and ">Gelezen en begrepen</button>" not in lotte_page
+            assert "Intrekken" in hanne_page and "Intrekken" not in lotte_page
+            assert current.titel in to_read(hanne.home(server))
+            assert current.titel not in to_read(lotte.home(server))
