@@ -11,7 +11,8 @@ database, and the app running as in production (gunicorn from deploy/systemd/ged
 2. the backup of docs/operations.md, "Backup": pg_dump as the app's role and the attachments,
    each encrypted with gpg to the backup key (public-key encryption: the machine that makes backups
    cannot read them), no plaintext left on disk;
-3. more work after the backup (which the restore must undo), seen by the running server;
+3. more work after the backup (which the restore must undo: acknowledgements, a question, a
+   leaver), seen by the running server;
 4. the restore of docs/operations.md, "Restore": the database dropped, created again for the app's
    role, the dump restored AS that role (every table, sequence and view owned by it), the
    attachments put back, migrate, after_restore;
@@ -210,6 +211,15 @@ def main() -> int:
             assert browser.acknowledge(version) == 302
             if index == 0:
                 browser.ask("drill-na-backup", png_bytes(99))
+        # And one of them leaves. People's own acknowledgements reach the figures within
+        # COMPLIANCE_FIGURES_MAX_AGE_SECONDS (docs/performance.md); a leaver moves the counter at once,
+        # so the server's next page counts all of this work, and the restore has a counter to rewind.
+        leaver = f"""
+from organisation.models import Person
+Person.objects.get(username={later[-1]!r}).deactivate()
+print("left")
+"""
+        shell(env, leaver)
         after_work = truth(env)
         drill.check(shown(editor) == {k: after_work[k] for k in ("audience", "acknowledged")}, "the server shows it")
         other_editor = Browser(other.port)
