@@ -61,7 +61,8 @@ def changed(using=None) -> None:
     replica that missed the last commits) and the next changes count up through values that every
     server already holds figures for, of data that no longer exists; they would be shown until
     restarted. With a fresh epoch per change, a restored database matches only figures counted from
-    exactly its data, and its first change leaves every server's copy behind.
+    exactly its data (give or take own acknowledgements made after it, which a copy may hold until
+    it is older than the period), and its first change leaves every server's copy behind.
     """
     FiguresGeneration.move_on(using)
 
