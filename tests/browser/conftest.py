@@ -113,3 +113,11 @@ def assert_accessible(page):
         assert serious == [], f"Accessibility violations on {context or page.url}:\n" + "\n".join(serious)
 
     return check
+
+
+@pytest.fixture
+def demo():
+    """The demo organisation, accounts and content (load_demo), as `make run` has them."""
+    from tests.browser.screens import load_demo
+
+    load_demo()

@@ -1,16 +1,8 @@
 """The house in the browser: language switch, keyboard use and sign-in errors, with the demo accounts."""
 
 import pytest
-from django.core.management import call_command
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def demo(settings):
-    settings.DEBUG = True  # load_demo refuses to run on a production configuration
-    call_command("load_demo", verbosity=0)
-    settings.DEBUG = False
 
 
 def test_language_switch_turns_the_page_english_and_back(demo, login):

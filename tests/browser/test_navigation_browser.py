@@ -1,7 +1,6 @@
 """Each demo account signs in and sees the navigation of its role."""
 
 import pytest
-from django.core.management import call_command
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -16,13 +15,6 @@ NAVIGATION = {
     "admin": [*EVERYONE, "Beheer"],
 }
 ALL_ENTRIES = {entry for entries in NAVIGATION.values() for entry in entries}
-
-
-@pytest.fixture
-def demo(settings):
-    settings.DEBUG = True  # load_demo refuses to run on a production configuration
-    call_command("load_demo", verbosity=0)
-    settings.DEBUG = False
 
 
 def navigation_entries(page):

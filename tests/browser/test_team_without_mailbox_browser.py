@@ -3,18 +3,10 @@
 import os
 
 import pytest
-from django.core.management import call_command
 
 from organisation.models import Person
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def demo(settings):
-    settings.DEBUG = True  # load_demo refuses to run on a production configuration
-    call_command("load_demo", verbosity=0)
-    settings.DEBUG = False
 
 
 def test_the_team_page_marks_who_has_no_mailbox_on_a_phone(demo, login, live_server, assert_accessible):
