@@ -11,13 +11,33 @@ from codeofconduct.models import (
     TeamNotification,
 )
 from codeofconduct.services import publishing
+from codeofconduct.templatetags.codeofconduct_tags import nl
 from config.readonly_admin import ReadOnlyAdminMixin
 from organisation.admin import DeleteRefusedMixin
 
 
+class DutchContentAdmin(admin.ModelAdmin):
+    """The content is Dutch in every interface language: its fields and columns say so (lang="nl"),
+    so that an English admin is read correctly by screen readers (docs/design.md, Language)."""
+
+    dutch_fields: tuple[str, ...] = ()
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and db_field.name in self.dutch_fields:
+            formfield.widget.attrs["lang"] = "nl"
+        return formfield
+
+
 @admin.register(Policy)
-class PolicyAdmin(DeleteRefusedMixin, admin.ModelAdmin):
-    list_display = ["title", "slug"]
+class PolicyAdmin(DeleteRefusedMixin, DutchContentAdmin):
+    list_display = ["title_nl", "slug"]
+    dutch_fields = ("title",)
+
+    @admin.display(description=_("titel"), ordering="title")
+    def title_nl(self, policy):
+        return nl(policy.title)
+
     prepopulated_fields = {"slug": ["title"]}
     delete_refused_message = _("Een beleidstekst met versies wordt niet verwijderd: trek de geldende versie in.")
 
@@ -37,7 +57,7 @@ class PublicationEventInline(admin.TabularInline):
 
 
 @admin.register(PolicyVersion)
-class PolicyVersionAdmin(DeleteRefusedMixin, admin.ModelAdmin):
+class PolicyVersionAdmin(DeleteRefusedMixin, DutchContentAdmin):
     """Beheerders get the same rules as Redactie: only drafts can be changed; publish in the app."""
 
     delete_refused_message = _(
@@ -45,7 +65,18 @@ class PolicyVersionAdmin(DeleteRefusedMixin, admin.ModelAdmin):
         "lazen en bevestigden: trek ze in om ze buiten werking te stellen."
     )
 
-    list_display = ["nummer", "titel", "policy", "datum", "status", "published_at"]
+    list_display = ["nummer", "titel_nl", "policy_nl", "datum", "status", "published_at"]
+    list_select_related = ["policy"]
+    # The policy's select holds its Dutch titles; numbers, dates and the link are no language.
+    dutch_fields = (
+        "policy",
+        *(
+            name
+            for name in PolicyVersion.HEADER_FIELDS
+            if name not in {"nummer", "datum", "vervaldatum", "reference_url"}
+        ),
+        "body",
+    )
     list_filter = ["status", "policy"]
     search_fields = ["nummer", "titel", "body"]
     filter_horizontal = ["audience_units"]
@@ -71,6 +102,14 @@ class PolicyVersionAdmin(DeleteRefusedMixin, admin.ModelAdmin):
         (_("Doelgroep"), {"fields": ["audience_all_staff", "audience_units", "acknowledgement_due_date"]}),
         (_("Publicatie"), {"fields": readonly_fields}),
     ]
+
+    @admin.display(description=_("titel"), ordering="titel")
+    def titel_nl(self, version):
+        return nl(version.titel)
+
+    @admin.display(description=_("beleidstekst"), ordering="policy__title")
+    def policy_nl(self, version):
+        return nl(version.policy.title)
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and not obj.is_editable:

@@ -46,8 +46,12 @@ class OrgUnitAdmin(DeleteRefusedMixin, admin.ModelAdmin):
     list_display = ["code", "name", "kind", "parent", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["code", "name"]
-    fields = ["code", "name", "kind", "parent", "path", "is_active"]
+    fields = ["code", "name", "kind", "parent", "place", "is_active"]
     readonly_fields = fields
+
+    @admin.display(description=_("plaats in de boom"))
+    def place(self, unit):
+        return unit.path
 
     def has_add_permission(self, request):
         return False

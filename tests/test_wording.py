@@ -128,3 +128,20 @@ def test_the_english_admin_keeps_djangos_english(city):
     admin = english(city.admin)
     assert "- Select an option -" in admin.get("/beheer/organisation/accessgrant/add/").content.decode()
     assert "Vandaag" not in admin.get("/beheer/jsi18n/").content.decode()
+
+
+def test_the_english_admin_marks_the_notes_dutch_in_its_lists_and_fields(city, world):
+    draft = world["objects"]["draft"]
+    admin = english(city.admin)
+    versions = admin.get("/beheer/codeofconduct/policyversion/").content.decode()
+    assert language_of(versions, draft.titel) == {"nl"}
+    assert language_of(versions, draft.policy.title) == {"nl"}
+    form = admin.get(f"/beheer/codeofconduct/policyversion/{draft.pk}/change/").content.decode()
+    for field in ("titel", "van", "gebruik", "body"):
+        assert re.search(
+            rf'<(input|textarea)[^>]*name="{field}"[^>]*lang="nl"|<(input|textarea)[^>]*lang="nl"[^>]*name="{field}"',
+            form,
+        ), field
+    assert not re.search(r'<input[^>]*name="nummer"[^>]*lang=', form)
+    policies = admin.get("/beheer/codeofconduct/policy/").content.decode()
+    assert language_of(policies, draft.policy.title) == {"nl"}
