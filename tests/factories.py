@@ -2,6 +2,8 @@
 
 import itertools
 
+from django.utils import timezone
+
 from organisation.models import OrgUnit, Person
 
 _counter = itertools.count(1)
@@ -37,3 +39,18 @@ def make_asked(version, *people, at, kind="acknowledge"):
         [Obligation(person=person, version=version, kind=kind, asked_at=at, due_on=due_on) for person in people],
         ignore_conflicts=True,
     )
+
+
+def make_faq_entry(by, **fields):
+    """An FAQ entry (a draft unless `is_published=True`) about the loyalty rule, written by `by`."""
+    from advice.models import FaqEntry  # here: tests without the advice app import this module too
+
+    defaults = {
+        "title": "Mag ik een foto van mijn werkplek delen?",
+        "question_text": "q",
+        "answer_text": "a",
+        "rule_anchor": "loyaliteit",
+        "rule_label": "Loyaliteit",
+        "created_at": timezone.now(),
+    }
+    return FaqEntry.objects.create(edited_by=by, **(defaults | fields))

@@ -4,10 +4,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from advice import services as advice
-from advice.models import Channel, FaqEntry
+from advice.models import Channel
 from codeofconduct.content import install_initial_content
 from codeofconduct.models import Policy, PolicyVersion, PublicationEvent
 from codeofconduct.services import publishing
+from tests.factories import make_faq_entry
 from tests.files import PNG
 
 
@@ -36,13 +37,11 @@ def world(city, django_capture_on_commit_callbacks):
     ]:
         advice.question_take_step(question=closed, by=by, step=step, text=text)
     advice.question_take_step(question=closed, by=city.employee, step="asker_close", faq_consent=True)
-    entry = FaqEntry.objects.create(
+    entry = make_faq_entry(
+        city.integrity,
         title="Bloggen",
         question_text="Mag ik bloggen over mijn werk?",
         answer_text="Ja, zonder vertrouwelijke informatie.",
-        rule_anchor="loyaliteit",
-        rule_label="Loyaliteit",
-        edited_by=city.integrity,
         created_at=current.published_at,
     )
     return {

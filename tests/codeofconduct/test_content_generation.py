@@ -14,7 +14,6 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from advice.models import FaqEntry
 from codeofconduct.models import PolicyVersion
 from codeofconduct.services import publishing
 from organisation.backends import EmailOrUsernameBackend
@@ -22,7 +21,7 @@ from organisation.importer import import_organisation
 from organisation.models import ContentGeneration, OrgUnit
 from tests.codeofconduct.conftest import make_draft
 from tests.conftest import client_for
-from tests.factories import make_unit
+from tests.factories import make_faq_entry, make_unit
 
 pytestmark = pytest.mark.django_db
 
@@ -126,16 +125,7 @@ def test_a_write_that_rolls_back_leaves_the_generation_where_it_was(city, new_dr
 
 
 def faq_entry(city, **fields):
-    return FaqEntry.objects.create(
-        title="Mag ik een foto van mijn werkplek delen?",
-        question_text="q",
-        answer_text="a",
-        rule_anchor="loyaliteit",
-        rule_label="Loyaliteit",
-        edited_by=city.integrity,
-        created_at=timezone.now(),
-        **fields,
-    )
+    return make_faq_entry(city.integrity, **fields)
 
 
 def test_faq_entries_published_changed_and_withdrawn_move_the_generation(city):
