@@ -35,10 +35,10 @@ def test_comparison_shows_an_added_a_removed_and_a_changed_sentence(as_employee,
     assert "<del>Deze zin verdwijnt straks.</del>" in page
     assert "<ins>Een nieuwe zin over TikTok.</ins>" in page
     assert "vraagt <ins>wederzijds</ins> respect." in page
-    # Per section: a removed and an added section, named in the summary.
-    assert "Geschrapte onderdelen: 2. Spelregels" in page
-    assert "Toegevoegde onderdelen: 3. Nieuwe regels" in page
-    assert "Gewijzigde onderdelen: 1. Context" in page
+    # Per section: a removed and an added section, named in the summary (the note's headings in Dutch).
+    assert 'Geschrapte onderdelen: <span lang="nl">2. Spelregels</span>' in page
+    assert 'Toegevoegde onderdelen: <span lang="nl">3. Nieuwe regels</span>' in page
+    assert 'Gewijzigde onderdelen: <span lang="nl">1. Context</span>' in page
     assert "<ins>Denk na voor je post.</ins>" in page
 
 
