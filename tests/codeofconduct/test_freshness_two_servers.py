@@ -28,10 +28,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from advice.models import FaqEntry
 from codeofconduct.services import publishing
 from tests.codeofconduct.conftest import make_draft
 from tests.conftest import clock_environment
+from tests.factories import make_faq_entry
 from tests.jobs.conftest import database_url
 from tests.operations.conftest import free_port
 
@@ -175,16 +175,12 @@ def test_every_change_shows_on_the_very_next_request_in_both_servers(servers, ci
 
     # An FAQ entry published next to a rule.
     warm()
-    FaqEntry.objects.create(
-        title="Mag ik een foto van mijn werkplek delen?",
-        question_text="q",
-        answer_text="a",
+    make_faq_entry(
+        city.integrity,
         rule_anchor=current.sections()[0].anchor,
         rule_label="Regel",
         is_published=True,
         published_at=timezone.now(),
-        edited_by=city.integrity,
-        created_at=timezone.now(),
     )
     for server in servers:
         assert "Mag ik een foto van mijn werkplek delen?" in lotte.page(server, url)

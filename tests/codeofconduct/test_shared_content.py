@@ -15,13 +15,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from advice.models import FaqEntry
 from codeofconduct import shared
 from codeofconduct.models import PolicyVersion
 from codeofconduct.services import acknowledging, publishing
 from organisation import content
 from tests.codeofconduct.conftest import make_draft
 from tests.conftest import client_for
+from tests.factories import make_faq_entry
 
 pytestmark = pytest.mark.django_db
 
@@ -109,15 +109,7 @@ def test_faq_entries_published_changed_and_withdrawn_show_on_the_next_request(ci
     from advice.services import faq_entry_publish
 
     url = current.get_absolute_url()
-    entry = FaqEntry.objects.create(
-        title="Mag ik een foto van mijn werkplek delen?",
-        question_text="q",
-        answer_text="a",
-        rule_anchor=current.sections()[0].anchor,
-        rule_label="Regel",
-        edited_by=city.integrity,
-        created_at=timezone.now(),
-    )
+    entry = make_faq_entry(city.integrity, rule_anchor=current.sections()[0].anchor, rule_label="Regel")
     assert entry.title not in page(as_employee, url)
     faq_entry_publish(entry=entry, by=city.integrity)
     assert entry.title in page(as_employee, url)
@@ -223,16 +215,12 @@ def test_the_kept_fragments_hold_nobodys_name_state_or_token(city, current):
 
 def test_the_shared_article_is_the_same_html_as_rendered_with_the_request(city, as_employee, current, monkeypatch):
     """The article rendered once without a request is what the page rendered with it showed before."""
-    FaqEntry.objects.create(
-        title="Mag ik een foto van mijn werkplek delen?",
-        question_text="q",
-        answer_text="a",
+    make_faq_entry(
+        city.integrity,
         rule_anchor=current.sections()[0].anchor,
         rule_label="Regel",
         is_published=True,
         published_at=timezone.now(),
-        edited_by=city.integrity,
-        created_at=timezone.now(),
     )
     url = current.get_absolute_url()
     kept = page(as_employee, url)
