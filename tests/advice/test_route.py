@@ -2,12 +2,14 @@
 
 import datetime
 
+import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from advice.models import DirectReason, EventKind, Level, Question, State
+from advice.workflow import TransitionError
 from organisation.models import Deputy
 from tests.advice.conftest import ask, at, step
 from tests.factories import make_person
@@ -208,3 +210,43 @@ def test_job_passes_on_the_question_of_a_manager_who_left_afterwards(city):
     assert question.manager == city.director
     assert question.events.filter(kind=EventKind.REROUTED).count() == 1
     assert Question.objects.visible_to(city.director).filter(pk=question.pk).exists()
+
+
+def test_a_step_from_a_page_that_is_out_of_date_says_where_the_question_is_now(city, client):
+    """The leidinggevende answered in one tab and, in another still open, clicks to escalate."""
+    question = ask(city.employee)
+    step(question, city.chef, "manager_answer", "Mag.")
+    client.force_login(city.chef)
+    url = reverse("advice:question_step", args=[question.pk, "manager_escalate"])
+    page = client.post(url, {"text": "Toch het Bureau."}, follow=True).content.decode()
+    assert "Dit kan niet meer: de vraag is intussen &#x27;Beantwoord door de leidinggevende&#x27;." in page
+    question.refresh_from_db()
+    assert question.state == State.MANAGER_ANSWERED
+    assert kinds(question) == [EventKind.ASKED, EventKind.MANAGER_ANSWERED]
+
+
+def test_only_the_asker_closes_or_withdraws_and_an_unknown_step_is_refused(city):
+    """The steps are refused in the service too, not only by the page that offers them."""
+    question = ask(city.employee)
+    step(question, city.chef, "manager_answer", "Mag.")
+    for someone, name in [(city.chef, "asker_close"), (city.colleague, "asker_withdraw")]:
+        with pytest.raises(TransitionError, match=r"^Je kan deze stap niet zetten voor deze vraag\.$"):
+            step(question, someone, name)
+    with pytest.raises(TransitionError, match=r"^Deze stap bestaat niet\.$"):
+        step(question, city.employee, "asker_delete")
+    question.refresh_from_db()
+    assert question.state == State.MANAGER_ANSWERED
+
+
+def test_after_escalation_the_leidinggevende_reads_along_but_takes_no_more_steps(city):
+    question = ask(city.employee)
+    step(question, city.chef, "manager_escalate", "Politiek gevoelig.")
+    for name in ("manager_answer", "manager_request_info", "manager_escalate"):
+        with pytest.raises(
+            TransitionError,
+            match=r"^Dit kan niet meer: de vraag is intussen 'Bij het Bureau voor Integriteit'\. Vernieuw de pagina\.$",
+        ):
+            step(question, city.chef, name, "Toch nog iets.")
+    question.refresh_from_db()
+    assert question.state == State.WITH_BUREAU
+    assert kinds(question) == [EventKind.ASKED, EventKind.ESCALATED]
