@@ -3,15 +3,18 @@
 import datetime
 
 import pytest
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from codeofconduct.models import Acknowledgement, PolicyVersion, VersionOpening
+from codeofconduct.reminders import run_reminders
 from codeofconduct.services import acknowledging, publishing
 from tests.concurrency import at_once
-from tests.factories import make_person
+from tests.conftest import client_for
+from tests.factories import make_person, make_unit
 
 pytestmark = pytest.mark.django_db
 BUTTON = "Gelezen en begrepen</button>"
@@ -77,17 +80,43 @@ def test_a_draft_cannot_be_acknowledged(city, draft):
         acknowledging.acknowledgement_record(person=city.employee, version=draft)
 
 
-def test_people_outside_the_audience_owe_nothing(city, policy, current, as_employee, as_colleague):
-    draft = publishing.draft_create(policy=policy, by=city.editor, copy_from=current)
+def publish_for_units(policy, current, by, units):
+    draft = publishing.draft_create(policy=policy, by=by, copy_from=current)
     draft.audience_all_staff = False
-    publishing.draft_save(version=draft, by=city.editor)
-    draft.audience_units.set([city.team_a])
-    version = publishing.version_publish(version=draft, by=city.editor)
+    publishing.draft_save(version=draft, by=by)
+    draft.audience_units.set(units)
+    return publishing.version_publish(version=draft, by=by)
+
+
+def test_people_outside_the_audience_owe_nothing(city, policy, current, as_employee, as_colleague):
+    version = publish_for_units(policy, current, city.editor, [city.team_a])
     assert BUTTON in as_employee.get(version.get_absolute_url()).text
     assert BUTTON not in as_colleague.get(version.get_absolute_url()).text
     response = as_colleague.post(reverse("codeofconduct:acknowledge", args=[version.pk]), follow=True)
     assert "niet aan jou gericht" in response.text
     assert not Acknowledgement.objects.filter(person=city.colleague).exists()
+
+
+def test_a_version_for_two_teams_asks_everyone_in_them_and_their_sub_teams_and_nobody_else(city, policy, current):
+    """Redactie addresses a note to Team Online and Team Pers: the job asks their members, also those in a
+    team below Team Online; not the department above them, not the Bureau, not a former colleague."""
+    sub_team = make_unit("BZ-COM-A-1", "Team Online Sociale Media", parent=city.team_a)
+    make_person("socialemedia", unit=sub_team, manager=city.chef)
+    make_person("vertrokken", unit=city.team_a, manager=city.chef, is_active=False)
+    version = publish_for_units(policy, current, city.editor, [city.team_a, city.team_b])
+    mail.outbox.clear()
+    run_reminders()
+    notified = {
+        address.split("@")[0] for message in mail.outbox if version.nummer in message.subject for address in message.to
+    }
+    assert notified == {"chef", "medewerker", "socialemedia", "chef2", "medewerker2"}
+
+
+def test_an_account_without_a_place_in_the_organisation_owes_nothing(city, current):
+    """The first beheerder (an account without a unit) reads the note but is not asked to acknowledge it."""
+    first_admin = make_person("eerstebeheerder", is_staff=True, is_superuser=True)
+    page = client_for(first_admin).get(current.get_absolute_url()).text
+    assert current.titel in page and BUTTON not in page
 
 
 def test_home_shows_what_is_left_to_read_and_the_navigation_counts_it(city, current, as_employee):

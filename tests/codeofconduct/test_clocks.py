@@ -11,8 +11,9 @@ from django.urls import reverse
 from codeofconduct import figures
 from codeofconduct.models import PolicyVersion
 from codeofconduct.reminders import run_reminders
-from codeofconduct.services import acknowledging
+from codeofconduct.services import acknowledging, publishing
 from organisation.models import Person
+from tests.codeofconduct.conftest import make_draft
 from tests.codeofconduct.test_team import row
 from tests.concurrency import at_once
 from tests.conftest import client_for, clock_standing_at
@@ -141,6 +142,81 @@ def test_a_version_published_with_a_short_due_date_keeps_it_for_those_asked_that
     assert date_of(17) in next(body for kind, name, body in sent if name == "nieuw" and kind == NOTICE)
     late = who(run_on(clock, 10), LATE)
     assert "medewerker" in late and "nieuw" not in late
+
+
+def test_a_colleague_asked_later_keeps_the_versions_due_date_when_it_is_further_away(city, current, clock):
+    """Redactie gave the version a due date a month away: someone who joins on day 3 has until then too,
+    not just 14 days, and is not reminded as late in between."""
+    PolicyVersion.objects.filter(pk=current.pk).update(acknowledgement_due_date=on(30).date())
+    run_on(clock, 0)
+    clock.move_to(on(3))
+    make_person("nieuw", unit=city.team_a, manager=city.chef)
+    sent = run_on(clock, 3)
+    assert date_of(30) in next(body for kind, name, body in sent if name == "nieuw" and kind == NOTICE)
+    assert "nieuw" not in who(run_on(clock, 20), LATE)
+
+
+def test_a_version_back_in_force_gives_who_has_not_acknowledged_it_fourteen_days_from_that_day(city, current, clock):
+    """Day 0 everyone is asked for the note (due day 14); Redactie publishes an update and withdraws it on
+    day 3: the note is back in force, due day 17. The mail goes out on day 5 (the job was down): a
+    member asked before has until day 17, a colleague who joined on day 3 and was never asked has
+    14 days from the day the mail tells them, day 19."""
+    from codeofconduct import lifecycle
+    from codeofconduct.services import publishing
+    from tests.codeofconduct.conftest import make_draft
+
+    run_on(clock, 0)
+    update = make_draft(current.policy, city.editor, body="## 1. Nieuw\n\nTekst.", nummer="D2027.001")
+    publishing.version_publish(version=update, by=city.editor)
+    clock.move_to(on(3))
+    make_person("nieuw", unit=city.team_a, manager=city.chef)
+    publishing.version_withdraw(version=update, by=city.editor, note="Fout in artikel 1", reinstate_previous=True)
+    clock.move_to(on(5))
+    mail.outbox.clear()
+    lifecycle.run_lifecycle_mails()
+    back = {m.to[0].split("@")[0]: " ".join(m.body.split()) for m in mail.outbox if "opnieuw van kracht" in m.subject}
+    assert f"uiterlijk op {date_of(17)}" in back["medewerker"]
+    assert f"uiterlijk op {date_of(19)}" in back["nieuw"]
+
+
+def late_on(clock, day, version) -> int:
+    """The number of people late for `version` in the compliance figures on `day`."""
+    clock.move_to(on(day))
+    return figures.city_figures(PolicyVersion.objects.get(pk=version.pk)).total.overdue
+
+
+def test_late_means_after_the_date_one_was_told_and_an_extension_holds_everyone_until_its_date(city, current, clock):
+    """Everyone is asked on day 0 (due day 14), a newcomer on day 10 (due day 24). Nobody is late on
+    day 14 itself; on day 15 all but the newcomer are. Redactie extends the date to day 28: nobody is
+    late until and on day 28; on day 29 everyone is, the newcomer too."""
+    run_on(clock, 0)
+    asked_on_day_0 = figures.city_figures(current).total.audience
+    clock.move_to(on(10))
+    make_person("nieuw", unit=city.team_a, manager=city.chef)
+    run_on(clock, 10)
+    assert late_on(clock, 14, current) == 0
+    assert "te laat" not in row(client_for(city.chef).get(reverse("codeofconduct:team")).text, "medewerker")
+    assert late_on(clock, 15, current) == asked_on_day_0
+    assert "te laat" in row(client_for(city.chef).get(reverse("codeofconduct:team")).text, "medewerker")
+    publishing.due_date_extend(version=current, by=city.editor, due_date=on(28).date(), reason="Vakantie")
+    assert late_on(clock, 16, current) == 0
+    assert late_on(clock, 28, current) == 0
+    assert late_on(clock, 29, current) == asked_on_day_0 + 1
+
+
+def test_late_for_a_replaced_version_is_not_late_for_its_update(city, current, clock):
+    run_on(clock, 0)
+    update = make_draft(current.policy, city.editor, body="## 1. Nieuw\n\nTekst.", nummer="D2027.001")
+    publishing.version_publish(version=update, by=city.editor)
+    run_on(clock, 1)  # asked for the update: due day 15
+    assert late_on(clock, 15, update) == 0
+    assert late_on(clock, 16, update) > 0
+
+
+def test_a_version_without_a_due_date_of_its_own_gives_fourteen_days(city, current, clock):
+    PolicyVersion.objects.filter(pk=current.pk).update(acknowledgement_due_date=None)
+    sent = run_on(clock, 0)
+    assert date_of(14) in next(body for kind, name, body in sent if name == "medewerker" and kind == NOTICE)
 
 
 def test_a_version_past_its_vervaldatum_gets_no_more_reminders(city, current, clock):
