@@ -91,6 +91,21 @@ def _empty_cache():
     shared.forget()
 
 
+@pytest.fixture(autouse=True)
+def _language_of_the_city():
+    """Each test starts in the site's language (Dutch), as a new request does.
+
+    A request in English leaves English active in the thread after the response (LocaleMiddleware
+    does not switch back), so a later test in the same worker that reads a message outside a request
+    (a service's ValidationError) would get it in English, depending on which tests ran before.
+    """
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
+
+
 @dataclass
 class City:
     city: OrgUnit
