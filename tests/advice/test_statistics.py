@@ -7,6 +7,7 @@ import itertools
 import pytest
 import time_machine
 from django.urls import reverse
+from pytest_django.asserts import assertInHTML
 
 from advice.models import QuestionStatistic
 from advice.selectors import MIN_GROUP, _Group, advice_statistics, protect
@@ -84,8 +85,8 @@ def test_the_page_hides_a_second_rule_so_the_small_one_cannot_be_subtracted(city
     # Total 6 and "Loyaliteit 5" would give away the one question about collegialiteit.
     assert set(per_rule.values()) == {None}
     content = as_integrity.get(reverse("advice:statistics")).content.decode()
-    assert '<td lang="nl">Loyaliteit</td><td>verborgen</td>' in content
-    assert '<td lang="nl">Collegialiteit</td><td>verborgen</td>' in content
+    assertInHTML('<tr><td lang="nl">Loyaliteit</td><td>verborgen</td></tr>', content)
+    assertInHTML('<tr><td lang="nl">Collegialiteit</td><td>verborgen</td></tr>', content)
     assert "<dd>6</dd>" in content
     assert str(city.employee) not in content
 
