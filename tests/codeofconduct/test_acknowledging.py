@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from codeofconduct.models import Acknowledgement, PolicyVersion, VersionOpening
+from codeofconduct.models import Acknowledgement, Obligation, PolicyVersion, VersionOpening
 from codeofconduct.reminders import run_reminders
 from codeofconduct.services import acknowledging, publishing
 from tests.concurrency import at_once
@@ -189,3 +189,23 @@ def test_twenty_concurrent_acknowledgements_leave_one_record(city, current):
 
     assert at_once(acknowledge, 20, prepare=signed_in) == []
     assert Acknowledgement.objects.filter(person=city.employee, version=current).count() == 1
+
+
+def test_home_dates_an_acknowledgement_in_antwerp_time(city, current, as_employee, suite_clock):
+    """Half past midnight in Antwerp is still the day before in UTC, where the database keeps it."""
+    suite_clock.move_to(datetime.datetime(2026, 11, 16, 23, 30, tzinfo=datetime.UTC))
+    as_employee.post(reverse("codeofconduct:acknowledge", args=[current.pk]))
+    suite_clock.move_to(datetime.datetime(2026, 11, 17, 10, tzinfo=datetime.UTC))
+    done = as_employee.get("/").text.split("Eerder gelezen en begrepen", 1)[1]
+    assert "17-11-2026" in done and "16-11-2026" not in done
+
+
+def test_a_chef_asked_twice_sees_their_acknowledgement_once(city, current):
+    """A chef is asked to read the note and to tell their team: two requests, one acknowledgement."""
+    run_reminders()
+    asked = Obligation.objects.filter(person=city.chef, version=current).values_list("kind", flat=True)
+    assert set(asked) == {Obligation.Kind.ACKNOWLEDGE, Obligation.Kind.NOTIFY_TEAM}
+    chef = client_for(city.chef)
+    chef.post(reverse("codeofconduct:acknowledge", args=[current.pk]))
+    done = chef.get("/").text.split("Eerder gelezen en begrepen", 1)[1]
+    assert done.count(f"{current.nummer} – ") == 1
