@@ -5,15 +5,20 @@ Bureau because it concerns the chef, one escalated by the chef and answered by t
 internal note). Everyone else in the city must not even learn that these questions exist.
 """
 
+import datetime
+
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from advice.access import can_view, viewers
 from advice.models import Question
+from organisation.models import Deputy, Person
 from tests.advice.conftest import PNG, ask, step
+from tests.factories import make_person
 
 ROUTED, DIRECT, ESCALATED = "Foto zwembad ROUTED", "Over mijn chef DIRECT", "Debat gemeenteraad ESCALATED"
 BUREAU_ANSWER = "Antwoord van het Bureau GEHEIM"
@@ -183,6 +188,44 @@ def test_who_can_see_this_lists_the_people_who_can(city, questions):
     assert "Wie kan dit zien?" in content
     assert str(city.integrity) in content
     assert str(city.chef) not in content
+
+
+def test_who_can_see_this_lists_the_bureau_as_the_bureau_also_the_officer_who_asked_for_more(city):
+    """An officer's request for more information is a step of the Bureau, not of a leidinggevende:
+    the list names them with the Bureau, after the asker and the chef, by last name then first name."""
+    officer = make_person(
+        "integriteit2", unit=city.city, is_integrity_officer=True, first_name="Aaron", last_name="Zonderman"
+    )
+    namesake = make_person(
+        "integriteit3", unit=city.city, is_integrity_officer=True, first_name="Anna", last_name="Goossens"
+    )
+    question = ask(city.employee)
+    step(question, city.chef, "manager_escalate", "Graag het Bureau.")
+    step(question, officer, "bureau_take_up")
+    step(question, officer, "bureau_request_info", "Welk account?")
+    assert viewers(question) == [city.employee, city.chef, namesake, city.integrity, officer]
+
+
+def test_an_officer_who_leaves_the_bureau_stops_reading_its_questions_also_a_former_plaatsvervanger(city):
+    """What a plaatsvervanger keeps reading is what they did as leidinggevende; a request for more
+    information as officer is not that, even from someone who once deputised."""
+    officer = make_person("integriteit2", unit=city.team_b, is_integrity_officer=True, last_name="Zonderman")
+    today = timezone.localdate()
+    Deputy.objects.create(
+        manager=city.other_chef,
+        deputy=officer,
+        starts_on=today - datetime.timedelta(days=30),
+        ends_on=today - datetime.timedelta(days=20),
+    )
+    question = ask(city.employee)
+    step(question, city.chef, "manager_escalate", "Graag het Bureau.")
+    step(question, officer, "bureau_take_up")
+    step(question, officer, "bureau_request_info", "Welk account?")
+    Person.objects.filter(pk=officer.pk).update(is_integrity_officer=False)
+    officer = Person.objects.get(pk=officer.pk)
+    assert not can_view(officer, question)
+    assert not Question.objects.visible_to(officer).filter(pk=question.pk).exists()
+    assert officer not in viewers(question)
 
 
 def test_notifications_reach_only_people_who_may_see_and_never_carry_the_text(city, questions):

@@ -132,3 +132,33 @@ def test_a_later_period_does_not_open_the_history_between_periods(city, history,
     assert "Gesteld tijdens de periode" in seen  # acted on in the first period
     assert "Nog open op 7 december" in seen  # still open
     assert_rules_agree(deputy, questions)
+
+
+def test_who_can_see_this_names_the_plaatsvervanger_during_the_period_after_the_leidinggevende(city, history, clock):
+    """ "Wie kan dit zien?" of the question escalated in November, still at the Bureau: before the period
+    the asker, the chef and the Bureau; during it the plaatsvervanger too, between the chef and the
+    Bureau. Never the plaatsvervanger of another leidinggevende, whose period runs all December."""
+    deputy, questions = history
+    other_deputy = make_person("vervanger2", unit=city.team_b, first_name="Ann", last_name="Andere")
+    Deputy.objects.create(
+        manager=city.other_chef,
+        deputy=other_deputy,
+        starts_on=datetime.date(2026, 12, 1),
+        ends_on=datetime.date(2026, 12, 31),
+    )
+    question = questions["escalated_before"]
+    clock.move_to(at(2026, 12, 4, 9))
+    assert viewers(question, today=datetime.date(2026, 12, 4)) == [question.asker, city.chef, city.integrity]
+    clock.move_to(at(2026, 12, 8, 9))
+    assert viewers(question, today=datetime.date(2026, 12, 8)) == [question.asker, city.chef, deputy, city.integrity]
+
+
+def test_who_can_see_this_names_a_plaatsvervanger_who_acted_once_and_the_bureau_after_them(city, history, clock):
+    """During the period the plaatsvervanger asked for more information; the chef escalates it: the
+    list names the plaatsvervanger once (handling it today, and having acted on it), then the Bureau."""
+    deputy, questions = history
+    acted = questions["acted_on"]
+    clock.move_to(at(2026, 12, 9, 9))
+    step(acted, city.employee, "asker_reply", "Deze foto.", now=at(2026, 12, 9, 9))
+    step(acted, city.chef, "manager_escalate", "Graag het Bureau.", now=at(2026, 12, 9, 10))
+    assert viewers(acted, today=datetime.date(2026, 12, 9)) == [city.employee, city.chef, deputy, city.integrity]
