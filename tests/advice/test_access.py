@@ -228,6 +228,15 @@ def test_an_officer_who_leaves_the_bureau_stops_reading_its_questions_also_a_for
     assert officer not in viewers(question)
 
 
+def test_someone_who_left_the_city_sees_no_question_not_even_their_own(city):
+    question = ask(city.employee)
+    city.employee.deactivate()
+    former = Person.objects.get(pk=city.employee.pk)
+    assert not Question.objects.visible_to(former).exists()
+    assert not can_view(former, question)
+    assert former not in viewers(question)
+
+
 def test_notifications_reach_only_people_who_may_see_and_never_carry_the_text(city, questions):
     everyone = {getattr(city, persona).email: getattr(city, persona) for persona in PERSONAS}
     assert mail.outbox

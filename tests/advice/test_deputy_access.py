@@ -162,3 +162,13 @@ def test_who_can_see_this_names_a_plaatsvervanger_who_acted_once_and_the_bureau_
     step(acted, city.employee, "asker_reply", "Deze foto.", now=at(2026, 12, 9, 9))
     step(acted, city.chef, "manager_escalate", "Graag het Bureau.", now=at(2026, 12, 9, 10))
     assert viewers(acted, today=datetime.date(2026, 12, 9)) == [city.employee, city.chef, deputy, city.integrity]
+
+
+def test_a_leidinggevende_who_deputises_keeps_their_own_questions(city):
+    """Sofie (chef of Team Pers) stands in for Tom today: she handles his team's questions and her own."""
+    today = datetime.date(2026, 12, 8)
+    Deputy.objects.create(manager=city.chef, deputy=city.other_chef, starts_on=today, ends_on=today)
+    own = ask(city.colleague, subject="Van Team Pers", now=at(2026, 12, 8, 9))
+    stood_in_for = ask(city.employee, subject="Van Team Online", now=at(2026, 12, 8, 9))
+    listed = set(Question.objects.visible_to(city.other_chef, today=today))
+    assert listed == {own, stood_in_for}
