@@ -158,6 +158,16 @@ def _cached(version: PolicyVersion, key: tuple) -> CityFigures | None:
     return cached[1] if cached is not None and cached[0] == key else None
 
 
+def forget() -> None:
+    """Drop this process's figures (tests start from nothing, as with the Django cache).
+
+    Test databases roll back to the same counter value after every test, so figures counted in one
+    test would otherwise match the key of the next test's different data.
+    """
+    with _lock:
+        _latest.clear()
+
+
 # A person's save that touches none of these (a login writes last_login) changes no figure.
 PERSON_FIELDS_COUNTED = {"is_active", "unit", "unit_id", "manager", "manager_id", "unit_since"}
 

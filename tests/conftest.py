@@ -82,13 +82,15 @@ def clock_environment() -> dict[str, str]:
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: a page rendered by an earlier test is not reused, nor is the
-    shared content an earlier test's data left in this process (codeofconduct.shared)."""
+    shared content or compliance figures an earlier test's data left in this process
+    (codeofconduct.shared, codeofconduct.figures)."""
     from django.core.cache import cache
 
-    from codeofconduct import shared
+    from codeofconduct import figures, shared
 
     cache.clear()
     shared.forget()
+    figures.forget()
 
 
 @pytest.fixture(autouse=True)
