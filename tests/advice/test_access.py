@@ -237,6 +237,14 @@ def test_someone_who_left_the_city_sees_no_question_not_even_their_own(city):
     assert former not in viewers(question)
 
 
+def test_an_officer_who_asks_a_question_of_their_own_leidinggevende_sees_it(city):
+    """Being in the Bureau adds what reached the Bureau; it takes nothing away."""
+    officer = make_person("integriteit2", unit=city.team_a, manager=city.chef, is_integrity_officer=True)
+    question = ask(officer)
+    assert question.manager == city.chef
+    assert Question.objects.visible_to(officer).filter(pk=question.pk).exists()
+
+
 def test_notifications_reach_only_people_who_may_see_and_never_carry_the_text(city, questions):
     everyone = {getattr(city, persona).email: getattr(city, persona) for persona in PERSONAS}
     assert mail.outbox

@@ -172,3 +172,18 @@ def test_a_leidinggevende_who_deputises_keeps_their_own_questions(city):
     stood_in_for = ask(city.employee, subject="Van Team Online", now=at(2026, 12, 8, 9))
     listed = set(Question.objects.visible_to(city.other_chef, today=today))
     assert listed == {own, stood_in_for}
+
+
+def test_a_question_closed_at_the_first_moment_of_the_period_is_the_plaatsvervangers_too(city, history, clock):
+    """Closed at midnight as the period began on 7 December: it was still open then, so the
+    plaatsvervanger reads it during the period, on its page and in the list of who can see it."""
+    deputy, questions = history
+    question = questions["open_at_start"]
+    step(question, city.chef, "manager_answer", "Mag.", now=at(2026, 12, 6, 23))
+    step(question, question.asker, "asker_close", now=at(2026, 12, 7, 0))
+    clock.move_to(at(2026, 12, 8, 9))
+    question = Question.objects.get(pk=question.pk)
+    assert question.closed_at == at(2026, 12, 7, 0)
+    assert can_view(deputy, question)
+    assert deputy in viewers(question)
+    assert_rules_agree(deputy, questions)
