@@ -267,7 +267,7 @@ def write_report():
         found = results(module)
         timed = wall_time(module)
         timed = timed or {}
-        took = ", ".join(f"{timed[kind]} s ({kind})" for kind in ("full", "incremental") if kind in timed)
+        took = ", ".join(f"{timed[kind]} s ({kind})" for kind in ("full", "incremental", "stopped") if kind in timed)
         total += timed.get("full", 0)
         if found is None:
             # Not run in this checkout: the committed report's row and survivors stay.
