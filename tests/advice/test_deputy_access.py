@@ -5,11 +5,13 @@ The clock is set explicitly: the period is 7 to 11 December 2026."""
 import datetime
 
 import pytest
+from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from advice.access import Capacity, can_view, capacities, viewers
 from advice.models import Question
-from organisation.models import Deputy
+from organisation.models import Deputy, Person
 from tests.advice.conftest import ask, at, step
 from tests.conftest import client_for, clock_standing_at
 from tests.factories import make_person
@@ -187,3 +189,28 @@ def test_a_question_closed_at_the_first_moment_of_the_period_is_the_plaatsvervan
     assert can_view(deputy, question)
     assert deputy in viewers(question)
     assert_rules_agree(deputy, questions)
+
+
+def test_a_new_question_is_mailed_to_the_leidinggevende_and_todays_plaatsvervanger_only(
+    city, django_capture_on_commit_callbacks
+):
+    """Not a plaatsvervanger whose period has not begun or is over, nor one who left, nor the
+    plaatsvervanger of another leidinggevende."""
+    today = timezone.localdate()
+    day = datetime.timedelta(days=1)
+    people = {name: make_person(name, unit=city.team_a) for name in ("vandaag", "later", "vroeger", "vertrokken")}
+    people["anderen"] = make_person("anderen", unit=city.team_b)
+    for name, manager, starts_on, ends_on in [
+        ("vandaag", city.chef, today, today),
+        ("later", city.chef, today + 7 * day, today + 14 * day),
+        ("vroeger", city.chef, today - 14 * day, today - 7 * day),
+        ("vertrokken", city.chef, today, today),
+        ("anderen", city.other_chef, today, today),
+    ]:
+        Deputy.objects.create(manager=manager, deputy=people[name], starts_on=starts_on, ends_on=ends_on)
+    Person.objects.filter(pk=people["vertrokken"].pk).update(is_active=False)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        ask(city.employee)
+    mailed = {address for message in mail.outbox for address in message.to} - {city.employee.email}
+    assert mailed == {city.chef.email, people["vandaag"].email}
