@@ -1,4 +1,5 @@
 from django import template
+from django.utils import formats
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
@@ -21,6 +22,19 @@ def nl(text):
     if text in (None, ""):
         return text
     return format_html('<span lang="nl">{}</span>', text)
+
+
+@register.filter
+def day(value):
+    """A date as the city writes it (01-12-2026), kept on one line: on a phone the browser would
+    otherwise break it after a hyphen ("01-" at the end of one line, "12-2026" on the next)."""
+    if value in (None, ""):
+        return value
+    return format_html(
+        '<time class="app-date" datetime="{}">{}</time>',
+        value.isoformat(),
+        formats.date_format(value, "SHORT_DATE_FORMAT"),
+    )
 
 
 @register.simple_tag

@@ -1,8 +1,10 @@
 """An employee reads the current dienstnota and acknowledges it: "Gelezen en begrepen"."""
 
 import datetime
+import re
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.test import Client
@@ -209,3 +211,13 @@ def test_a_chef_asked_twice_sees_their_acknowledgement_once(city, current):
     chef.post(reverse("codeofconduct:acknowledge", args=[current.pk]))
     done = chef.get("/").text.split("Eerder gelezen en begrepen", 1)[1]
     assert done.count(f"{current.nummer} – ") == 1
+
+
+def test_a_due_date_is_never_broken_over_two_lines_on_a_phone(city, current, as_employee):
+    # "01-12-2026" would break after a hyphen in a narrow card; a date is one unbreakable <time>.
+    unbreakable_date = r'<time class="app-date" datetime="(\d{4})-(\d\d)-(\d\d)">\3-\2-\1</time>'
+    assert re.search("uiterlijk op " + unbreakable_date, " ".join(as_employee.get("/").text.split()))
+    assert re.search(
+        "Uiterlijk op " + unbreakable_date, " ".join(as_employee.get(current.get_absolute_url()).text.split())
+    )
+    assert ".app-date { white-space: nowrap; }" in (settings.BASE_DIR / "static/css/app.css").read_text()
