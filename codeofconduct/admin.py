@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.template.defaultfilters import linebreaksbr
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from codeofconduct.models import (
@@ -56,6 +58,22 @@ class PublicationEventInline(admin.TabularInline):
         return False
 
 
+def _dutch_readonly(name):
+    """A read-only field of a published version, shown as Dutch (lang="nl"): Django's own read-only
+    rendering carries no language, so an English admin would read the note's words as English."""
+
+    @admin.display(description=PolicyVersion._meta.get_field(name).verbose_name)
+    def show(self, version):
+        value = getattr(version, name)
+        if value in (None, ""):
+            return self.get_empty_value_display()
+        if name == "body":
+            return format_html('<div lang="nl">{}</div>', linebreaksbr(value))
+        return nl(str(value))
+
+    return show
+
+
 @admin.register(PolicyVersion)
 class PolicyVersionAdmin(DeleteRefusedMixin, DutchContentAdmin):
     """Beheerders get the same rules as Redactie: only drafts can be changed; publish in the app."""
@@ -107,6 +125,24 @@ class PolicyVersionAdmin(DeleteRefusedMixin, DutchContentAdmin):
     def titel_nl(self, version):
         return nl(version.titel)
 
+    def get_fieldsets(self, request, obj=None):
+        """A published version is view only: its Dutch fields are shown through `<name>_shown_nl`."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or obj.is_editable:
+            return fieldsets  # a form: the widgets carry lang="nl" (formfield_for_dbfield)
+        return [
+            (
+                name,
+                {
+                    **options,
+                    "fields": [
+                        f"{field}_shown_nl" if field in self.dutch_fields else field for field in options["fields"]
+                    ],
+                },
+            )
+            for name, options in fieldsets
+        ]
+
     @admin.display(description=_("beleidstekst"), ordering="policy__title")
     def policy_nl(self, version):
         return nl(version.policy.title)
@@ -129,6 +165,10 @@ class PolicyVersionAdmin(DeleteRefusedMixin, DutchContentAdmin):
             )
         else:
             publishing.draft_save(version=obj, by=request.user)
+
+
+for _field in PolicyVersionAdmin.dutch_fields:
+    setattr(PolicyVersionAdmin, f"{_field}_shown_nl", _dutch_readonly(_field))
 
 
 @admin.register(PublicationEvent)
