@@ -114,8 +114,12 @@ def normalised(html: str, world) -> str:
     for number, username in Person.objects.values_list("personeelsnummer", "username"):  # numbered per session
         text = text.replace(f"<td>{number}</td>", f"<td>[{username}]</td>")
     for question in world["questions"]:
+        # The number cell only inside the question's own row: elsewhere the same digits are counts
+        # (a department's "4 te laat"), which must be compared as they are, whatever ids the database gave.
+        own_row = rf"(<tr\b[^>]*>(?:(?!</tr>).)*?)<td>{question.pk}</td>((?:(?!</tr>).)*?/vragen/{question.pk}/)"
+        label = f"<td>[{question.subject}]</td>"
+        text = re.sub(own_row, lambda row, label=label: row[1] + label + row[2], text)
         text = re.sub(rf"/vragen/{question.pk}/", f"/vragen/[{question.subject}]/", text)
-        text = re.sub(rf"<td>{question.pk}</td>", f"<td>[{question.subject}]</td>", text)
     return re.sub(rf"(?=<(?:{BLOCKS})\b)", "\n", text).strip() + "\n"
 
 
