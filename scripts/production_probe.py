@@ -137,8 +137,8 @@ def main() -> int:
     )
 
     print("Straight at gunicorn, by address (a load balancer's probe of one server):")
-    probe = Browser(args.app, f"127.0.0.1:{args.app}", tls=False)
-    response, body = probe.request("GET", "/healthz")
+    balancer = Browser(args.app, f"127.0.0.1:{args.app}", tls=False)
+    response, body = balancer.request("GET", "/healthz")
     probe.check(response.status == 200 and json.loads(body)["database"] == "up", "/healthz answers 200 over HTTP", body)
     direct = Browser(args.app, args.host, tls=False)
     response, _ = direct.request("GET", "/gedragscode/", headers={"X-Forwarded-Proto": "https"})
