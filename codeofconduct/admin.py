@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.template.defaultfilters import linebreaksbr
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from codeofconduct.models import (
@@ -47,12 +47,21 @@ class PolicyAdmin(DeleteRefusedMixin, DutchContentAdmin):
         return False  # versions are evidence (PROTECT)
 
 
+@admin.display(description=_("toelichting"))
+def event_note(event):
+    """The application's note in the reader's language, and what a person typed, marked as Dutch."""
+    parts = [part for part in (event.note_text, nl(event.note)) if part]
+    return format_html_join(" – ", "{}", ((part,) for part in parts)) if parts else "-"
+
+
 class PublicationEventInline(admin.TabularInline):
     model = PublicationEvent
     extra = 0
     can_delete = False
-    fields = ["at", "action", "by", "note", "due_date_before", "due_date_after"]
+    fields = ["at", "action", "by", "note_shown", "due_date_before", "due_date_after"]
     readonly_fields = fields
+
+    note_shown = staticmethod(event_note)
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -161,7 +170,10 @@ class PolicyVersionAdmin(DeleteRefusedMixin, DutchContentAdmin):
             obj.status = PolicyVersion.Status.DRAFT
             obj.save()
             PublicationEvent.objects.create(
-                version=obj, action=PublicationEvent.Action.CREATED, by=request.user, note=_("Aangemaakt in het beheer")
+                version=obj,
+                action=PublicationEvent.Action.CREATED,
+                by=request.user,
+                note_kind=PublicationEvent.NoteKind.CREATED_IN_ADMIN,
             )
         else:
             publishing.draft_save(version=obj, by=request.user)
@@ -177,8 +189,12 @@ class PublicationEventAdmin(ReadOnlyAdminMixin, DeleteRefusedMixin, admin.ModelA
 
     delete_refused_message = _("Publicatiegebeurtenissen zijn bewijs: ze worden nooit gewijzigd of verwijderd.")
 
-    list_display = ["at", "action", "version", "by"]
+    list_display = ["at", "action", "version", "by", "note_shown"]
     list_filter = ["action"]
+    fields = ["version", "action", "by", "at", "note_shown", "due_date_before", "due_date_after"]
+    readonly_fields = fields
+
+    note_shown = staticmethod(event_note)
 
 
 class EvidenceAdmin(ReadOnlyAdminMixin, DeleteRefusedMixin, admin.ModelAdmin):

@@ -4,6 +4,10 @@ Acknowledgements (who read and acknowledged which exact text, how and when), tea
 (which chef-waardeerder told their team, when and how) and publishing events (who published,
 superseded, withdrew or reinstated which version). Rows stream in time order from three ordered
 database cursors, so a city-sized record never sits in memory.
+
+One fixed language, whoever runs it: column names and codes (`record`, `what`, `system`) are
+identifiers as stored; the sentences in `detail` are Dutch, the city's official language (the
+application's own publication notes are put into Dutch here, what people typed is kept as typed).
 """
 
 import csv
@@ -13,7 +17,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from codeofconduct.exports import safe_cell
 from codeofconduct.models import Acknowledgement, PublicationEvent, TeamNotification
@@ -70,7 +74,7 @@ def _acknowledgements(since) -> Iterator[AuditRow]:
     for ack in rows.iterator(chunk_size=CHUNK):
         detail = ""
         if ack.carried_over_from_id:
-            detail = f"carried over from {ack.carried_over_from.version.nummer}"
+            detail = f"overgenomen van {ack.carried_over_from.version.nummer}"
         elif ack.briefing_id:
             detail = f"briefing {ack.briefing_id}"
         yield AuditRow(
@@ -98,12 +102,19 @@ def _team_notifications(since) -> Iterator[AuditRow]:
             what=notification.method,
             version=notification.version.nummer,
             content_hash="",
-            detail=f"notified on {notification.notified_on.isoformat()}"
+            detail=f"op de hoogte gebracht op {notification.notified_on.isoformat()}"
             + (f": {notification.remark}" if notification.remark else ""),
             # The chef's own confirmation: about the chef, recorded by the chef.
             **_about(notification.chef),
             **_recorded_by(notification.chef),
         )
+
+
+def _publication_detail(event) -> str:
+    """The application's note in Dutch, then what a person typed."""
+    with translation.override("nl-be"):
+        sentence = event.note_text
+    return " – ".join(part for part in (sentence, event.note) if part)
 
 
 def _publication_events(since) -> Iterator[AuditRow]:
@@ -119,7 +130,7 @@ def _publication_events(since) -> Iterator[AuditRow]:
             content_hash=event.version.content_hash if event.action == PublicationEvent.Action.PUBLISHED else "",
             by_personeelsnummer=_number(event.by),
             by=_name(event.by) or "system",
-            detail=event.note,
+            detail=_publication_detail(event),
         )
 
 

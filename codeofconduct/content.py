@@ -122,10 +122,15 @@ def install_initial_content(Policy, PolicyVersion, PublicationEvent):
     new = _shipped_version(PolicyVersion, policy, "D2018.md", "published")
     old.ended_at = new.published_at
     old.save()
-    note = "Initiële inhoud, geladen bij installatie"
-    PublicationEvent.objects.create(version=old, action="published", at=old.published_at, note=note)
-    PublicationEvent.objects.create(
-        version=old, action="superseded", at=new.published_at, note=f"Vervangen door {new.nummer}"
-    )
-    PublicationEvent.objects.create(version=new, action="published", at=new.published_at, note=note)
+    if any(field.name == "note_kind" for field in PublicationEvent._meta.get_fields()):
+        # The application's own notes as kinds, put into words in the reader's language.
+        initial = {"note_kind": "initial_content"}
+        superseded = {"note_kind": "superseded_by", "note_nummer": new.nummer}
+    else:
+        # Migration 0002's historical model has only the text; 0008 turns these sentences into kinds.
+        initial = {"note": "Initiële inhoud, geladen bij installatie"}
+        superseded = {"note": f"Vervangen door {new.nummer}"}
+    PublicationEvent.objects.create(version=old, action="published", at=old.published_at, **initial)
+    PublicationEvent.objects.create(version=old, action="superseded", at=new.published_at, **superseded)
+    PublicationEvent.objects.create(version=new, action="published", at=new.published_at, **initial)
     return policy

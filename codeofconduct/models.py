@@ -281,13 +281,46 @@ class PublicationEvent(models.Model):
         CANCELLED = "cancelled", _("Planning geannuleerd")
         DUE_DATE_EXTENDED = "due_extended", _("Uiterste datum verlengd")
 
+    class NoteKind(models.TextChoices):
+        """What the application itself says about an event: stored as a kind (and the other version's
+        nummer), put into words when shown, so each reader gets it in their own language."""
+
+        INITIAL_CONTENT = "initial_content", _("Initiële inhoud")
+        CREATED_IN_ADMIN = "created_in_admin", _("Aangemaakt in het beheer")
+        COPY_OF = "copy_of", _("Kopie van een versie")
+        SUPERSEDED_BY = "superseded_by", _("Vervangen door een versie")
+        SCHEDULED_PUBLICATION = "scheduled_publication", _("Geplande publicatie")
+        REINSTATED_AFTER_WITHDRAWAL = "reinstated_after", _("Opnieuw van kracht na intrekking")
+        NEW_PERIOD_AFTER_REINSTATEMENT = "reinstated_period", _("Nieuwe termijn na opnieuw van kracht")
+
+    # The sentence of each kind; %(nummer)s is the other version (note_nummer).
+    NOTE_SENTENCES = {
+        NoteKind.INITIAL_CONTENT: _("Initiële inhoud, geladen bij installatie"),
+        NoteKind.CREATED_IN_ADMIN: _("Aangemaakt in het beheer"),
+        NoteKind.COPY_OF: _("Kopie van %(nummer)s"),
+        NoteKind.SUPERSEDED_BY: _("Vervangen door %(nummer)s"),
+        NoteKind.SCHEDULED_PUBLICATION: _("Geplande publicatie"),
+        NoteKind.REINSTATED_AFTER_WITHDRAWAL: _("Opnieuw van kracht na intrekking van %(nummer)s"),
+        NoteKind.NEW_PERIOD_AFTER_REINSTATEMENT: _("Opnieuw van kracht: nieuwe termijn om te bevestigen"),
+    }
+    KINDS_WITH_NUMMER = (NoteKind.COPY_OF, NoteKind.SUPERSEDED_BY, NoteKind.REINSTATED_AFTER_WITHDRAWAL)
+
     version = version_reference("events")
     action = models.CharField(_("actie"), max_length=20, choices=Action.choices)
     by = person_reference(
         _("door"), optional=True, help_text=_("Leeg voor het systeem (geplande publicatie, initiële inhoud).")
     )
     at = models.DateTimeField(_("tijdstip"), default=timezone.now)
-    note = models.TextField(_("toelichting"), blank=True)
+    note_kind = models.CharField(_("toelichting van het systeem"), max_length=30, choices=NoteKind.choices, blank=True)
+    note_nummer = models.CharField(
+        _("andere versie"),
+        max_length=20,
+        blank=True,
+        help_text=_("Het nummer dat de toelichting van het systeem noemt."),
+    )
+    note = models.TextField(
+        _("toelichting"), blank=True, help_text=_("Wat een persoon typte (bijvoorbeeld de reden van een intrekking).")
+    )
     # An extension of the acknowledgement due date: the dates before and after, as data the reminder
     # clocks can read (the version's acknowledgement_due_date holds the latest).
     due_date_before = models.DateField(_("uiterste datum voordien"), null=True, blank=True)
@@ -297,9 +330,26 @@ class PublicationEvent(models.Model):
         verbose_name = _("publicatiegebeurtenis")
         verbose_name_plural = _("publicatiegebeurtenissen")
         ordering = ["-at", "-pk"]
+        constraints = [
+            # A sentence that names another version has its nummer; the others have none
+            # (the kinds of KINDS_WITH_NUMMER: the class body's names are out of Meta's reach).
+            models.CheckConstraint(
+                condition=Q(note_kind__in=["copy_of", "superseded_by", "reinstated_after"], note_nummer__gt="")
+                | (~Q(note_kind__in=["copy_of", "superseded_by", "reinstated_after"]) & Q(note_nummer="")),
+                name="codeofconduct_event_note_nummer",
+            )
+        ]
 
     def __str__(self):
         return f"{self.get_action_display()} - {self.version.nummer}"
+
+    @property
+    def note_text(self) -> str:
+        """The application's own note in the active language ("" when it made none). What a person
+        typed is `note`, kept as typed (Dutch, see docs/code-of-conduct.md, "History notes")."""
+        if not self.note_kind:
+            return ""
+        return self.NOTE_SENTENCES[self.note_kind] % {"nummer": self.note_nummer}
 
 
 # --- Reading and acknowledging -------------------------------------------------------------------

@@ -18,12 +18,24 @@ from codeofconduct.services import acknowledging
 
 Status = PolicyVersion.Status
 Action = PublicationEvent.Action
+NoteKind = PublicationEvent.NoteKind
 
 COPIED_FIELDS = [*PolicyVersion.HEADER_FIELDS, "body", "audience_all_staff"]
 
 
-def _record(*, version, action, by, note="", at=None, **dates):
-    event = PublicationEvent(version=version, action=action, by=by, note=note, at=at or timezone.now(), **dates)
+def _record(*, version, action, by, note="", note_kind="", note_nummer="", at=None, **dates):
+    """One event. `note` is what a person typed; the application's own note is a kind (and the other
+    version's nummer), put into words in the reader's language (PublicationEvent.note_text)."""
+    event = PublicationEvent(
+        version=version,
+        action=action,
+        by=by,
+        note=note,
+        note_kind=note_kind,
+        note_nummer=note_nummer,
+        at=at or timezone.now(),
+        **dates,
+    )
     event.full_clean()
     event.save()
     return event
@@ -39,12 +51,12 @@ STATUS_AFTER = {
 }
 
 
-def _change_status(version, action, *, by, now, note=""):
+def _change_status(version, action, *, by, now, **note):
     """A version leaves or regains force: its status and end saved, and the event that says so."""
     version.status = STATUS_AFTER[action]
     version.ended_at = None if action == Action.REINSTATED else now
     version.save(update_fields=["status", "ended_at", "updated_at"])
-    _record(version=version, action=action, by=by, note=note, at=now)
+    _record(version=version, action=action, by=by, at=now, **note)
 
 
 def policy_create(*, title: str) -> tuple[Policy, bool]:
@@ -116,7 +128,8 @@ def draft_create(*, policy: Policy, by, copy_from: PolicyVersion | None = None, 
         version=draft,
         action=Action.CREATED,
         by=by,
-        note=_("Kopie van %(nummer)s") % {"nummer": copy_from.nummer} if copy_from else "",
+        note_kind=NoteKind.COPY_OF if copy_from else "",
+        note_nummer=copy_from.nummer if copy_from else "",
     )
     return draft
 
@@ -183,14 +196,15 @@ def _refuse_stand_in(version):
         )
 
 
-def _make_current(*, version, by, note, now):
+def _make_current(*, version, by, now, note="", note_kind=""):
     _refuse_stand_in(version)
     previous = list(
         PolicyVersion.objects.select_for_update().filter(policy_id=version.policy_id, status=Status.PUBLISHED)
     )
     for current in previous:
-        superseded = _("Vervangen door %(nummer)s") % {"nummer": version.nummer}
-        _change_status(current, Action.SUPERSEDED, by=by, now=now, note=superseded)
+        _change_status(
+            current, Action.SUPERSEDED, by=by, now=now, note_kind=NoteKind.SUPERSEDED_BY, note_nummer=version.nummer
+        )
     version.status = Status.PUBLISHED
     version.published_at = now
     version.publish_at = version.publish_at or now
@@ -200,7 +214,7 @@ def _make_current(*, version, by, note, now):
     version.body_html = rendering.render_markdown(version.body)
     version.content_hash = version.compute_content_hash()
     version.save()
-    _record(version=version, action=Action.PUBLISHED, by=by, note=note, at=now)
+    _record(version=version, action=Action.PUBLISHED, by=by, note=note, note_kind=note_kind, at=now)
     if version.is_editorial_change:
         for earlier in previous:
             acknowledging.acknowledgements_carry_over(previous=earlier, new=version)
@@ -271,21 +285,27 @@ def version_withdraw(*, version: PolicyVersion, by, note: str = "", reinstate_pr
             )
     _change_status(version, Action.WITHDRAWN, by=by, now=now, note=note)
     if predecessor is not None:
-        reinstated = _("Opnieuw van kracht na intrekking van %(nummer)s") % {"nummer": version.nummer}
-        _change_status(predecessor, Action.REINSTATED, by=by, now=now, note=reinstated)
+        _change_status(
+            predecessor,
+            Action.REINSTATED,
+            by=by,
+            now=now,
+            note_kind=NoteKind.REINSTATED_AFTER_WITHDRAWAL,
+            note_nummer=version.nummer,
+        )
         fresh = predecessor.default_acknowledgement_due_date(timezone.localdate(now))
         if predecessor.acknowledgement_due_date is None or predecessor.acknowledgement_due_date < fresh:
             _extend(
                 version=predecessor,
                 by=by,
                 due_date=fresh,
-                reason=_("Opnieuw van kracht: nieuwe termijn om te bevestigen"),
+                reason_kind=NoteKind.NEW_PERIOD_AFTER_REINSTATEMENT,
                 now=now,
             )
     return version
 
 
-def _extend(*, version, by, due_date, reason, now):
+def _extend(*, version, by, due_date, now, reason="", reason_kind=""):
     before = version.acknowledgement_due_date
     version.acknowledgement_due_date = due_date
     version.save(update_fields=["acknowledgement_due_date", "updated_at"])
@@ -295,6 +315,7 @@ def _extend(*, version, by, due_date, reason, now):
         by=by,
         at=now,
         note=reason,
+        note_kind=reason_kind,
         due_date_before=before,
         due_date_after=due_date,
     )
@@ -345,5 +366,5 @@ def publish_due_versions(*, now: datetime.datetime | None = None) -> list[Policy
             version = _lock(PolicyVersion(pk=pk, policy_id=PolicyVersion.objects.get(pk=pk).policy_id))
             if version.status != Status.SCHEDULED:
                 continue  # published meanwhile by another process
-            published.append(_make_current(version=version, by=None, now=now, note=_("Geplande publicatie")))
+            published.append(_make_current(version=version, by=None, now=now, note_kind=NoteKind.SCHEDULED_PUBLICATION))
     return published

@@ -65,7 +65,7 @@ def test_the_csv_holds_every_kind_of_record_in_time_order(city, history, draft):
 def test_spreadsheet_formulas_in_the_record_are_neutralised(history):
     text, _ = export()
     notification = next(row for row in csv.DictReader(io.StringIO(text)) if row["record"] == "team_notification")
-    assert notification["detail"].startswith("notified on ")
+    assert notification["detail"].startswith("op de hoogte gebracht op ")
     assert '=HYPERLINK("x")' in notification["detail"]
     for row in csv.reader(io.StringIO(text)):
         assert not any(cell.startswith(("=", "+", "-", "@")) for cell in row), row
@@ -84,7 +84,7 @@ def test_since_limits_the_export_and_jsonl_keeps_values_exact(city, history, tmp
     lines = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
     assert f"{len(lines)} records written to {target}." in err
     assert city.colleague.personeelsnummer not in {line["personeelsnummer"] for line in lines}
-    assert any(line["detail"] == f'notified on {timezone.localdate()}: =HYPERLINK("x")' for line in lines)
+    assert any(line["detail"] == f'op de hoogte gebracht op {timezone.localdate()}: =HYPERLINK("x")' for line in lines)
     everything, _ = export("--format", "jsonl")
     assert old.person.personeelsnummer in everything
 

@@ -90,7 +90,11 @@ def test_withdrawing_an_update_makes_the_version_it_replaced_current_again(polic
     assert current.ended_at is None
     assert list(policy.versions.filter(status=Status.PUBLISHED)) == [current]
     reinstated = current.events.get(action=PublicationEvent.Action.REINSTATED)
-    assert (reinstated.by, draft.nummer in reinstated.note) == (city.editor, True)
+    assert (reinstated.by, reinstated.note_kind, reinstated.note_nummer) == (
+        city.editor,
+        PublicationEvent.NoteKind.REINSTATED_AFTER_WITHDRAWAL,
+        draft.nummer,
+    )
 
 
 def test_a_published_version_cannot_be_saved_as_draft_again(current, city):
