@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.template.defaultfilters import linebreaksbr
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from codeofconduct.models import (
@@ -29,6 +31,26 @@ class DutchContentAdmin(admin.ModelAdmin):
         if formfield is not None and db_field.name in self.dutch_fields:
             formfield.widget.attrs["lang"] = "nl"
         return formfield
+
+    def history_view(self, request, object_id, extra_context=None):
+        """Django's heading "Change history: <name>" with the Dutch name marked (the page's <title>
+        keeps Django's plain `title`: it can hold no markup)."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None:
+            before, _placeholder, after = gettext("Change history: %s").partition("%s")
+            extra_context = {
+                **(extra_context or {}),
+                "title_marked": format_html("{}{}{}", before, nl(str(obj)), after),
+            }
+        return super().history_view(request, object_id, extra_context)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        """Django's sentences on the delete page ("Deleting the version “<name>” would ...") name the
+        object through `escaped_object`: the Dutch name, marked."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None:
+            extra_context = {**(extra_context or {}), "escaped_object": nl(str(obj))}
+        return super().delete_view(request, object_id, extra_context)
 
 
 @admin.register(Policy)

@@ -218,6 +218,22 @@ SCREENS = [
     ),
     Screen("beheerder", "beheer-versie-nieuw", lambda: "/beheer/codeofconduct/policyversion/add/"),
     Screen("beheerder", "beheer-ontwerp", lambda: f"/beheer/codeofconduct/policyversion/{_draft().pk}/change/"),
+    # Django's own pages that name a version: deleting a draft, and a version's and a policy's history.
+    Screen(
+        "beheerder",
+        "beheer-ontwerp-verwijderen",
+        lambda: f"/beheer/codeofconduct/policyversion/{_draft().pk}/delete/",
+    ),
+    Screen(
+        "beheerder",
+        "beheer-versie-geschiedenis",
+        lambda: f"/beheer/codeofconduct/policyversion/{_current().pk}/history/",
+    ),
+    Screen(
+        "beheerder",
+        "beheer-beleid-geschiedenis",
+        lambda: f"/beheer/codeofconduct/policy/{_current().policy_id}/history/",
+    ),
 ]
 
 
