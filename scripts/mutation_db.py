@@ -6,11 +6,28 @@ start of a module's run (`python scripts/mutation_db.py <file>`), and each sessi
 own copy of that file (`-p scripts.mutation_db`, MUTATION_DB_TEMPLATE names the file): still a new
 database for each mutant (a kept one would lose the rows of data migrations to the flush after a
 transactional test), without migrating it again.
+
+It also makes mutmut's time estimate of a test the test's whole time (set-up, call, tear-down):
+mutmut times only the call, and sets each mutant's time limit from that estimate. A test whose
+fixtures (a city, questions, an import file) cost more than its body got a limit too short for it,
+so a mutant that ran all its tests and survived could be stopped and counted as killed.
+
+And it stops a mutant on the CPU time it used, not on the clock. mutmut stops a mutant after
+(estimate + constant) x multiplier seconds of wall time; on a busy machine (two mutants at a time,
+other work) a mutant that survives its tests can take that long while waiting for a core, and was
+then counted as killed. Here a mutant is stopped (and counted as a timeout) only once it has used
+(estimate + constant) x multiplier / 2 seconds of CPU time, which the tests of a surviving mutant
+never use: their estimate is wall time measured alone, the CPU time they use is less. mutmut's
+clock signal is ignored while that budget is not spent, except for a mutant that is blocked (uses no
+CPU at all): it is stopped after four of mutmut's wall limits.
 """
 
 import os
+import resource
 import shutil
+import signal
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -57,10 +74,82 @@ def pytest_sessionstart(session):
     session.config.option.create_db = False
 
 
-def pytest_unconfigure(config):
+_recording = False
+_budget = None
+
+
+def _note_cpu_time():
+    """Append this mutant's CPU time to cpu-times.txt next to the template (scripts/mutation.py sums
+    them: the cost of a run on a machine of its own, whatever else the machine was doing)."""
+    template = Path(os.environ["MUTATION_DB_TEMPLATE"])
+    with open(template.with_name("cpu-times.txt"), "a") as notes:
+        notes.write(f"{os.environ.get('MUTANT_UNDER_TEST', '')} {time.process_time():.3f}\n")
+
+
+def _stop_as_timeout(signum=None, frame=None):
+    """The mutant used its CPU budget: exit as mutmut's timeout (152), without the test database copy."""
+    _remove_copy()
+    _note_cpu_time()
+    os._exit(152)
+
+
+def _clock_limit(signum, frame):
+    """mutmut's wall-time signal (or the kernel's CPU limit): a timeout only once the CPU budget is spent."""
+    if time.process_time() >= _budget:
+        _stop_as_timeout()
+    # Waiting for a core, or blocked: the CPU budget still holds; a blocked mutant is stopped after
+    # three more of mutmut's wall limits (the signal came after one; a wall limit is 2 x the budget).
+    signal.signal(signal.SIGALRM, _stop_as_timeout)
+    signal.alarm(max(1, round(6 * _budget)))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config):
+    """In a mutant's process (mutmut set a CPU limit on it): stop it on CPU time used, not on the clock."""
+    global _budget
+    soft, _hard = resource.getrlimit(resource.RLIMIT_CPU)
+    if soft == resource.RLIM_INFINITY or not os.environ.get("MUTATION_DB_TEMPLATE"):
+        return
+    # mutmut's CPU limit is 2 x its wall limit; the budget is half the wall limit, in CPU seconds.
+    _budget = soft / 4
+    signal.signal(signal.SIGPROF, _stop_as_timeout)
+    signal.setitimer(signal.ITIMER_PROF, max(0.1, _budget - time.process_time()))
+    signal.signal(signal.SIGXCPU, _clock_limit)
+
+
+def _is_recording_run(session):
+    """Whether this session is mutmut's recording run (its StatsCollector plugin is registered)."""
+    return any(type(plugin).__name__ == "StatsCollector" for plugin in session.config.pluginmanager.get_plugins())
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection(session):
+    global _recording
+    _recording = _is_recording_run(session)
+
+
+def pytest_runtest_makereport(item, call):
+    """In mutmut's recording run: add the set-up and tear-down times to the test's estimate (the call
+    is added by mutmut itself)."""
+    if not _recording or call.when == "call":
+        return
+    from mutmut.state import state
+
+    durations = state().duration_by_test
+    if item.nodeid in durations:
+        durations[item.nodeid] += call.duration
+
+
+def _remove_copy():
     if _copy is not None:
         for path in _files(_copy):
             path.unlink(missing_ok=True)
+
+
+def pytest_unconfigure(config):
+    _remove_copy()
+    if _budget is not None:
+        _note_cpu_time()
 
 
 if __name__ == "__main__":
