@@ -9,7 +9,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from advice.access import Capacity, can_view, capacities, viewers
+from advice.access import Capacity, can_view, capacities, managers_acted_for, viewers
 from advice.models import Question
 from organisation.models import Deputy, Person
 from tests.advice.conftest import ask, at, step
@@ -134,6 +134,31 @@ def test_a_later_period_does_not_open_the_history_between_periods(city, history,
     assert "Gesteld tijdens de periode" in seen  # acted on in the first period
     assert "Nog open op 7 december" in seen  # still open
     assert_rules_agree(deputy, questions)
+
+
+def test_asked_about_another_day_than_the_clocks_the_rule_answers_for_that_day(city, history, clock):
+    """The job and the reports ask the rule about a given day, which need not be the server's (here it
+    says 4 December, before Pieter's period of 7 to 11 December). On 9 December Pieter handles Tom's
+    open questions; on 14 December he keeps only the one he acted on; each list, page check and
+    "Wie kan dit zien?" answers for the day asked about."""
+    deputy, questions = history
+    clock.move_to(at(2026, 12, 4, 9))
+    during, after = datetime.date(2026, 12, 9), datetime.date(2026, 12, 14)
+    assert managers_acted_for(deputy, today=during) == [deputy.pk, city.chef.pk]
+    assert set(Question.objects.visible_to(deputy, today=during).values_list("subject", flat=True)) == {
+        "Geëscaleerd in november",
+        "Nog open op 7 december",
+        "Gesteld tijdens de periode",
+        "Ook tijdens de periode",
+    }
+    assert capacities(deputy, questions["left_to_chef"], today=during) == {Capacity.MANAGER}
+    escalated = questions["escalated_before"]
+    assert viewers(escalated, today=during) == [escalated.asker, city.chef, deputy, city.integrity]
+    assert managers_acted_for(deputy, today=after) == [deputy.pk]
+    assert set(Question.objects.visible_to(deputy, today=after).values_list("subject", flat=True)) == {
+        "Gesteld tijdens de periode"
+    }
+    assert capacities(deputy, questions["acted_on"], today=after) == {Capacity.PAST_DEPUTY}
 
 
 def test_who_can_see_this_names_the_plaatsvervanger_during_the_period_after_the_leidinggevende(city, history, clock):

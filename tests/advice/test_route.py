@@ -212,6 +212,48 @@ def test_job_passes_on_the_question_of_a_manager_who_left_afterwards(city):
     assert Question.objects.visible_to(city.director).filter(pk=question.pk).exists()
 
 
+@pytest.mark.parametrize(
+    "stand_in",
+    ["period_begins_tomorrow", "period_ended_yesterday", "left_the_city_too", "stands_in_for_another_chef"],
+)
+def test_job_passes_on_the_question_of_a_manager_who_left_when_nobody_stands_in_for_them_that_day(city, stand_in):
+    """Tom left after Lotte asked. Someone is down as plaatsvervanger, but not for Tom on the job's day
+    (their period begins the day after, or ended the day before; they left the city too; they stand in
+    for Sofie): nobody handles Tom's questions, so the job passes hers up to Els."""
+    question = ask(city.employee, now=at(2026, 12, 7, 9))
+    city.chef.deactivate()
+    deputy = make_person("plaatsvervanger", unit=city.team_a)
+    manager, starts_on, ends_on = {
+        "period_begins_tomorrow": (city.chef, datetime.date(2026, 12, 9), datetime.date(2026, 12, 11)),
+        "period_ended_yesterday": (city.chef, datetime.date(2026, 12, 1), datetime.date(2026, 12, 7)),
+        "left_the_city_too": (city.chef, datetime.date(2026, 12, 7), datetime.date(2026, 12, 11)),
+        "stands_in_for_another_chef": (city.other_chef, datetime.date(2026, 12, 7), datetime.date(2026, 12, 11)),
+    }[stand_in]
+    Deputy.objects.create(manager=manager, deputy=deputy, starts_on=starts_on, ends_on=ends_on)
+    if stand_in == "left_the_city_too":
+        deputy.deactivate()
+    call_command("advice_escalate_overdue", now="2026-12-08T12:00")
+    question.refresh_from_db()
+    assert question.manager == city.director
+    assert question.events.filter(kind=EventKind.REROUTED).count() == 1
+
+
+def test_job_leaves_the_question_of_a_manager_who_left_with_the_plaatsvervanger_of_the_jobs_day(city, suite_clock):
+    """Tom left; Pieter stands in for him from 7 to 11 December. The job run for 8 December leaves
+    Lotte's question on Tom's route, for Pieter, whatever day the server's clock says (1 December here)."""
+    suite_clock.move_to(at(2026, 12, 1, 10))
+    question = ask(city.employee, now=at(2026, 12, 7, 9))
+    city.chef.deactivate()
+    deputy = make_person("plaatsvervanger", unit=city.team_a)
+    Deputy.objects.create(
+        manager=city.chef, deputy=deputy, starts_on=datetime.date(2026, 12, 7), ends_on=datetime.date(2026, 12, 11)
+    )
+    call_command("advice_escalate_overdue", now="2026-12-08T12:00")
+    question.refresh_from_db()
+    assert question.manager == city.chef
+    assert not question.events.filter(kind=EventKind.REROUTED).exists()
+
+
 def test_a_step_from_a_page_that_is_out_of_date_says_where_the_question_is_now(city, client):
     """The leidinggevende answered in one tab and, in another still open, clicks to escalate."""
     question = ask(city.employee)
