@@ -98,3 +98,11 @@ def test_working_time_skips_weekends_and_public_holidays(clock):
     # days keep their 24 hours: the clock counts real time, not wall-clock hours.
     assert working_seconds_between(at(2027, 3, 26, 12), at(2027, 3, 30, 12)) == 24 * HOUR
     assert add_working_seconds(at(2027, 3, 26, 12), 24 * HOUR) == at(2027, 3, 30, 12)
+
+
+def test_with_no_working_time_left_the_new_deadline_is_the_moment_itself(clock):
+    """The leidinggevende asked for more at the very end of their time: when the asker replies (a
+    Wednesday afternoon) nothing is left, so the deadline is that moment, not a second later."""
+    reply = at(2026, 12, 9, 15)
+    assert add_working_seconds(reply, 0) == reply
+    assert add_working_seconds(reply, -HOUR) == reply  # never before the reply
