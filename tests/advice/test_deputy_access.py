@@ -144,6 +144,8 @@ def test_asked_about_another_day_than_the_clocks_the_rule_answers_for_that_day(c
     deputy, questions = history
     clock.move_to(at(2026, 12, 4, 9))
     during, after = datetime.date(2026, 12, 9), datetime.date(2026, 12, 14)
+    assert managers_acted_for(deputy, today=datetime.date(2026, 12, 6)) == [deputy.pk]  # the day before the period
+    assert managers_acted_for(deputy, today=datetime.date(2026, 12, 11)) == [deputy.pk, city.chef.pk]  # its last day
     assert managers_acted_for(deputy, today=during) == [deputy.pk, city.chef.pk]
     assert set(Question.objects.visible_to(deputy, today=during).values_list("subject", flat=True)) == {
         "Geëscaleerd in november",
@@ -239,3 +241,22 @@ def test_a_new_question_is_mailed_to_the_leidinggevende_and_todays_plaatsvervang
         ask(city.employee)
     mailed = {address for message in mail.outbox for address in message.to} - {city.employee.email}
     assert mailed == {city.chef.email, people["vandaag"].email}
+
+
+def test_an_extended_absence_keeps_what_was_open_when_the_first_period_began(city, history, clock):
+    """Tom's absence is extended: a second period (9 to 18 December) is entered on top of the first
+    (7 to 11 December). On 10 December Pieter still reads the question that was open on 7 December
+    and closed on 8 December: his time as plaatsvervanger began on the 7th."""
+    deputy, questions = history
+    Deputy.objects.create(
+        manager=city.chef, deputy=deputy, starts_on=datetime.date(2026, 12, 9), ends_on=datetime.date(2026, 12, 18)
+    )
+    question = questions["open_at_start"]
+    clock.move_to(at(2026, 12, 8, 12))
+    step(question, city.chef, "manager_answer", "Mag.", now=at(2026, 12, 8, 12))
+    step(question, question.asker, "asker_close", now=at(2026, 12, 8, 13))
+    clock.move_to(at(2026, 12, 10, 9))
+    question = Question.objects.get(pk=question.pk)
+    assert "Nog open op 7 december" in seen_by(deputy)
+    assert capacities(deputy, question) == {Capacity.MANAGER}
+    assert deputy in viewers(question)
