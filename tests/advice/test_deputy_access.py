@@ -260,3 +260,20 @@ def test_an_extended_absence_keeps_what_was_open_when_the_first_period_began(cit
     assert "Nog open op 7 december" in seen_by(deputy)
     assert capacities(deputy, question) == {Capacity.MANAGER}
     assert deputy in viewers(question)
+
+
+def test_who_can_see_this_orders_namesakes_by_first_name(city):
+    """Anna Goossens stood in for Tom at the start of December and asked Lotte for more; Zita Goossens
+    stands in for him now. The list names both after Tom, Anna before Zita."""
+    anna = make_person("anna", unit=city.team_a, first_name="Anna", last_name="Goossens")
+    zita = make_person("zita", unit=city.team_a, first_name="Zita", last_name="Goossens")
+    Deputy.objects.create(
+        manager=city.chef, deputy=anna, starts_on=datetime.date(2026, 12, 1), ends_on=datetime.date(2026, 12, 4)
+    )
+    Deputy.objects.create(
+        manager=city.chef, deputy=zita, starts_on=datetime.date(2026, 12, 7), ends_on=datetime.date(2026, 12, 11)
+    )
+    question = ask(city.employee, now=at(2026, 12, 2, 9))
+    step(question, anna, "manager_request_info", "Welke foto?", now=at(2026, 12, 2, 10))
+    step(question, city.employee, "asker_reply", "Deze foto.", now=at(2026, 12, 3, 9))
+    assert viewers(question, today=datetime.date(2026, 12, 8)) == [city.employee, city.chef, anna, zita]
