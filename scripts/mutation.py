@@ -344,6 +344,9 @@ def write_report():
             cells = (cells + [""] * 7)[:7]
             if cells[2] != "not run" and not cells[5]:
                 cells[5] = "not timed (an earlier run, kept from the last report)"
+            # Its full run (timed in another checkout) still counts in the total below.
+            full = re.search(r"(\d+) s \(full\)", cells[5])
+            total += int(full.group(1)) if full else 0
             rows.append("| " + " | ".join(cells) + " |")
             if module in kept_sections:
                 sections.append(kept_sections[module])
