@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from advice.models import Channel, FaqEntry, State
 from advice.rules import rule_choices
 from advice.uploads import check_attachment
+from config.forms import with_empty_choice
 
 
 def _not_blank(value, message):
@@ -38,7 +39,7 @@ class AskForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Wat wil je posten, filmen, beantwoorden of delen? Schrijf het bericht of beschrijf het."),
     )
-    channel = forms.ChoiceField(label=_("Kanaal"), choices=[("", "---------"), *Channel.choices])
+    channel = forms.ChoiceField(label=_("Kanaal"), choices=with_empty_choice(Channel.choices))
     link = forms.URLField(
         label=_("Link"),
         required=False,
@@ -149,4 +150,4 @@ class FaqEntryForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["rule_anchor"].choices = [("", "---------"), *rule_choices()]
+        self.fields["rule_anchor"].choices = with_empty_choice(rule_choices())
