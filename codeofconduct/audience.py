@@ -51,9 +51,17 @@ def is_in_audience(version: PolicyVersion, person) -> bool:
     if not person.is_active or person.unit_id is None:
         return False
     paths = audience_paths(version)
-    if paths is None:
+    if paths is None:  # all staff: the person's unit is not even looked at
         return True
-    return any(person.unit.path.startswith(path) for path in paths)
+    return in_audience_of(paths, is_active=True, unit_path=person.unit.path)
+
+
+def in_audience_of(paths: list[str] | None, *, is_active: bool, unit_path: str | None) -> bool:
+    """`is_in_audience` for someone read as values (a list of people: the version's `audience_paths`
+    read once): active, in the unit at `unit_path` (None: without a unit)."""
+    if not is_active or unit_path is None:
+        return False
+    return paths is None or any(unit_path.startswith(path) for path in paths)
 
 
 # --- Due dates --------------------------------------------------------------------------------------

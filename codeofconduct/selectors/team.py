@@ -4,21 +4,45 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
 from codeofconduct import audience
-from codeofconduct.models import Acknowledgement, PolicyVersion, Reminder, VersionOpening
+from codeofconduct.models import Acknowledgement, Obligation, PolicyVersion, Reminder, VersionOpening
+from config import sql
 
 # --- A chef's team --------------------------------------------------------------------------------
 
 
 @dataclass
+class Member:
+    """A member as the team page shows them: read in the page's one query, not as a model object."""
+
+    pk: int
+    username: str
+    first_name: str
+    last_name: str
+    email: str
+    manager_name: str  # their chef's full name (the list of everyone below shows it)
+
+    def get_full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+@dataclass
+class MemberAcknowledgement:
+    """Their acknowledgement of the version: when, how, and which chef recorded a briefing."""
+
+    acknowledged_at: datetime.datetime
+    source: str
+    recorded_by_name: str
+
+
+@dataclass
 class MemberProgress:
-    person: object
+    person: Member
     in_audience: bool
     opened_at: datetime.datetime | None
-    acknowledgement: Acknowledgement | None
+    acknowledgement: MemberAcknowledgement | None
     due_date: datetime.date | None
     overdue: bool
     reminded_today: bool = False
@@ -42,48 +66,115 @@ def team_members(chef, *, whole_subtree: bool = False):
     return people.filter(pk__in=ids)
 
 
-def team_progress(version: PolicyVersion, members) -> list[MemberProgress]:
-    today = timezone.localdate()
-    rows = list(
-        members.select_related("unit", "manager")
-        .annotate(
-            opened_at=Subquery(
-                VersionOpening.objects.filter(person=OuterRef("pk"), version=version).values("first_opened_at")[:1]
-            ),
-            reminded_today=Exists(
-                Reminder.objects.filter(
-                    recipient=OuterRef("pk"), version=version, kind=Reminder.Kind.MANUAL, period=today.isoformat()
-                )
-            ),
-        )
-        .order_by("last_name", "first_name")
+# The team page's one query, written out (config.sql): each member with their unit's path (the
+# audience), their chef, their first opening, acknowledgement (and who recorded it), the due date
+# they were told and today's manual reminder. Every join finds at most one row: the database keeps
+# one opening, one acknowledgement, one obligation of a kind and one reminder per period per person
+# and version.
+_TEAM_ROWS = """
+    SELECT p.id, p.username, p.first_name, p.last_name, p.email, p.is_active, member_unit.path,
+           chef.first_name, chef.last_name, opening.first_opened_at,
+           ack.id, ack.acknowledged_at, ack.source, recorder.first_name, recorder.last_name,
+           asked.due_on, reminded.id
+    FROM organisation_person AS p
+    LEFT OUTER JOIN organisation_orgunit AS member_unit ON member_unit.id = p.unit_id
+    LEFT OUTER JOIN organisation_person AS chef ON chef.id = p.manager_id
+    LEFT OUTER JOIN codeofconduct_versionopening AS opening
+        ON opening.person_id = p.id AND opening.version_id = %s
+    LEFT OUTER JOIN codeofconduct_acknowledgement AS ack ON ack.person_id = p.id AND ack.version_id = %s
+    LEFT OUTER JOIN organisation_person AS recorder ON recorder.id = ack.recorded_by_id
+    LEFT OUTER JOIN codeofconduct_obligation AS asked
+        ON asked.person_id = p.id AND asked.version_id = %s AND asked.kind = %s
+    LEFT OUTER JOIN codeofconduct_reminder AS reminded
+        ON reminded.recipient_id = p.id AND reminded.version_id = %s AND reminded.kind = %s
+        AND reminded.period = %s
+    WHERE p.is_active = %s AND {members}
+    ORDER BY p.last_name, p.first_name, p.id
+"""
+
+
+def _converted_columns():
+    person = get_user_model()
+    return (
+        (5, person._meta.get_field("is_active")),
+        (9, VersionOpening._meta.get_field("first_opened_at")),
+        (11, Acknowledgement._meta.get_field("acknowledged_at")),
+        (15, Obligation._meta.get_field("due_on")),
     )
-    acknowledgements = {
-        ack.person_id: ack
-        for ack in Acknowledgement.objects.filter(version=version, person__in=[row.pk for row in rows]).select_related(
-            "recorded_by"
-        )
-    }
-    told = audience.told_due_dates(version, [row.pk for row in rows])
+
+
+def team_progress(version: PolicyVersion, chef, *, whole_subtree: bool = False) -> list[MemberProgress]:
+    """How far each of the chef's team (`team_members`) is with `version`, by name, in one query
+    (with everyone below them: one more per level of the hierarchy)."""
+    today = timezone.localdate()
+    if whole_subtree:
+        ids = list(team_members(chef, whole_subtree=True).values_list("pk", flat=True))
+        if not ids:
+            return []
+        members, member_params = f"p.id IN ({', '.join(['%s'] * len(ids))})", ids
+    else:
+        members, member_params = "p.manager_id = %s", [chef.pk]
+    params = [
+        version.pk,
+        version.pk,
+        version.pk,
+        Obligation.Kind.ACKNOWLEDGE.value,
+        version.pk,
+        Reminder.Kind.MANUAL.value,
+        today.isoformat(),
+        True,
+        *member_params,
+    ]
+    rows = sql.fetch(_TEAM_ROWS.format(members=members), params, _converted_columns())
+    paths = audience.audience_paths(version)  # once for the team, not per member
+    due_when_asked = audience.due_on_when_asked(version, today)
     progress = []
-    for person in rows:
-        in_audience = audience.is_in_audience(version, person)
-        ack = acknowledgements.get(person.pk)
-        mine = told.get(person.pk)
+    for (
+        pk,
+        username,
+        first_name,
+        last_name,
+        email,
+        is_active,
+        unit_path,
+        chef_first,
+        chef_last,
+        opened_at,
+        ack_id,
+        acknowledged_at,
+        source,
+        recorder_first,
+        recorder_last,
+        told,
+        reminded,
+    ) in rows:
+        in_audience = audience.in_audience_of(paths, is_active=is_active, unit_path=unit_path)
+        acknowledgement = None
+        if ack_id is not None:
+            recorder = f"{recorder_first or ''} {recorder_last or ''}".strip()
+            acknowledgement = MemberAcknowledgement(acknowledged_at, source, recorder)
+        if not in_audience:
+            due_date = None
+        elif told is None:  # not asked yet: the date the reminder job will give them
+            due_date = due_when_asked
+        else:
+            due_date = audience.effective_due_date(version, told)
         progress.append(
             MemberProgress(
-                person=person,
+                person=Member(
+                    pk=pk,
+                    username=username,
+                    first_name=first_name,
+                    last_name=last_name,
+                    email=email,
+                    manager_name=f"{chef_first or ''} {chef_last or ''}".strip(),
+                ),
                 in_audience=in_audience,
-                opened_at=person.opened_at,
-                acknowledgement=ack,
-                due_date=audience.due_date_for(version, person, told=mine, today=today)
-                if in_audience and mine is not None
-                else (audience.due_on_when_asked(version, today) if in_audience else None),
-                overdue=in_audience
-                and ack is None
-                and mine is not None
-                and audience.is_overdue(version, person, today, told=mine),
-                reminded_today=person.reminded_today,
+                opened_at=opened_at,
+                acknowledgement=acknowledgement,
+                due_date=due_date,
+                overdue=in_audience and acknowledgement is None and told is not None and today > due_date,
+                reminded_today=reminded is not None,
             )
         )
     return progress

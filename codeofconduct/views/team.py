@@ -1,6 +1,7 @@
 """The chef-waardeerder's team: progress, "Team op de hoogte gebracht", reminders and briefings."""
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -38,8 +39,7 @@ def team_version(request, pk=None) -> PolicyVersion:
 def team(request):
     version = team_version(request)
     whole_subtree = request.GET.get("alles") == "1"
-    members = team_members(request.user, whole_subtree=whole_subtree)
-    progress = team_progress(version, members)
+    progress = team_progress(version, request.user, whole_subtree=whole_subtree)
     return render(
         request,
         "codeofconduct/team.html",
@@ -120,16 +120,14 @@ def team_remind(request, pk):
 @require_role(Role.CHEF)
 def team_briefing(request, pk):
     version = team_version(request, pk)
-    members = [
-        row
-        for row in team_progress(version, team_members(request.user))
-        if row.in_audience and row.acknowledgement is None
-    ]
+    members = [row for row in team_progress(version, request.user) if row.in_audience and row.acknowledgement is None]
     choices = [(row.person.pk, row.person.get_full_name()) for row in members]
     form = BriefingForm(posted(request), attendee_choices=choices, initial={"held_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         chosen = {int(pk) for pk in form.cleaned_data["attendees"]}
-        attendees = [row.person for row in members if row.person.pk in chosen]
+        attendees = list(
+            get_user_model().objects.filter(pk__in=[row.person.pk for row in members if row.person.pk in chosen])
+        )
         try:
             acknowledging.briefing_record(
                 chef=request.user,

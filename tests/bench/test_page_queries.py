@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 PAGE_QUERIES = {
     "version page": 3,
     "home": 3,
-    "team page (40)": 7,
+    "team page (40)": 5,
     "compliance (city)": 5,
     "compliance (department)": 8,
     "advice question": 7,

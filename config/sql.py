@@ -1,0 +1,30 @@
+"""Hand-written SELECTs for the lists people open most (docs/performance.md, "How each page stays flat").
+
+Building a query with several joins through the ORM costs a few milliseconds of Python per request,
+often more than the database takes to answer it. Where a page's query has a fixed shape, it is
+written out once and run with every value as a parameter; the backend's converters still apply,
+so each value is what the ORM would have given (SQLite returns dates and booleans as text and numbers).
+"""
+
+from django.db import connection
+
+
+def fetch(sql: str, params, fields=()) -> list[list]:
+    """The rows of `sql` (placeholders only: every value is in `params`), as lists.
+
+    `fields`: (column index, model field) for each column whose value needs the backend's converters,
+    as the ORM would apply them for that field (dates, datetimes, booleans on SQLite).
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = [list(row) for row in cursor.fetchall()]
+    for index, field in fields:
+        expression = field.get_col(field.model._meta.db_table)
+        converters = connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
+        if not converters:
+            continue
+        for row in rows:
+            if row[index] is not None:
+                for converter in converters:
+                    row[index] = converter(row[index], expression, connection)
+    return rows
