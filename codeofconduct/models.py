@@ -311,11 +311,16 @@ class PublicationEvent(models.Model):
         _("door"), optional=True, help_text=_("Leeg voor het systeem (geplande publicatie, initiële inhoud).")
     )
     at = models.DateTimeField(_("tijdstip"), default=timezone.now)
-    note_kind = models.CharField(_("toelichting van het systeem"), max_length=30, choices=NoteKind.choices, blank=True)
+    # db_default: the previous release, which knows neither column, can still record events while an
+    # upgrade rolls out (docs/operations.md, "Migrations that do not lock large tables").
+    note_kind = models.CharField(
+        _("toelichting van het systeem"), max_length=30, choices=NoteKind.choices, blank=True, db_default=""
+    )
     note_nummer = models.CharField(
         _("andere versie"),
         max_length=20,
         blank=True,
+        db_default="",
         help_text=_("Het nummer dat de toelichting van het systeem noemt."),
     )
     note = models.TextField(

@@ -197,3 +197,16 @@ def test_the_audit_export_tells_the_applications_notes_in_dutch_whoever_runs_it(
     } <= details
     english = sentences("en", lived)
     assert not any(sentence in detail for _, _, detail in details for sentence in english.values())
+
+
+def test_the_previous_release_can_still_record_an_event_during_an_upgrade(current):
+    """It knows neither note_kind nor note_nummer: the database fills them in (no note of the application)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO codeofconduct_publicationevent (version_id, action, at, note) VALUES (%s, %s, %s, %s)",
+            [current.pk, "withdrawn", timezone.now(), "Fout in artikel 2"],
+        )
+    event = PublicationEvent.objects.get(version=current, action="withdrawn")
+    assert (event.note_kind, event.note_nummer, event.note_text, event.note) == ("", "", "", "Fout in artikel 2")
