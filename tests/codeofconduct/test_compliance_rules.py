@@ -8,9 +8,12 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from codeofconduct.models import Acknowledgement
 from codeofconduct.selectors import compliance
 from codeofconduct.services import acknowledging
+from organisation.models import OrgUnit
 from tests.codeofconduct import compliance_fixture
+from tests.factories import make_person, make_unit
 
 pytestmark = pytest.mark.django_db
 
@@ -71,3 +74,39 @@ def test_the_people_list_shows_the_first_opening_of_this_version_only(city, smal
     opened = {person.username: person.opened_at for person in compliance.people_in_unit(current, None)}
     assert datetime.timedelta(0) <= timezone.now() - opened["medewerker2"] < datetime.timedelta(minutes=1)
     assert opened["a2"] is None
+
+
+def test_the_figures_count_as_overdue_only_who_is_past_their_date_on_the_day_asked_about(city, small_city, current):
+    due = current.acknowledgement_due_date
+    _units, today = compliance.unit_figures(current)
+    units, on_the_due_date = compliance.unit_figures(current, today=due)
+    _units, the_day_after = compliance.unit_figures(current, today=due + datetime.timedelta(days=1))
+    assert today.overdue == 7  # everyone asked long ago who has not acknowledged; not the newcomer
+    assert (on_the_due_date.overdue, units[city.team_a.pk].overdue) == (0, 0)  # on the date itself: not yet
+    assert the_day_after.overdue == 7
+
+
+def test_the_city_lists_its_top_units_by_name_when_there_are_several(city, small_city, current):
+    """A second organisation beside the city (its code sorts after STAD, its name before it)."""
+    fire_brigade = make_unit("ZB", "Brandweer Zone Antwerpen", kind=OrgUnit.Kind.CITY)
+    make_person("brandweer1", unit=fire_brigade, unit_since=compliance_fixture.LONG_AGO)
+    units, _total = compliance.unit_figures(current)
+    assert names(compliance.top_units(units)) == ["ZB", "STAD"]
+
+
+def test_the_chart_counts_this_versions_acknowledgements_per_day_and_adds_them_up(city, current, policy, suite_clock):
+    """Two on Monday, none on Tuesday, one on Wednesday; an acknowledgement of the older version is not this one's."""
+    monday = datetime.datetime(2026, 11, 16, 10, 0, tzinfo=datetime.UTC)
+    suite_clock.move_to(monday)
+    acknowledging.acknowledgement_record(person=city.employee, version=current)
+    acknowledging.acknowledgement_record(person=city.colleague, version=current)
+    older = policy.versions.exclude(pk=current.pk).first()
+    Acknowledgement.objects.create(person=city.chef, version=older, content_hash=older.content_hash)
+    suite_clock.move_to(monday + datetime.timedelta(days=2))
+    acknowledging.acknowledgement_record(person=city.other_chef, version=current)
+    assert compliance.acknowledgements_per_day(current) == [
+        (datetime.date(2026, 11, 16), 2, 2),
+        (datetime.date(2026, 11, 18), 1, 3),
+    ]
+    # Below a unit: team A's one acknowledgement (the employee's).
+    assert compliance.acknowledgements_per_day(current, city.team_a.path) == [(datetime.date(2026, 11, 16), 1, 1)]
