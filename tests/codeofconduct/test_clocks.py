@@ -282,3 +282,65 @@ def test_four_first_runs_at_once_ask_each_person_once_and_mail_them_once(city, c
     assert len([key for key in asked if key[1] == "acknowledge"]) == Person.objects.filter(unit__isnull=False).count()
     notices = Counter(address for message in mail.outbox if NOTICE in message.subject for address in message.to)
     assert set(notices.values()) == {1} and len(notices) == Person.objects.count()
+
+
+# --- On which day each mail goes, and to whom -----------------------------------------------------
+
+
+def test_each_mail_comes_on_its_day_counted_from_the_day_one_was_asked(city, current, clock):
+    """Everyone is asked on day 0, due day 14. The chefs are asked to notify their team on day 2 (not
+    on day 1), the director hears of them on day 7 (not on day 6); the reminder comes from day 11,
+    three days before the date (not on day 10), the late one on day 17, three days after it (not on
+    day 16)."""
+    asked = who(run_on(clock, 0), NOTICE)
+    chefs = {"directeur", "chef", "chef2"}
+    assert who(run_on(clock, 1), NOTIFY) == set()
+    assert who(run_on(clock, 2), NOTIFY) == chefs
+    assert who(run_on(clock, 6), ESCALATION) == set()
+    (escalation,) = [body for kind, name, body in run_on(clock, 7) if kind == ESCALATION and name == "directeur"]
+    assert "Tom Peeters" in escalation and "Sofie Maes" in escalation
+    assert who(run_on(clock, 10), BEFORE) == set()
+    assert who(run_on(clock, 11), BEFORE) == asked
+    assert who(run_on(clock, 16), LATE) == set()
+    assert who(run_on(clock, 17), LATE) == asked
+
+
+def test_the_reminder_before_the_date_goes_up_to_the_date_itself_and_not_after_it(city, current, clock):
+    """The job was down from day 2 to day 14. A colleague asked on day 1 is due on day 15 and still gets
+    the reminder that day; those asked on day 0 were due on day 14 and get none any more."""
+    run_on(clock, 0)
+    clock.move_to(on(1))
+    make_person("nieuw", unit=city.team_a, manager=city.chef)
+    assert who(run_on(clock, 1), NOTICE) == {"nieuw"}
+    assert who(run_on(clock, 15), BEFORE) == {"nieuw"}
+
+
+def test_a_chef_who_left_gets_no_weekly_summary_and_one_without_a_mailbox_gets_it_once_they_have_one(
+    city, current, clock
+):
+    """Day 15, a day after everyone's date: Tom Peeters (chef of team A) has left; Sofie Maes (chef of
+    team B) has no mailbox. Neither gets the weekly summary; the director, who has overdue reports
+    too, does. Sofie gets a mailbox the next day: her summary of the week comes then."""
+    run_on(clock, 0)
+    clock.move_to(on(15))
+    Person.objects.get(pk=city.chef.pk).deactivate()
+    Person.objects.filter(pk=city.other_chef.pk).update(email="")
+    sent = run_on(clock, 15)
+    assert who(sent, WEEKLY) == {"directeur"}
+    assert "" not in {name for _kind, name, _body in sent}
+    Person.objects.filter(pk=city.other_chef.pk).update(email=city.other_chef.email)
+    assert who(run_on(clock, 16), WEEKLY) == {"chef2"}
+
+
+def test_a_colleague_and_a_chef_without_a_mailbox_are_mailed_once_they_have_one(city, current, clock):
+    """Lotte Janssens and her chef Tom Peeters have no mailbox when the job first runs (their chef and
+    manager reach them); on day 3 they have one: the notice and the request to notify the team go then."""
+    Person.objects.filter(pk__in=[city.employee.pk, city.chef.pk]).update(email="")
+    sent = run_on(clock, 0)
+    assert not {"medewerker", "chef"} & who(sent, NOTICE)
+    assert "chef" not in who(run_on(clock, 2), NOTIFY)
+    Person.objects.filter(pk=city.employee.pk).update(email=city.employee.email)
+    Person.objects.filter(pk=city.chef.pk).update(email=city.chef.email)
+    sent = run_on(clock, 3)
+    assert who(sent, NOTICE) == {"medewerker", "chef"}
+    assert who(sent, NOTIFY) == {"chef"}
