@@ -247,3 +247,19 @@ def test_the_number_of_queries_does_not_grow_with_the_number_of_people(city, fre
         run_reminders(now=day)
     assert Reminder.objects.filter(kind="after_due").count() > 40
     assert len(big) == len(small)
+
+
+def test_a_run_with_nothing_new_to_send_claims_nothing(city, fresh_version, monkeypatch):
+    """The job runs every 15 minutes: after a run that sent everything due (the notice, the late
+    reminder, the chefs' request, summary and escalation), the next one looks up what each page of
+    people had and claims no mail again: the unique claim is the safety net, not the daily path."""
+    add_team_members(city, 5)
+    monkeypatch.setattr(reminders, "PAGE_SIZE", 2)
+    day = at(fresh_version.acknowledgement_due_date + datetime.timedelta(days=8))
+    run_reminders(now=day)
+    kinds = set(Reminder.objects.values_list("kind", flat=True))
+    assert kinds == {"new_version", "after_due", "chef_notify", "chef_weekly", "chef_escalation"}
+    with CaptureQueriesContext(connection) as later:
+        run_reminders(now=day + datetime.timedelta(minutes=15))
+    claims = [sql for sql in (query["sql"] for query in later) if sql.startswith("INSERT") and "_reminder" in sql]
+    assert claims == []
