@@ -8,10 +8,10 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from codeofconduct.models import Acknowledgement
+from codeofconduct.models import Acknowledgement, TeamNotification
 from codeofconduct.selectors import compliance
 from codeofconduct.services import acknowledging
-from organisation.models import OrgUnit
+from organisation.models import OrgUnit, Person
 from tests.codeofconduct import compliance_fixture
 from tests.factories import make_person, make_unit
 
@@ -110,3 +110,30 @@ def test_the_chart_counts_this_versions_acknowledgements_per_day_and_adds_them_u
     ]
     # Below a unit: team A's one acknowledgement (the employee's).
     assert compliance.acknowledgements_per_day(current, city.team_a.path) == [(datetime.date(2026, 11, 16), 1, 1)]
+
+
+def test_a_unit_counts_the_chefs_below_it_and_who_of_them_notified_their_team(city, small_city, current):
+    """Tom Peeters (team A) confirmed notifying his team (the fixture), and so does the director of
+    Bedrijfsvoering; Sofie Maes (team B) did not."""
+    acknowledging.team_notification_confirm(
+        chef=city.director, version=current, notified_on=timezone.localdate(), method="email"
+    )
+    units, total = compliance.unit_figures(current)
+    service, department = units[city.service.pk], units[city.department.pk]
+    assert (service.chefs, service.chefs_confirmed) == (2, 1)  # the chefs of team A and team B
+    assert (department.chefs, department.chefs_confirmed) == (3, 2)  # and the director, in the department itself
+    assert (total.chefs, total.chefs_confirmed) == (3, 2)
+
+
+def test_a_chef_whose_reports_all_left_is_no_chef_and_a_confirmation_for_another_version_does_not_count(
+    city, small_city, current, policy
+):
+    older = policy.versions.exclude(pk=current.pk).first()
+    TeamNotification.objects.create(
+        chef=city.other_chef, version=older, notified_on=datetime.date(2019, 1, 7), method="email"
+    )
+    units, _total = compliance.unit_figures(current)
+    assert (units[city.team_b.pk].chefs, units[city.team_b.pk].chefs_confirmed) == (1, 0)
+    Person.objects.get(pk=city.colleague.pk).deactivate()  # Sofie Maes's only report leaves
+    units, _total = compliance.unit_figures(current)
+    assert units[city.team_b.pk].chefs == 0
