@@ -344,3 +344,62 @@ def test_a_colleague_and_a_chef_without_a_mailbox_are_mailed_once_they_have_one(
     sent = run_on(clock, 3)
     assert who(sent, NOTICE) == {"medewerker", "chef"}
     assert who(sent, NOTIFY) == {"chef"}
+
+
+def test_what_was_done_for_the_previous_version_does_not_count_for_this_one(city, current, policy, clock):
+    """Lotte Janssens acknowledged the 2013 note and Sofie Maes confirmed notifying her team of it: for
+    the note in force both are asked all the same, and Lotte counts in Tom Peeters's weekly summary."""
+    from codeofconduct.models import Acknowledgement, TeamNotification
+
+    older = policy.versions.exclude(pk=current.pk).first()
+    Acknowledgement.objects.create(person=city.employee, version=older, content_hash=older.content_hash)
+    TeamNotification.objects.create(chef=city.other_chef, version=older, notified_on=on(-400).date(), method="email")
+    assert "medewerker" in who(run_on(clock, 0), NOTICE)
+    assert "chef2" in who(run_on(clock, 2), NOTIFY)
+    (summary,) = [body for kind, name, body in run_on(clock, 15) if kind == WEEKLY and name == "chef"]
+    assert "1 medewerker van je team" in " ".join(summary.split())
+
+
+def test_a_chef_who_left_or_has_no_place_in_the_organisation_is_not_asked_and_not_reported(city, current, clock):
+    """Sofie Maes (team B) has left; Anna Wouters, chef of a new team under the director, has no unit
+    any more (HR moved her out). Their teams stay in the audience; neither chef is asked to notify their
+    team, and the director hears of Tom Peeters only."""
+    Person.objects.get(pk=city.other_chef.pk).deactivate()
+    anna = make_person("chef3", unit=None, manager=city.director, first_name="Anna", last_name="Wouters")
+    make_person("lid3", unit=city.team_b, manager=anna)
+    assert {"medewerker2", "lid3"} <= who(run_on(clock, 0), NOTICE)
+    assert who(run_on(clock, 2), NOTIFY) == {"directeur", "chef"}
+    (escalation,) = [body for kind, name, body in run_on(clock, 7) if kind == ESCALATION]
+    assert "Tom Peeters" in escalation and "Sofie Maes" not in escalation and "Anna Wouters" not in escalation
+
+
+def test_the_director_reads_the_chefs_who_did_not_notify_their_team_by_last_name(city, current, clock):
+    anna = make_person("chef3", unit=city.team_b, manager=city.director, first_name="Anna", last_name="Wouters")
+    make_person("lid3", unit=city.team_b, manager=anna)
+    run_on(clock, 0)
+    (escalation,) = [body for kind, name, body in run_on(clock, 7) if kind == ESCALATION]
+    names = ["Sofie Maes", "Tom Peeters", "Anna Wouters"]
+    assert sorted(names, key=escalation.index) == names
+
+
+def test_the_jobs_log_line_counts_the_mails_it_queued_per_kind(city, current, clock):
+    """What the schedule's log shows for each run of `send_reminders`: everyone asked on day 0, a newcomer on day 1."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    def logged(day):
+        clock.move_to(on(day))
+        out = StringIO()
+        call_command("send_reminders", stdout=out)
+        return out.getvalue().strip()
+
+    members = Person.objects.filter(is_active=True, unit__isnull=False).exclude(email="").count()
+    assert logged(0) == f"Reminders queued: new_version: {members}"
+    assert logged(0) == "Reminders queued: nothing to send"
+    clock.move_to(on(1))
+    make_person("nieuw", unit=city.team_a, manager=city.chef)
+    assert logged(1) == "Reminders queued: new_version: 1"
+    # Day 12: the reminder to everyone asked on day 0 (due day 14) and to the newcomer (due day 15),
+    # two mails told apart by their due date, counted together.
+    assert logged(12) == f"Reminders queued: before_due: {members + 1}, chef_escalation: 1, chef_notify: 3"
