@@ -3,6 +3,7 @@
     .venv/bin/python -m bench.run                 # 2,500, 25,000 and 250,000 employees
     .venv/bin/python -m bench.run --quick         # 2,500 only
     .venv/bin/python -m bench.run --sizes 25000 --seconds 8
+    .venv/bin/python -m bench.run --sizes 2500 25000 --pages team,bureau   # some pages only, nothing written
 
 For each size: a fresh PostgreSQL database (127.0.0.1:5432) with the generated city (bench/generate.py),
 gunicorn with production settings on loopback, and wrk as the load generator in a separate process
@@ -58,6 +59,19 @@ FLOOR_SHARE = {
 MAX_QUERIES = {"version page": 3, "home": 2}
 MAX_QUERIES_OTHER_PAGES = 8
 UNBOUNDED_QUERIES = {"compliance (city)", "CSV export (city)"}
+# `--pages`: short names for measuring some pages only (the floor is always measured with them).
+PAGE_KEYS = {
+    "version": "version page",
+    "home": "home",
+    "post": "acknowledge POST",
+    "team": "team page (40)",
+    "compliance_city": "compliance (city)",
+    "compliance_department": "compliance (department)",
+    "export": "CSV export (city)",
+    "question": "advice question",
+    "my_questions": "my questions",
+    "bureau": "Bureau queue",
+}
 GROWTH_LOSS = 0.10  # from the smallest city to the largest, a page loses at most this much of its share
 POOL_MAX = 6000  # people who acknowledge under wrk (first acknowledgements; see AcknowledgementPool)
 FIRST_ACK_CEILING_RPS = 800  # more than 2 cores can record: a run's slice of people never runs out first
@@ -512,10 +526,11 @@ def two_servers_acknowledge(env, people, version_pk) -> dict:
         second.stop()
 
 
-def measure_size(size, env, seconds, *, scenarios, baseline=None, morning_seconds=0) -> dict:
+def measure_size(size, env, seconds, *, scenarios, baseline=None, morning_seconds=0, only_pages=None) -> dict:
     """One city of `size`: the pages against the floor (with `baseline`, the smallest city's pages, a page
     that lost more than GROWTH_LOSS of its share is measured again), the figures after a change, memory,
-    two servers, the reminder job and the import; then, with `morning_seconds`, the publication morning."""
+    two servers, the reminder job and the import; then, with `morning_seconds`, the publication morning.
+    With `only_pages` (display names), just those pages against the floor."""
     from bench import generate
     from codeofconduct.models import Acknowledgement
     from organisation.models import Person
@@ -565,7 +580,10 @@ def measure_size(size, env, seconds, *, scenarios, baseline=None, morning_second
             # One CSRF cookie and its form token serve every POST (the check compares the two, not the session).
             cookie, token = csrf_for(PORT, sessions[made["employee"]], version.get_absolute_url())
             pool = AcknowledgementPool(pool_people, sessions, cookie, version.pk)
-            result["pages"] = measure_pages(made, visitors, sessions, query_person, pool, token, seconds, baseline)
+            result["pages"] = measure_pages(
+                made, visitors, sessions, query_person, pool, token, seconds, baseline, only_pages
+            )
+        if "pages" in scenarios and not only_pages:
             result["compliance_after_change_ms"] = compliance_after_a_change(
                 sessions[visitors["editor"]], reverse_url("codeofconduct:compliance")
             )
@@ -586,7 +604,7 @@ def reverse_url(name, *args) -> str:
     return reverse(name, args=args or None)
 
 
-def measure_pages(made, visitors, sessions, query_person, pool, token, seconds, baseline) -> dict:
+def measure_pages(made, visitors, sessions, query_person, pool, token, seconds, baseline, only_pages=None) -> dict:
     version = made["current"]
     compliance = reverse_url("codeofconduct:compliance")
     pages = [
@@ -602,6 +620,8 @@ def measure_pages(made, visitors, sessions, query_person, pool, token, seconds, 
         ("my questions", "asker", reverse_url("advice:my_questions")),
         ("Bureau queue", "officer", reverse_url("advice:bureau_queue")),
     ]
+    if only_pages:
+        pages = [page for page in pages if page[0] == "floor" or page[0] in only_pages]
     results = {}
     floor_cookies = [f"sessionid={sessions[made['employee']]}"]
     for name, who, path in pages:
@@ -1157,7 +1177,19 @@ def main() -> int:
     )
     parser.add_argument("--morning-sizes", type=int, nargs="+", default=sorted(MORNING_P95_MS))
     parser.add_argument("--morning-seconds", type=int, default=30, help="length of the publication morning")
+    parser.add_argument(
+        "--pages",
+        help="only these pages against the floor, comma-separated: "
+        + ",".join(PAGE_KEYS)
+        + " (no other measurement; printed and written to var/bench-pages.json, not to bench/RESULTS.md)",
+    )
     args = parser.parse_args()
+    only_pages = None
+    if args.pages:
+        unknown = [key for key in args.pages.split(",") if key not in PAGE_KEYS]
+        if unknown:
+            parser.error(f"unknown page(s) {', '.join(unknown)}; choose from {', '.join(PAGE_KEYS)}")
+        only_pages = {PAGE_KEYS[key] for key in args.pages.split(",")}
     started = time.monotonic()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: apt-get install wrk")
@@ -1166,6 +1198,8 @@ def main() -> int:
     morning_sizes = set(sizes if args.quick else args.morning_sizes)
     morning_seconds = 10 if args.quick else args.morning_seconds
     scenarios = {args.only} if args.only else {"pages", "morning"}
+    if only_pages:
+        scenarios = {"pages"}
     env = environment(PORT)
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
@@ -1183,7 +1217,15 @@ def main() -> int:
             baseline = measured[0]["pages"] if measured and size == sizes[-1] and "pages" in measured[0] else None
             morning = morning_seconds if "morning" in scenarios and size in morning_sizes else 0
             measured.append(
-                measure_size(size, env, seconds, scenarios=scenarios, baseline=baseline, morning_seconds=morning)
+                measure_size(
+                    size,
+                    env,
+                    seconds,
+                    scenarios=scenarios,
+                    baseline=baseline,
+                    morning_seconds=morning,
+                    only_pages=only_pages,
+                )
             )
     finally:
         from django.db import connections
@@ -1203,6 +1245,12 @@ def main() -> int:
         "machine": machine(),
         "sizes": measured,
     }
+    if only_pages:
+        # Some pages only: their shares, never in place of a full run's results.
+        (ROOT / "var").mkdir(exist_ok=True)
+        (ROOT / "var" / "bench-pages.json").write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+        print(f"\nWritten var/bench-pages.json ({report['duration_s']} s); bench/RESULTS.md left as it is.")
+        return 0
     report["goals"] = goals(measured)
     # The issue's time budget for the whole run: 15 minutes for the three sizes, 3 for --quick.
     budget = 180 if args.quick else 900 if sizes == DEFAULT_SIZES and not args.only else None
