@@ -20,7 +20,7 @@ The person's own pages and their chef's team page do not use these figures: they
 import datetime
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection
@@ -36,6 +36,7 @@ _latest: dict[int, tuple[tuple, "CityFigures"]] = {}  # version pk -> (key, figu
 _counting: dict[int, threading.Lock] = {}  # version pk -> held by the thread that counts it
 _recounting: dict[int, threading.Thread] = {}  # version pk -> this process's background recount of it
 RECOUNT_THREAD_NAME = "compliance-figures-recount"
+UNIT_DAYS_KEPT = 500  # units whose chart is kept with one count of the figures (a few kB each)
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +48,19 @@ class CityFigures:
     by_code: dict  # unit code -> UnitFigures
     per_day: list  # (day, acknowledged that day, cumulative)
     counted_at: datetime.datetime  # when counting began: every change committed before then is in
+    # unit pk -> its acknowledgements per day (per_day_below), counted on the unit's first view
+    unit_days: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def per_day_below(self, version: PolicyVersion, unit: compliance.UnitFigures) -> list:
+        """The acknowledgements per day below `unit` (the chart on its page): counted on the first view of
+        the unit and kept with these figures, so never older than they are (a new count starts without).
+        At most UNIT_DAYS_KEPT units are kept per count: clicking through a whole city keeps no more."""
+        series = self.unit_days.get(unit.unit["pk"])
+        if series is None:
+            series = compliance.acknowledgements_per_day(version, unit.unit["path"])
+            if len(self.unit_days) < UNIT_DAYS_KEPT:
+                self.unit_days[unit.unit["pk"]] = series
+        return series
 
     def is_stale(self, now: datetime.datetime) -> bool:
         """Older than the period after which own acknowledgements are counted."""

@@ -2,6 +2,7 @@ import datetime
 import html
 
 from django import template
+from django.conf import settings
 from django.utils import dateformat, formats, timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -81,11 +82,12 @@ class _Dates:
 
     def __init__(self):
         self.format = formats.get_format("SHORT_DATE_FORMAT")
+        self.zone = timezone.get_current_timezone()
         self.done = {}
 
     def __call__(self, value) -> str:
         if isinstance(value, datetime.datetime):
-            value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+            value = (value.astimezone(self.zone) if timezone.is_aware(value) else value).date()
         text = self.done.get(value)
         if text is None:
             text = self.done[value] = dateformat.format(value, self.format)
@@ -141,3 +143,97 @@ def team_rows(progress, whole_subtree):
             f"<td>{due}</td></tr>"
         )
     return mark_safe("\n".join(rows))  # noqa: S308 (every value in them is escaped above)
+
+
+def _number():
+    """How the template writes a whole number: as it is, unless thousands are grouped (USE_THOUSAND_SEPARATOR)."""
+    return formats.number_format if settings.USE_THOUSAND_SEPARATOR else str
+
+
+@register.simple_tag
+def unit_rows(rows, version):
+    """The compliance page's units (a `UnitFigures` each), as the row template wrote them."""
+    number = _number()
+    yes = _e(_("ja"))
+    share_in, done_of = _("Aandeel bevestigd in %(unit)s"), _("%(done)s van %(total)s")
+    written = []
+    for row in rows:
+        code, name, share = _e(row.unit["code"]), _e(row.unit["name"]), row.share
+        if row.notification_confirmed:
+            notified = yes
+        elif row.chefs:
+            notified = done_of % {"done": number(row.chefs_confirmed), "total": number(row.chefs)}
+        else:
+            notified = "–"
+        written.append(
+            f'<tr data-unit="{code}"><th scope="row"><a href="?versie={version.pk}&amp;eenheid={code}">{name}</a></th>'
+            f"<td>{number(row.audience)}</td><td>{number(row.acknowledged)}</td>"
+            f'<td><div class="app-progress-cell">{_progress(share, share_in % {"unit": name})}'
+            f" <span>{number(share)}%</span></div></td><td>{number(row.overdue)}</td><td>{notified}</td></tr>"
+        )
+    return mark_safe("\n".join(written))  # noqa: S308 (every value in them is escaped above)
+
+
+def _progress(share, label) -> str:
+    """`progress` for a label that is HTML already."""
+    return (
+        f'<div class="a-progress"><div class="a-progress__inner"><div class="a-progress__bar app-w-{share}"'
+        f' role="progressbar" aria-label="{label}" aria-valuenow="{share}" aria-valuemin="0" aria-valuemax="100">'
+        "</div></div></div>"
+    )
+
+
+@register.simple_tag
+def chart_columns(chart):
+    """The chart's bars: every bar's value while they fit (`label_every_bar`), else the last one's."""
+    number = _number()
+    bars, last = chart["bars"], len(chart["bars"]) - 1
+    written = []
+    for index, bar in enumerate(bars):
+        value = ""
+        if chart["label_every_bar"] or index == last:
+            value = f'<span class="app-chart__value">{number(bar["cumulative"])}</span>'
+        written.append(
+            f'<div class="app-chart__column"><div class="app-chart__bar app-h-{bar["percent"]}">{value}</div></div>'
+        )
+    return mark_safe("\n".join(written))  # noqa: S308 (numbers only)
+
+
+@register.simple_tag
+def chart_days(chart):
+    """The chart's figures as table rows, a day each."""
+    number, day = _number(), _Dates()
+    return mark_safe(  # noqa: S308 (dates and numbers only)
+        "\n".join(
+            f'<tr><th scope="row">{_e(day(bar["day"]))}</th><td class="u-text-right">{number(bar["count"])}</td>'
+            f'<td class="u-text-right">{number(bar["cumulative"])}</td>'
+            f'<td class="u-text-right">{number(bar["share"])}%</td></tr>'
+            for bar in chart["bars"]
+        )
+    )
+
+
+@register.simple_tag
+def people_rows(people):
+    """The compliance page's people (`compliance.people_page`), as the row template wrote them."""
+    day = _Dates()
+    via = _("via briefing door %(first)s %(last)s")
+    written = []
+    for person in people:
+        acknowledged = _e(day(person.acknowledged_at)) if person.acknowledged_at else "–"
+        if person.acknowledgement_source == Acknowledgement.Source.BRIEFING:
+            # As {% blocktranslate %}: the values escaped, the translation taken as it is.
+            text = via % {"first": _e(person.proxy_chef_first), "last": _e(person.proxy_chef_last)}
+            acknowledged += f' <span class="app-muted">({text})</span>'
+        written.append(
+            f"<tr><td>{_e(person.personeelsnummer)}</td>"
+            f"<td>{_e(_full_name(person.first_name, person.last_name))}</td><td>{_e(person.unit__name)}</td>"
+            f"<td>{_e(_full_name(person.manager__first_name, person.manager__last_name))}</td>"
+            f"<td>{_e(day(person.opened_at)) if person.opened_at else '–'}</td><td>{acknowledged}</td></tr>"
+        )
+    return mark_safe("\n".join(written))  # noqa: S308 (every value in them is escaped above)
+
+
+def _full_name(first, last) -> str:
+    """Person.get_full_name of a person read as values; nobody (no chef) is empty."""
+    return f"{first or ''} {last or ''}".strip()

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from codeofconduct import exports, figures, selectors
+from codeofconduct import exports, figures, shared
 from codeofconduct.content import MAIN_POLICY_SLUG
 from codeofconduct.models import PolicyVersion
 from codeofconduct.selectors import compliance
@@ -19,12 +19,9 @@ STATUS_FILTERS = {"": None, "open": "open", "overdue": "overdue", "acknowledged"
 
 def _compliance_versions(request) -> tuple[PolicyVersion, list[PolicyVersion]]:
     """The version asked for (?versie=, else the code of conduct in force) and every public version,
-    newest first, for the version choice: one query for both."""
-    versions = list(
-        PolicyVersion.objects.public()
-        .select_related("policy")
-        .defer(*PolicyVersion.TEXT_FIELDS)
-        .order_by("-published_at")
+    newest first, for the version choice: from the shared content (codeofconduct.shared), no query."""
+    versions = sorted(
+        shared.for_person(request.user).versions.values(), key=lambda version: version.published_at, reverse=True
     )
     pk = id_from_query(request.GET.get("versie", ""))
     if pk is not None:
@@ -61,7 +58,7 @@ def compliance_page(request):
         "codeofconduct/compliance.html",
         {
             "version": version,
-            "current": None if version.is_current else selectors.current_version(version.policy),
+            "current": None if version.is_current else shared.for_person(request.user).current.get(version.policy_id),
             "versions": versions,
             "shown": shown,
             "counted_at": city.counted_at,
@@ -70,11 +67,9 @@ def compliance_page(request):
             "breadcrumbs": breadcrumbs,
             "status": status,
             "people_page": people_page,
-            # The chart follows the unit shown: the city's series is counted with its figures, a unit's on demand.
-            "chart": _chart(
-                compliance.acknowledgements_per_day(version, selected.unit["path"]) if selected else city.per_day,
-                shown.audience,
-            ),
+            # The chart follows the unit shown: the city's series is counted with its figures, a unit's on
+            # its first view and then kept with them.
+            "chart": _chart(city.per_day_below(version, selected) if selected else city.per_day, shown.audience),
         },
     )
 
