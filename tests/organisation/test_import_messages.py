@@ -480,3 +480,40 @@ def test_people_and_units_already_gone_are_not_deactivated_again():
     out, _err = imported(lines(*GOOD_ROWS), verbosity=2)
     assert out == [summary()]
     assert Person.objects.get(personeelsnummer="6").deactivated_at == deactivated_at
+
+
+def test_a_refusal_in_a_log_names_every_problem_on_its_own_line():
+    from organisation.importer import ImportRefused
+
+    refusal = ImportRefused(["Regel 7: onbekende leidinggevende 99.", "Regel 9: verplicht veld ontbreekt: voornaam."])
+    assert str(refusal) == "Regel 7: onbekende leidinggevende 99.\nRegel 9: verplicht veld ontbreekt: voornaam."
+
+
+def test_everyone_an_import_creates_or_moves_is_in_their_unit_since_the_moment_of_that_import():
+    imported(GOOD)
+    assert Person.objects.values("unit_since").distinct().count() == 1
+    moved = [
+        *GOOD_ROWS[:3],
+        *(row.replace("BV-T1;Team Een;team;BV", "BV;Bedrijfsvoering;departement;STAD") for row in GOOD_ROWS[3:]),
+    ]
+    imported(lines(*moved, "6;Nele;Aerts;nele.aerts@stad.antwerpen.be;;BV;Bedrijfsvoering;departement;STAD;2"))
+    since = set(Person.objects.filter(personeelsnummer__in=["4", "5", "6"]).values_list("unit_since", flat=True))
+    assert len(since) == 1
+    assert since != {Person.objects.get(personeelsnummer="1").unit_since}
+
+
+def test_a_renamed_person_is_listed_as_changed():
+    imported(GOOD)
+    renamed = [*GOOD_ROWS[:4], GOOD_ROWS[4].replace("Jacobs;", "Jacobs-Peeters;")]
+    out, _err = imported(lines(*renamed), verbosity=2)
+    assert out == [summary(people_updated=1), "  people_updated: 5"]
+
+
+def test_a_city_sized_file_tells_its_progress_every_5000_people():
+    rows = [*GOOD_ROWS, *(f"{n};P;Smets;;;BV-T1;Team Een;team;BV;3" for n in range(6, 5_002))]
+    _out, err = imported(lines(*rows))
+    assert err == [
+        "Eenheden verwerkt: 3",
+        "Medewerkers gelezen: 5000 van 5001",
+        "Medewerkers verwerkt: 5001",
+    ]
