@@ -263,3 +263,63 @@ def test_people_rows(language):
             )
         )
     both(PEOPLE_ROW, {"people": old}, lambda: codeofconduct_tags.people_rows(new), language)
+
+
+BUREAU_ROW = """{% load i18n advice_tags %}{% for question in questions %}
+  <tr{% if question.is_overdue %} class="advice-overdue"{% endif %}>
+    <td>{{ question.pk }}</td>
+    <td>
+      <a href="{% url 'advice:question_detail' question.pk %}">{{ question.subject }}</a>
+      {% if question.direct_reason %}
+        <span class="a-label">{% translate "rechtstreeks" %}</span>
+      {% endif %}
+    </td>
+    <td>{{ question.bureau_at|date:"SHORT_DATE_FORMAT" }}</td>
+    <td>{% state_label question.state question.get_state_display %}</td>
+    <td>{{ question.officer|default:"–" }}</td>
+    <td>
+      {% if question.is_overdue %}
+        <span class="a-label a-label--danger">{% translate "Te laat" %}</span>
+      {% else %}
+        {{ question.bureau_deadline|deadline }}
+      {% endif %}
+    </td>
+  </tr>
+{% endfor %}"""
+
+
+class Officer(SimpleNamespace):
+    def __str__(self):  # as Person: the full name, else the username
+        return f"{self.first_name} {self.last_name}".strip() or self.username
+
+
+def test_bureau_rows(language):
+    from advice.models import State
+    from advice.templatetags import advice_tags
+
+    midnight = datetime.datetime(2026, 11, 25, 23, 0, tzinfo=datetime.UTC)  # the end of the 25th in Antwerp
+    rows = [
+        # (pk, subject, direct reason, state, officer (username, first, last), deadline, overdue)
+        (7, ODD, "manager", State.WITH_BUREAU, None, midnight, True),
+        (12, "Foto", "", State.TAKEN_UP, ("o<1>", ODD, "Goossens"), EVENING, False),
+        (1234, "Debat", "", State.INFO_REQUESTED, ("o2", "", ""), None, False),
+        (99, "Blog", "", State.BUREAU_ANSWERED, ("o3", "Bram", ""), midnight, False),
+    ]
+    new, old = [], []
+    for pk, subject, direct, state, officer, deadline, overdue in rows:
+        values = {
+            "pk": pk,
+            "subject": subject,
+            "direct_reason": direct,
+            "bureau_at": EVENING,
+            "state": state,
+            "bureau_deadline": deadline,
+            "officer__username": officer[0] if officer else None,
+            "officer__first_name": officer[1] if officer else None,
+            "officer__last_name": officer[2] if officer else None,
+            "is_overdue": overdue,
+        }
+        new.append(values)
+        person = Officer(username=officer[0], first_name=officer[1], last_name=officer[2]) if officer else None
+        old.append(SimpleNamespace(**values, officer=person, get_state_display=State(state).label))
+    both(BUREAU_ROW, {"questions": old}, lambda: advice_tags.bureau_rows(new), language)

@@ -1,8 +1,12 @@
 import datetime
+import html
 
 from django import template
-from django.utils import formats, timezone
+from django.urls import reverse
+from django.utils import dateformat, formats, timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from advice.models import State
 from advice.selectors import faq_by_rule
@@ -72,3 +76,45 @@ def state_label(state, label):
         state,
         label,
     )
+
+
+# A question number no question has: reversed once per list, its place in the path is each row's number.
+_ANY_NUMBER = 987654321
+
+
+@register.simple_tag
+def bureau_rows(questions):
+    """The Bureau's queue, a row per question (a dict of `bureau.QUEUE_ROW` with `is_overdue`), as the
+    row template wrote it, in Python: a template per row cost more than the rest of the page
+    (docs/performance.md). Every value is escaped (the standard library's escape: Django's, without its
+    lazy-string wrapping); translations and the link's path are looked up once per list."""
+    before, after = reverse("advice:question_detail", args=[_ANY_NUMBER]).split(str(_ANY_NUMBER))
+    direct = f' <span class="a-label">{_e(_("rechtstreeks"))}</span>'
+    late = f'<span class="a-label a-label--danger">{_e(_("Te laat"))}</span>'
+    labels = {value: _e(label) for value, label in State.choices}
+    zone, short_date = timezone.get_current_timezone(), formats.get_format("SHORT_DATE_FORMAT")
+    rows = []
+    for question in questions:
+        pk, state = question["pk"], question["state"]
+        officer = "–"
+        if question["officer__username"] is not None:  # as str(Person): the full name, else the username
+            name = f"{question['officer__first_name']} {question['officer__last_name']}".strip()
+            officer = _e(name or question["officer__username"])
+        state_label = (
+            f'<span class="a-label{STATE_LABEL_COLOURS.get(state, " a-label--primary")}" data-state="{_e(state)}">'
+            f"{labels.get(state, _e(state))}</span>"
+        )
+        overdue = ' class="advice-overdue"' if question["is_overdue"] else ""
+        rows.append(
+            f"<tr{overdue}><td>{pk}</td>"
+            f'<td><a href="{before}{pk}{after}">{_e(question["subject"])}</a>'
+            f"{direct if question['direct_reason'] else ''}</td>"
+            f"<td>{_e(dateformat.format(question['bureau_at'].astimezone(zone), short_date))}</td>"
+            f"<td>{state_label}</td><td>{officer}</td>"
+            f"<td>{late if question['is_overdue'] else _e(deadline(question['bureau_deadline']))}</td></tr>"
+        )
+    return mark_safe("\n".join(rows))  # noqa: S308 (every value in them is escaped above)
+
+
+def _e(value) -> str:
+    return html.escape(str(value))

@@ -12,6 +12,18 @@ from organisation import selectors as org_selectors
 from organisation.roles import Role, require_role
 
 QUEUE_PAGE_SIZE = 50
+# What a row of the queue shows.
+QUEUE_ROW = (
+    "pk",
+    "subject",
+    "direct_reason",
+    "bureau_at",
+    "state",
+    "bureau_deadline",
+    "officer__username",
+    "officer__first_name",
+    "officer__last_name",
+)
 
 
 @require_GET
@@ -24,15 +36,15 @@ def bureau_queue(request):
         age = int(form.cleaned_data["age"]) if form.cleaned_data["age"] else None
     now = timezone.now()
     counts, listed = selectors.queue_counts(request.user, state=state, min_age_days=age, now=now)
-    # The queue grows with the city: a page at a time, oldest first.
-    questions = selectors.bureau_queue(request.user, state=state, min_age_days=age, now=now)
+    # The queue grows with the city: a page at a time, oldest first, as values (advice_tags.bureau_rows).
+    questions = selectors.bureau_queue(request.user, state=state, min_age_days=age, now=now).values(*QUEUE_ROW)
     page = CountedPaginator(questions, QUEUE_PAGE_SIZE, count=listed).get_page(request.GET.get("pagina"))
     questions = list(page.object_list)
     for question in questions:
-        question.is_overdue = (
-            question.state in (State.WITH_BUREAU, State.TAKEN_UP)
-            and question.bureau_deadline is not None
-            and question.bureau_deadline < now
+        question["is_overdue"] = (
+            question["state"] in (State.WITH_BUREAU, State.TAKEN_UP)
+            and question["bureau_deadline"] is not None
+            and question["bureau_deadline"] < now
         )
     return render(
         request,
