@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.template.defaultfilters import linebreaksbr
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -184,7 +185,40 @@ class PolicyVersionAdmin(DeleteRefusedMixin, DutchContentAdmin):
         return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return obj is not None and obj.is_editable and super().has_delete_permission(request, obj)
+        """Only a draft that never left Redactie's desk (publishing.why_not_discardable); never in bulk
+        (obj None: no "delete selected" action, each draft is judged on its own page)."""
+        return (
+            obj is not None and super().has_delete_permission(request, obj) and not publishing.why_not_discardable(obj)
+        )
+
+    def delete_refused_reason(self, version):
+        """A draft that is kept says why (it has a history); any other version gets the general rule."""
+        if version.is_editable:
+            return publishing.why_not_discardable(version) or self.delete_refused_message
+        return self.delete_refused_message
+
+    def get_deleted_objects(self, objs, request):
+        """What deleting a draft removes: the draft and its own events (its creation, "copy of").
+
+        Django's collector would call those events protected (they PROTECT the version everywhere
+        else) and ask for a delete permission on events nobody has; the service removes them with
+        the draft, so the page lists them as going with it.
+        """
+        to_delete, events_count = [], 0
+        for version in objs:
+            events = [str(event) for event in version.events.order_by("at", "pk")]
+            to_delete += [format_html("{}: {}", capfirst(PolicyVersion._meta.verbose_name), nl(str(version))), events]
+            events_count += len(events)
+        model_count = {PolicyVersion._meta.verbose_name_plural: len(objs)}
+        if events_count:
+            model_count[PublicationEvent._meta.verbose_name_plural] = events_count
+        return to_delete, model_count, set(), []
+
+    def log_deletions(self, request, queryset):
+        """The service writes the deletion to the log itself (so does every other way in)."""
+
+    def delete_model(self, request, obj):
+        publishing.version_discard_draft(version=obj, by=request.user)
 
     def save_model(self, request, obj, form, change):
         if not change:

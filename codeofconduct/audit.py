@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass
 from django.utils import timezone, translation
 
 from codeofconduct.exports import safe_cell
-from codeofconduct.models import Acknowledgement, PublicationEvent, TeamNotification
+from codeofconduct.models import Acknowledgement, PolicyVersion, PublicationEvent, TeamNotification
 
 CHUNK = 2000
 
@@ -134,11 +134,45 @@ def _publication_events(since) -> Iterator[AuditRow]:
         )
 
 
+def _discarded_drafts(since) -> Iterator[AuditRow]:
+    """Drafts deleted before anyone saw them (publishing.version_discard_draft): their creation rows
+    went with them, the log's record of the deletion stays (who, when, number and title, its events)."""
+    from django.contrib.admin.models import DELETION, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    rows = (
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(PolicyVersion),
+            action_flag=DELETION,
+            action_time__gte=since,
+        )
+        .select_related("user")
+        .order_by("action_time", "pk")
+    )
+    for entry in rows.iterator(chunk_size=CHUNK):
+        nummer, _sep, titel = entry.object_repr.partition(" - ")
+        yield AuditRow(
+            at=entry.action_time,
+            record="publication",
+            what="discarded",
+            personeelsnummer="",
+            person="",
+            version=nummer,
+            content_hash="",
+            detail=" – ".join(part for part in (titel, entry.change_message) if part),
+            **_recorded_by(entry.user),
+        )
+
+
 def audit_rows(*, since: datetime.datetime | None = None) -> Iterator[AuditRow]:
     """Every record since `since` (default: all), oldest first."""
     since = since or datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
     return heapq.merge(
-        _acknowledgements(since), _team_notifications(since), _publication_events(since), key=lambda row: row.at
+        _acknowledgements(since),
+        _team_notifications(since),
+        _publication_events(since),
+        _discarded_drafts(since),
+        key=lambda row: row.at,
     )
 
 

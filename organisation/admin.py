@@ -22,10 +22,14 @@ class DeleteRefusedMixin:
 
     delete_refused_message = _("Dit kan niet verwijderd worden.")
 
+    def delete_refused_reason(self, obj) -> str:
+        """Why `obj` is not deleted (the same sentence for every object, unless an admin says more)."""
+        return self.delete_refused_message
+
     def delete_view(self, request, object_id, extra_context=None):
         obj = self.get_object(request, admin.utils.unquote(object_id))
         if obj is not None and self.has_view_permission(request, obj) and not self.has_delete_permission(request, obj):
-            self.message_user(request, self.delete_refused_message, messages.ERROR)
+            self.message_user(request, self.delete_refused_reason(obj), messages.ERROR)
             info = (self.opts.app_label, self.opts.model_name)
             return redirect(
                 reverse("admin:{}_{}_change".format(*info), args=[obj.pk], current_app=self.admin_site.name)

@@ -8,7 +8,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -135,9 +135,81 @@ def draft_create(*, policy: Policy, by, copy_from: PolicyVersion | None = None, 
 
 
 def _lock(version: PolicyVersion) -> PolicyVersion:
-    """Lock the policy row, then re-read the version: decisions are taken on fresh data."""
+    """Lock the policy row, then re-read the version: decisions are taken on fresh data.
+
+    A draft discarded by another editor meanwhile is gone: said as a refusal, never half done.
+    """
     Policy.objects.select_for_update().get(pk=version.policy_id)
-    return PolicyVersion.objects.select_for_update().get(pk=version.pk)
+    try:
+        return PolicyVersion.objects.select_for_update().get(pk=version.pk)
+    except PolicyVersion.DoesNotExist:
+        raise ValidationError(_("Dit ontwerp bestaat niet meer: het werd intussen verwijderd.")) from None
+
+
+# A draft's own events: what a discarded draft takes with it (nothing else ever names a draft only).
+DRAFT_ONLY_ACTIONS = (Action.CREATED,)
+
+
+def why_not_discardable(version: PolicyVersion) -> str:
+    """Why `version` cannot be deleted ("" when it can).
+
+    Only a draft that never left Redactie's desk can go: never published or scheduled (its events
+    are its creation only), and nothing refers to it but those events. Every other record that names
+    a version (acknowledgements, readings, reminders, questions to people, team notifications,
+    briefings, carried-over acknowledgements, any relation added later) keeps it, and so does another
+    version's history that names its number.
+    """
+    if version.status != Status.DRAFT or version.published_at is not None or version.publish_at is not None:
+        return _("Enkel een ontwerp dat nooit gepubliceerd of gepland werd, kan verwijderd worden.")
+    for relation in PolicyVersion._meta.related_objects:
+        rows = relation.related_model._base_manager.filter(**{relation.field.name: version})
+        if relation.related_model is PublicationEvent:
+            rows = rows.exclude(action__in=DRAFT_ONLY_ACTIONS)
+        if rows.exists():
+            return _("%(nummer)s heeft al een geschiedenis (%(what)s): het blijft bewaard.") % {
+                "nummer": version.nummer,
+                "what": relation.related_model._meta.verbose_name_plural,
+            }
+    if PublicationEvent.objects.filter(note_nummer=version.nummer).exclude(version=version).exists():
+        return _("De geschiedenis van een andere versie noemt %(nummer)s: het blijft bewaard.") % {
+            "nummer": version.nummer
+        }
+    return ""
+
+
+@transaction.atomic
+def version_discard_draft(*, version: PolicyVersion, by) -> None:
+    """Delete a draft that was never published, with its own events (its creation, "copy of").
+
+    The row locks are the publishing service's (`_lock`): a draft being published while another
+    editor discards it is either published (and then refused here) or gone (and then publishing
+    says so), never half of each. The deletion itself is written to Django's log (LogEntry:
+    who, when, the version's number and title, and what its events were), which outlives the draft
+    and which the audit export reads (codeofconduct.audit, "discarded").
+    """
+    from django.contrib.admin.models import DELETION, LogEntry
+
+    version = _lock(version)
+    problem = why_not_discardable(version)
+    if problem:
+        raise PermissionDenied(problem)
+    events = list(version.events.select_related("by").order_by("at", "pk"))
+    with translation.override("nl-be"):
+        history = "; ".join(
+            f"{event.get_action_display()} op {timezone.localtime(event.at):%d-%m-%Y %H:%M}"
+            + (f" door {event.by.get_full_name()}" if event.by else "")
+            + (f" ({event.note_text})" if event.note_kind else "")
+            for event in events
+        )
+    LogEntry.objects.log_actions(
+        user_id=by.pk,
+        queryset=[version],
+        action_flag=DELETION,
+        change_message=f"Ontwerp verwijderd, nooit gepubliceerd. {history}".strip(),
+    )
+    version.events.all().delete()
+    version.audience_units.clear()
+    version.delete()
 
 
 @transaction.atomic
