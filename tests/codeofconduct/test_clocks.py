@@ -403,3 +403,5 @@ def test_the_jobs_log_line_counts_the_mails_it_queued_per_kind(city, current, cl
     # Day 12: the reminder to everyone asked on day 0 (due day 14) and to the newcomer (due day 15),
     # two mails told apart by their due date, counted together.
     assert logged(12) == f"Reminders queued: before_due: {members + 1}, chef_escalation: 1, chef_notify: 3"
+    # Day 15, a new week: the director hears again, and each of the three chefs gets their weekly summary.
+    assert logged(15) == "Reminders queued: chef_escalation: 1, chef_weekly: 3"
