@@ -405,3 +405,26 @@ def test_the_jobs_log_line_counts_the_mails_it_queued_per_kind(city, current, cl
     assert logged(12) == f"Reminders queued: before_due: {members + 1}, chef_escalation: 1, chef_notify: 3"
     # Day 15, a new week: the director hears again, and each of the three chefs gets their weekly summary.
     assert logged(15) == "Reminders queued: chef_escalation: 1, chef_weekly: 3"
+
+
+def test_a_colleague_who_becomes_a_chef_is_asked_to_notify_two_days_after_becoming_one(city, current, clock):
+    """Lotte Janssens was asked to acknowledge on day 0; on day 5 a new colleague reports to her. Her
+    clock as a chef starts on day 5: the request to notify her team comes on day 7, not at once."""
+    run_on(clock, 0)
+    clock.move_to(on(5))
+    make_person("nieuw", unit=city.team_a, manager=city.employee)
+    assert "medewerker" not in who(run_on(clock, 5), NOTIFY)
+    assert who(run_on(clock, 7), NOTIFY) == {"medewerker"}
+
+
+def test_chefs_asked_about_the_replaced_version_are_asked_about_the_update_from_its_day(city, current, clock):
+    """The chefs were asked on day 0 about the note in force; an update is published on day 3. Their
+    request to notify their team of the update comes two days after the job asked them about it (day 5)."""
+    run_on(clock, 0)
+    run_on(clock, 2)  # the request about the note in force
+    clock.move_to(on(3))
+    update = make_draft(current.policy, city.editor, body="## 1. Nieuw\n\nTekst.", nummer="D2027.001")
+    publishing.version_publish(version=update, by=city.editor)
+    assert who(run_on(clock, 3), NOTIFY) == set()
+    assert who(run_on(clock, 4), NOTIFY) == set()
+    assert who(run_on(clock, 5), NOTIFY) == {"directeur", "chef", "chef2"}
