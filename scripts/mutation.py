@@ -379,9 +379,13 @@ def write_report():
         "",
         f"The full runs in this table together: {total} s ({total / 60:.0f} min) of wall time, two mutants at",
         "a time, `nice`d, on a machine shared with other work (the load is the machine's over 5 minutes at",
-        f"the end of the run); from the CPU time they used, about {alone_total} s ({alone_total / 60:.0f} min)"
-        " on two cores of",
-        "their own. A module without a full time was not run in full here (an incremental run re-tests",
+        "the end of the run)"
+        + (
+            f"; from the CPU time they used, about {alone_total} s ({alone_total / 60:.0f} min) on two cores of their own."
+            if alone_total
+            else "."
+        ),
+        "A module without a full time was not run in full here (an incremental run re-tests",
         "only what changed and the earlier survivors). docs/testing.md says what is measured and what not.",
         "",
         "# Surviving mutants",

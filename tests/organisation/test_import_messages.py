@@ -517,3 +517,12 @@ def test_a_city_sized_file_tells_its_progress_every_5000_people():
         "Medewerkers gelezen: 5000 van 5001",
         "Medewerkers verwerkt: 5001",
     ]
+
+
+def test_the_safety_stop_tells_the_share_asked_for_as_a_whole_percent():
+    imported(lines(*ten_people()))
+    assert refusal(lines(*ten_people()[:2]), "--max-deactivate", "70") == [
+        "Eenheden verwerkt: 2",
+        "Veiligheidsstop: dit bestand zou 8 van 10 actieve medewerkers deactiveren (meer dan 70%). "
+        "Controleer het bestand; gebruik --max-deactivate om bewust meer toe te laten.",
+    ]
