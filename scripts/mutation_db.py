@@ -19,7 +19,7 @@ then counted as killed. Here a mutant is stopped (and counted as a timeout) only
 (estimate + constant) x multiplier / 2 seconds of CPU time, which the tests of a surviving mutant
 never use: their estimate is wall time measured alone, the CPU time they use is less. mutmut's
 clock signal is ignored while that budget is not spent, except for a mutant that is blocked (uses no
-CPU at all): it is stopped after four of mutmut's wall limits.
+CPU at all for three of mutmut's wall limits) is stopped.
 """
 
 import os
@@ -93,13 +93,29 @@ def _stop_as_timeout(signum=None, frame=None):
     os._exit(152)
 
 
+_checked_cpu = 0.0
+
+
+def _still_working(signum, frame):
+    """Every 6 x budget seconds after mutmut's wall limit: a mutant that used no CPU in that time is
+    blocked (stopped, a timeout); one that used some is waiting for a core on a busy machine and
+    goes on (its CPU budget still holds). Stopping it for the clock counted starved survivors as
+    killed (codeofconduct.reminders, load 13: 15 s of CPU in 495 s)."""
+    global _checked_cpu
+    used = time.process_time()
+    if used - _checked_cpu < 0.05:
+        _stop_as_timeout()
+    _checked_cpu = used
+    signal.alarm(max(1, round(6 * _budget)))
+
+
 def _clock_limit(signum, frame):
     """mutmut's wall-time signal (or the kernel's CPU limit): a timeout only once the CPU budget is spent."""
+    global _checked_cpu
     if time.process_time() >= _budget:
         _stop_as_timeout()
-    # Waiting for a core, or blocked: the CPU budget still holds; a blocked mutant is stopped after
-    # three more of mutmut's wall limits (the signal came after one; a wall limit is 2 x the budget).
-    signal.signal(signal.SIGALRM, _stop_as_timeout)
+    _checked_cpu = time.process_time()
+    signal.signal(signal.SIGALRM, _still_working)
     signal.alarm(max(1, round(6 * _budget)))
 
 
