@@ -217,7 +217,10 @@ def run(module, jobs=2):
     )
     # mutmut keeps a result once it has one: earlier survivors are tried again against today's tests.
     earlier = results(module) or {}
-    again = sorted(name for name, status in earlier.items() if status not in {"killed", "timeout", "skipped"})
+    # "not checked": mutants a stopped run never reached; the first mutmut run below tries them anyway.
+    again = sorted(
+        name for name, status in earlier.items() if status not in {"killed", "timeout", "skipped", "not checked"}
+    )
     command = ["nice", "-n", "10", str(MUTMUT), "run"]
 
     def mutmut(names, children):
@@ -323,6 +326,7 @@ def earlier_report():
 def write_report():
     reasons = tomllib.loads(SURVIVORS.read_text()) if SURVIVORS.exists() else {}
     rows, sections, total, alone_total = [], [], 0, 0
+    unmeasured = []  # modules whose full run has no CPU record: not counted as 0 s in the total
     kept_rows, kept_sections = earlier_report()
     for module, (sources, _tests) in MODULES.items():
         found = results(module)
@@ -331,12 +335,15 @@ def write_report():
         took = ", ".join(f"{timed[kind]} s ({kind})" for kind in ("full", "incremental", "stopped") if kind in timed)
         total += timed.get("full", 0)
         cost = timed.get("full cpu")
-        alone_total += cost["on 2 free cores"] if cost else 0
+        if cost:
+            alone_total += cost["on 2 free cores"]
+        elif found is not None:
+            unmeasured.append(module)
         cost = (
             f"{cost['cpu in mutants'] / max(cost['mutants'], 1):.1f} s a mutant, {cost['on 2 free cores']} s"
             f" (load {cost['load']})"
             if cost
-            else ""
+            else "not measured"
         )
         if found is None:
             # Not run in this checkout: the committed report's row and survivors stay.
@@ -344,6 +351,13 @@ def write_report():
             cells = (cells + [""] * 7)[:7]
             if cells[2] != "not run" and not cells[5]:
                 cells[5] = "not timed (an earlier run, kept from the last report)"
+            # Its CPU time on two free cores, as the last report gave it, or "not measured".
+            kept_cost = re.search(r", (\d+) s \(load", cells[6])
+            if kept_cost:
+                alone_total += int(kept_cost.group(1))
+            else:
+                cells[6] = cells[6] or "not measured"
+                unmeasured.append(module)
             # Its full run (timed in another checkout) still counts in the total below.
             full = re.search(r"(\d+) s \(full\)", cells[5])
             total += int(full.group(1)) if full else 0
@@ -381,9 +395,10 @@ def write_report():
         "a time, `nice`d, on a machine shared with other work (the load is the machine's over 5 minutes at",
         "the end of the run)"
         + (
-            f"; from the CPU time they used, about {alone_total} s ({alone_total / 60:.0f} min) on two cores of their own."
+            f"; from the CPU time they used, about {alone_total} s ({alone_total / 60:.0f} min) on two cores of their own"
+            + (f" for the modules measured (not measured: {', '.join(unmeasured)})." if unmeasured else ".")
             if alone_total
-            else "."
+            else "; on two cores of their own: not measured (no module's full run has a CPU record)."
         ),
         "A module without a full time was not run in full here (an incremental run re-tests",
         "only what changed and the earlier survivors). docs/testing.md says what is measured and what not.",
