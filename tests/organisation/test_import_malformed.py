@@ -82,6 +82,13 @@ def test_semicolon_comma_and_tab_files_with_or_without_bom_are_read_alike(bom, d
     assert Person.objects.get(personeelsnummer="4").manager.personeelsnummer == "3"
 
 
+@pytest.mark.parametrize("ending", [b"\n", b"\r\n", b"\r"], ids=["unix", "windows", "old-mac"])
+def test_files_with_the_line_endings_of_unix_windows_and_old_macs_are_read_alike(ending):
+    """A spreadsheet on an old Mac saves "CSV (Macintosh)" with a carriage return alone between lines."""
+    assert "5 medewerkers aangemaakt" in accepted(GOOD.replace(b"\n", ending))
+    assert Person.objects.get(personeelsnummer="4").manager.personeelsnummer == "3"
+
+
 def test_the_delimiter_is_taken_from_the_header_so_commas_in_names_do_not_confuse_it():
     rows = [*GOOD_ROWS, '6;"Nele, jr.";Aerts;nele.aerts@stad.antwerpen.be;;BV-T1;Team Een, Online;team;BV;3']
     # "Team Een, Online" differs from "Team Een": that is a real problem of the file, reported by line.

@@ -526,3 +526,43 @@ def test_the_safety_stop_tells_the_share_asked_for_as_a_whole_percent():
         "Veiligheidsstop: dit bestand zou 8 van 10 actieve medewerkers deactiveren (meer dan 70%). "
         "Controleer het bestand; gebruik --max-deactivate om bewust meer toe te laten.",
     ]
+
+
+# --- What the first mutation runs found untested (issue 14) --------------------------------------
+
+
+def test_two_doubled_columns_are_both_named():
+    told = refused(lines(*GOOD_ROWS, header=HEADER + ";voornaam;email"))
+    assert told == ["Regel 1: kolommen komen dubbel voor: email, voornaam."]
+
+
+def test_a_line_repeating_a_person_does_not_stop_the_check_of_the_lines_after_it():
+    rows = [*GOOD_ROWS, GOOD_ROWS[3], NELE.replace("Nele", "")]
+    assert refused(lines(*rows)) == [
+        "Regel 7: personeelsnummer 4 komt al voor op regel 5.",
+        "Regel 8: verplicht veld ontbreekt: voornaam.",
+    ]
+
+
+def test_the_line_of_a_byte_that_is_not_utf8_counts_an_empty_first_line():
+    data = b"\n" + HEADER.encode() + "\n1;Zoë;Aerts\n".encode("latin-1")
+    assert refused(data) == ["Regel 3: dit is geen UTF-8-tekst. Bewaar de CSV als UTF-8."]
+    assert refused(b"\n" + "Zoë".encode("latin-1")) == ["Regel 2: dit is geen UTF-8-tekst. Bewaar de CSV als UTF-8."]
+
+
+def test_addresses_swapped_between_two_colleagues_are_refused_by_the_database_in_one_sentence():
+    """Every rule the database holds is checked before writing, except the order of the writes: two
+    addresses swapped in one file meet each other in the table. The beheerder reads one sentence
+    naming the database's reason, and nothing is written (swapping through an empty address in
+    between works)."""
+    imported(GOOD)
+    swapped = [
+        *GOOD_ROWS[:3],
+        GOOD_ROWS[3].replace("lotte.janssens@", "wout.jacobs@"),
+        GOOD_ROWS[4].replace("wout.jacobs@", "lotte.janssens@"),
+    ]
+    told = refusal(lines(*swapped))
+    prefix = "Het bestand kon niet worden toegepast; er is niets gewijzigd. De databank weigerde: "
+    assert len(told) == 2 and told[0] == "Eenheden verwerkt: 3", told
+    assert told[1].startswith(prefix), told
+    assert "person_email_unique_ci" in told[1][len(prefix) :], told

@@ -225,3 +225,26 @@ def test_moving_to_another_unit_restarts_unit_since(tmp_path):
     run(write(tmp_path, moved))
     assert Person.objects.get(personeelsnummer="5").unit_since > wout.unit_since
     assert Person.objects.get(personeelsnummer="4").unit_since == lotte_since
+
+
+def test_an_import_asks_the_database_as_often_for_ten_colleagues_as_for_five():
+    """A city-sized file must not cost a query per person: a second import in which every colleague
+    is renamed (none moves, so each keeps their unit date) and one leaves takes as many queries for a
+    team of ten as for a team of five."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from organisation.importer import import_organisation
+
+    def queries_to_import_again(colleagues: int) -> int:
+        team = [f"{n};P{n};Smets;p{n}@stad.antwerpen.be;;BV-T1;Team Een;team;BV;3" for n in range(6, 6 + colleagues)]
+        renamed = [row.replace(";Smets;", ";Smets-Aerts;") for row in team[:-1]]
+        with transaction.atomic():
+            import_organisation("\n".join([HEADER, *GOOD_ROWS, *team]) + "\n")
+            with CaptureQueriesContext(connection) as queries:
+                report = import_organisation("\n".join([HEADER, *GOOD_ROWS, *renamed]) + "\n")
+            assert (len(report.people_updated), len(report.people_deactivated)) == (colleagues - 1, 1)
+            transaction.set_rollback(True)
+        return len(queries)
+
+    assert queries_to_import_again(5) == queries_to_import_again(10)
