@@ -68,26 +68,28 @@ def team_members(chef, *, whole_subtree: bool = False):
 
 # The team page's one query, written out (config.sql): each member with their unit's path (the
 # audience), their chef, their first opening, acknowledgement (and who recorded it), the due date
-# they were told and today's manual reminder. Every join finds at most one row: the database keeps
+# they were told and today's manual reminder. Every lookup finds at most one row: the database keeps
 # one opening, one acknowledgement, one obligation of a kind and one reminder per period per person
-# and version.
+# and version. The lookups that need one column are scalar subqueries, each an index lookup per
+# member: as LEFT JOINs the planner spent ~3 ms planning eight tables and hashed the whole unit table
+# (and at 2,500 employees the openings, acknowledgements and obligations) for a team of 40, a cost
+# that grew with the city (docs/performance.md, "How each page stays flat").
 _TEAM_ROWS = """
-    SELECT p.id, p.username, p.first_name, p.last_name, p.email, p.is_active, member_unit.path,
-           chef.first_name, chef.last_name, opening.first_opened_at,
+    SELECT p.id, p.username, p.first_name, p.last_name, p.email, p.is_active,
+           (SELECT member_unit.path FROM organisation_orgunit AS member_unit WHERE member_unit.id = p.unit_id),
+           chef.first_name, chef.last_name,
+           (SELECT opening.first_opened_at FROM codeofconduct_versionopening AS opening
+            WHERE opening.person_id = p.id AND opening.version_id = %s),
            ack.id, ack.acknowledged_at, ack.source, recorder.first_name, recorder.last_name,
-           asked.due_on, reminded.id
+           (SELECT asked.due_on FROM codeofconduct_obligation AS asked
+            WHERE asked.person_id = p.id AND asked.version_id = %s AND asked.kind = %s),
+           (SELECT reminded.id FROM codeofconduct_reminder AS reminded
+            WHERE reminded.recipient_id = p.id AND reminded.version_id = %s AND reminded.kind = %s
+            AND reminded.period = %s)
     FROM organisation_person AS p
-    LEFT OUTER JOIN organisation_orgunit AS member_unit ON member_unit.id = p.unit_id
     LEFT OUTER JOIN organisation_person AS chef ON chef.id = p.manager_id
-    LEFT OUTER JOIN codeofconduct_versionopening AS opening
-        ON opening.person_id = p.id AND opening.version_id = %s
     LEFT OUTER JOIN codeofconduct_acknowledgement AS ack ON ack.person_id = p.id AND ack.version_id = %s
     LEFT OUTER JOIN organisation_person AS recorder ON recorder.id = ack.recorded_by_id
-    LEFT OUTER JOIN codeofconduct_obligation AS asked
-        ON asked.person_id = p.id AND asked.version_id = %s AND asked.kind = %s
-    LEFT OUTER JOIN codeofconduct_reminder AS reminded
-        ON reminded.recipient_id = p.id AND reminded.version_id = %s AND reminded.kind = %s
-        AND reminded.period = %s
     WHERE p.is_active = %s AND {members}
     ORDER BY p.last_name, p.first_name, p.id
 """
@@ -117,11 +119,11 @@ def team_progress(version: PolicyVersion, chef, *, whole_subtree: bool = False) 
     params = [
         version.pk,
         version.pk,
-        version.pk,
         Obligation.Kind.ACKNOWLEDGE.value,
         version.pk,
         Reminder.Kind.MANUAL.value,
         today.isoformat(),
+        version.pk,
         True,
         *member_params,
     ]
