@@ -5,11 +5,12 @@ is never stale after an acknowledgement, and the number of queries does not grow
 """
 
 import datetime
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.core.paginator import Page
+from django.db import connection
 from django.db.models import (
     Count,
     F,
@@ -20,7 +21,8 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from codeofconduct import audience
-from codeofconduct.models import Acknowledgement, PolicyVersion
+from codeofconduct.models import Acknowledgement, PolicyVersion, VersionOpening
+from config import sql
 from config.pagination import CountedPaginator
 from organisation.models import OrgUnit
 
@@ -198,6 +200,11 @@ def people_page(version: PolicyVersion, shown: UnitFigures, status: str, page_nu
     """
     today = today or timezone.localdate()
     unit_path = shown.unit["path"] if shown.unit["pk"] is not None else None
+    if not status:
+        # A department's list as editors open it (no status filter): one written-out query.
+        page = CountedPaginator([], PEOPLE_PER_PAGE, count=shown.people_with_status(status)).get_page(page_number)
+        page.object_list = _people_page_rows(version, unit_path, (page.number - 1) * PEOPLE_PER_PAGE)
+        return page
     chosen = _audience_below(version, unit_path, status, today).order_by(*PEOPLE_ORDER).values_list("pk", flat=True)
     page = CountedPaginator(chosen, PEOPLE_PER_PAGE, count=shown.people_with_status(status)).get_page(page_number)
     # The page's people chosen in a subquery of the one query that joins them (LIMIT inside IN: PostgreSQL
@@ -223,6 +230,58 @@ PEOPLE_ROW = (
     "proxy_chef_first",
     "proxy_chef_last",
 )
+
+PeopleRow = namedtuple("PeopleRow", PEOPLE_ROW)
+
+# `people_page` without a status filter, written out (config.sql; docs/performance.md, "Lists written
+# in Python"): built by the ORM (two FilteredRelations, a subquery, named rows) the query cost more
+# Python than PostgreSQL takes to answer it. The same rows in the same order as `people_in_unit`: the
+# audience (`audience.audience_filter`: active, with a unit, below one of the version's units unless
+# it is for all staff) below the unit, the page of PEOPLE_PER_PAGE chosen on people and units alone
+# (PEOPLE_ORDER), and only those joined to their chef, acknowledgement (and who recorded it) and
+# first opening (each at most one row: the unique constraints).
+_PEOPLE_PAGE = """
+    SELECT p.username, p.personeelsnummer, p.first_name, p.last_name, u.name, chef.first_name, chef.last_name,
+           (SELECT opening.first_opened_at FROM codeofconduct_versionopening AS opening
+            WHERE opening.person_id = p.id AND opening.version_id = %s),
+           ack.acknowledged_at, ack.source, recorder.first_name, recorder.last_name
+    FROM (
+        SELECT chosen.id FROM organisation_person AS chosen
+        INNER JOIN organisation_orgunit AS chosen_unit ON chosen_unit.id = chosen.unit_id
+        WHERE chosen.is_active = %s{below}{audience}
+        ORDER BY chosen_unit.path, chosen.last_name, chosen.first_name, chosen.id
+        LIMIT %s OFFSET %s
+    ) AS page
+    INNER JOIN organisation_person AS p ON p.id = page.id
+    INNER JOIN organisation_orgunit AS u ON u.id = p.unit_id
+    LEFT OUTER JOIN organisation_person AS chef ON chef.id = p.manager_id
+    LEFT OUTER JOIN codeofconduct_acknowledgement AS ack ON ack.person_id = p.id AND ack.version_id = %s
+    LEFT OUTER JOIN organisation_person AS recorder ON recorder.id = ack.recorded_by_id
+    ORDER BY u.path, p.last_name, p.first_name, p.id
+"""
+
+
+def _people_page_rows(version: PolicyVersion, unit_path: str | None, offset: int) -> list:
+    """One page of the audience below `unit_path` (None: the city), as `PeopleRow`s (_PEOPLE_PAGE)."""
+    starts_with = f"chosen_unit.path {connection.operators['startswith']}"
+
+    def prefix(path):
+        return connection.ops.prep_for_like_query(path) + "%"
+
+    below, below_params = "", []
+    if unit_path:
+        below, below_params = f" AND {starts_with}", [prefix(unit_path)]
+    paths = audience.audience_paths(version)
+    in_units, unit_params = "", []
+    if paths is not None:  # chosen units: below one of them (none chosen: nobody)
+        in_units = f" AND ({' OR '.join([starts_with] * len(paths)) or '1 = 0'})"
+        unit_params = [prefix(path) for path in paths]
+    params = [version.pk, True, *below_params, *unit_params, PEOPLE_PER_PAGE, offset, version.pk]
+    fields = (
+        (7, VersionOpening._meta.get_field("first_opened_at")),
+        (8, Acknowledgement._meta.get_field("acknowledged_at")),
+    )
+    return [PeopleRow(*row) for row in sql.fetch(_PEOPLE_PAGE.format(below=below, audience=in_units), params, fields)]
 
 
 def _audience_below(version: PolicyVersion, unit_path: str | None, status: str, today):

@@ -121,6 +121,34 @@ def test_paging_through_a_unit_lists_everyone_of_the_status_once(small_city, cur
     assert len(expected) == {"": 9, "open": 6, "overdue": 5, "acknowledged": 3}[status]
 
 
+def test_a_units_list_is_its_audience_after_a_move_and_for_a_version_for_chosen_units(
+    city, small_city, policy, current, as_editor
+):
+    page = reverse("codeofconduct:compliance")
+    make_person("zonder-eenheid", first_name="Zonder", last_name="Eenheid")  # no unit: in no audience
+    count, rows = listed_people(as_editor.get(page + "?eenheid=STAD").text)
+    assert (count, rows) == (11, [p.personeelsnummer for p in compliance.people_in_unit(current, "/STAD/")])
+    assert small_city.a3.personeelsnummer not in rows  # acknowledged, then left
+    # A move shows on the very next page, in the unit left and the unit joined.
+    small_city.a4.unit = city.team_b
+    small_city.a4.save()
+    assert small_city.a4.personeelsnummer not in listed_people(as_editor.get(page + "?eenheid=BZ-COM-A").text)[1]
+    count, rows = listed_people(as_editor.get(page + "?eenheid=BZ-COM-B").text)
+    assert count == 3 and small_city.a4.personeelsnummer in rows
+    # A version for team A only: its department lists team A's people and nobody else.
+    draft = publishing.draft_create(policy=policy, by=city.editor, copy_from=current)
+    draft.audience_all_staff = False
+    draft.body = draft.body.replace("Gebruik je gezond verstand.", "Gebruik steeds je gezond verstand.")
+    publishing.draft_save(version=draft, by=city.editor)
+    draft.audience_units.set([city.team_a])
+    newer = publishing.version_publish(version=draft, by=city.editor)
+    count, rows = listed_people(as_editor.get(page + f"?versie={newer.pk}&eenheid=BZ").text)
+    assert count == 4
+    team_a = [city.chef, city.employee, small_city.a1, small_city.a2]
+    assert sorted(rows) == sorted(person.personeelsnummer for person in team_a)
+    assert rows == [p.personeelsnummer for p in compliance.people_in_unit(newer, city.team_a.path)]
+
+
 def test_the_people_list_shows_when_each_person_opened_and_acknowledged(small_city, current, as_editor):
     page = as_editor.get(reverse("codeofconduct:compliance") + "?eenheid=BZ-COM-A").text
     people = page.split('id="people-title"')[1]
