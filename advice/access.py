@@ -15,9 +15,10 @@ Nobody else, whatever their role: not other managers, not Redactie, not beheerde
 import datetime
 import enum
 
-from django.db.models import DateField, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Q
 from django.utils import timezone
 
+from config import sql
 from organisation.models import Deputy, Person
 from organisation.roles import is_employee, is_integrity_officer
 
@@ -187,42 +188,7 @@ def viewers(question, *, today=None) -> list[Person]:
     """
     today = _today(today)
     deputy, acted, officer = 1, 2, 3
-    parts = []
-    if question.manager_id is not None:
-        # Uncorrelated subqueries select the people (index lookups, not a pass over everyone); the
-        # correlated one only dates the period of the few found.
-        periods = Deputy.objects.filter(manager_id=question.manager_id, starts_on__lte=today, ends_on__gte=today)
-        parts.append(
-            Person.objects.filter(is_active=True, pk__in=periods.values("deputy_id"))
-            .annotate(
-                part=Value(deputy, output_field=IntegerField()),
-                period_start=Subquery(
-                    periods.filter(deputy=OuterRef("pk")).order_by("starts_on").values("starts_on")[:1]
-                ),
-            )
-            .order_by()
-        )
-        acted_events = question.events.model.objects.filter(
-            question_id=question.pk, from_state=WITH_MANAGER, kind__in=MANAGER_STEP_KINDS, actor__isnull=False
-        )
-        parts.append(
-            Person.objects.filter(is_active=True, pk__in=acted_events.values("actor_id"))
-            .exclude(pk__in=[question.manager_id, question.asker_id])
-            .annotate(
-                part=Value(acted, output_field=IntegerField()), period_start=Value(None, output_field=DateField())
-            )
-            .order_by()
-        )
-    if question.bureau_at is not None:
-        parts.append(
-            Person.objects.filter(is_active=True, is_integrity_officer=True)
-            .annotate(
-                part=Value(officer, output_field=IntegerField()), period_start=Value(None, output_field=DateField())
-            )
-            .order_by()
-        )
-    # Index lookups glued together (UNION ALL): an OR in one WHERE would read every person.
-    others = list(parts[0].union(*parts[1:], all=True).order_by("last_name", "first_name")) if parts else []
+    others = _viewer_candidates(question, today, deputy=deputy, acted=acted, officer=officer)
     starts = {person.pk: person.period_start for person in others if person.part == deputy}
     acted_ids = {person.pk for person in others if person.part == acted}
     candidates = [question.asker]
@@ -244,3 +210,47 @@ def viewers(question, *, today=None) -> list[Person]:
         if _held(person, question, handles_route=handles_route, acted=person.pk in acted_ids):
             people[person.pk] = person
     return list(people.values())
+
+
+def _viewer_candidates(question, today, *, deputy, acted, officer) -> list[Person]:
+    """The people who may be among `viewers` besides the asker and the leidinggevende, each marked with
+    its `part` (today's `deputy` with the start of their period, who `acted` as plaatsvervanger, an
+    `officer` of the Bureau), active only, by name: one written-out SELECT (docs/performance.md).
+
+    Each part selects its people by index (the leidinggevende's periods, the question's steps, the
+    partial index on officers), glued together with UNION ALL (an OR in one WHERE would read every
+    person); `viewers` then checks each against the rule."""
+    parts, params = [], []
+    if question.manager_id is not None:
+        # The earliest of their periods that run today: the one that dates what they handle.
+        parts.append(
+            f"SELECT d.deputy_id AS id, {deputy:d} AS part, MIN(d.starts_on) AS period_start"  # noqa: S608 (values are parameters)
+            " FROM organisation_deputy d WHERE d.manager_id = %s AND d.starts_on <= %s AND d.ends_on >= %s"
+            " GROUP BY d.deputy_id"
+        )
+        params += [question.manager_id, today, today]
+        kinds = ", ".join(["%s"] * len(MANAGER_STEP_KINDS))
+        parts.append(
+            f"SELECT DISTINCT e.actor_id AS id, {acted:d} AS part, CAST(NULL AS DATE) AS period_start FROM advice_questionevent e"  # noqa: S608 (values are parameters)
+            f" WHERE e.question_id = %s AND e.from_state = %s AND e.kind IN ({kinds}) AND e.actor_id IS NOT NULL"
+            " AND e.actor_id <> %s AND e.actor_id <> %s"
+        )
+        params += [question.pk, WITH_MANAGER, *MANAGER_STEP_KINDS, question.manager_id, question.asker_id]
+    if question.bureau_at is not None:
+        parts.append(
+            f"SELECT o.id AS id, {officer:d} AS part, CAST(NULL AS DATE) AS period_start FROM organisation_person o"  # noqa: S608 (values are parameters)
+            " WHERE o.is_active AND o.is_integrity_officer"
+        )
+    if not parts:
+        return []
+    rows = sql.fetch(
+        f"SELECT {sql.columns(Person, 'p')}, c.part, c.period_start FROM ({' UNION ALL '.join(parts)}) c"  # noqa: S608 (values are parameters)
+        " INNER JOIN organisation_person p ON p.id = c.id WHERE p.is_active"
+        " ORDER BY p.last_name, p.first_name, p.id, c.part",
+        params,
+    )
+    people = sql.instances(Person, rows)
+    width = len(Person._meta.concrete_fields)
+    for person, row in zip(people, rows, strict=True):
+        person.part, person.period_start = row[width], row[width + 1]
+    return people

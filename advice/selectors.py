@@ -9,7 +9,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from advice.access import MANAGER_VIEW, Capacity, acted_filter, route_filter
+from advice.access import MANAGER_VIEW, Capacity, acted_filter, capacities, route_filter
 from advice.models import (
     BUREAU_QUEUE_STATES,
     FINAL_STATES,
@@ -25,6 +25,8 @@ from advice.models import (
     State,
 )
 from advice.rules import rule_choices
+from config import sql
+from organisation.models import Person
 
 MIN_GROUP = 5  # no figure for a group smaller than this
 
@@ -36,6 +38,38 @@ def get_question_for(user, pk, *, queryset=None):
     if question is None:
         raise Http404
     return question
+
+
+def question_page(user, pk):
+    """The question with `pk` and the capacities in which `user` sees it, if they see it at all, else
+    404: the rule for one question (`advice.access.capacities`, the same rule as `visible_to`).
+
+    The page's question with its asker, leidinggevende, officer and whether it has attachments comes
+    from one written-out SELECT: built by the ORM it cost more Python than the database takes to
+    answer it (docs/performance.md)."""
+    rows = sql.fetch(
+        f"SELECT {sql.columns(Question, 'q')},"  # noqa: S608 (values are parameters)
+        " EXISTS(SELECT 1 FROM advice_attachment a WHERE a.question_id = q.id) AS has_attachments,"
+        f" {sql.columns(Person, 'asker')}, {sql.columns(Person, 'manager')}, {sql.columns(Person, 'officer')}"
+        " FROM advice_question q INNER JOIN organisation_person asker ON asker.id = q.asker_id"
+        " LEFT OUTER JOIN organisation_person manager ON manager.id = q.manager_id"
+        " LEFT OUTER JOIN organisation_person officer ON officer.id = q.officer_id"
+        " WHERE q.id = %s",
+        [pk],
+    )
+    if not rows:
+        raise Http404
+    question = sql.instances(Question, rows)[0]
+    at = len(Question._meta.concrete_fields)
+    question.has_attachments = bool(rows[0][at])
+    width = len(Person._meta.concrete_fields)
+    question.asker, question.manager, question.officer = (
+        sql.instances(Person, rows, at + 1 + width * number)[0] for number in range(3)
+    )
+    held = capacities(user, question)
+    if not held:
+        raise Http404
+    return question, held
 
 
 def with_attachment_flag(queryset):
@@ -57,7 +91,17 @@ def timeline_for(question, held):
         audiences.add(Audience.ASKER_AND_BUREAU)
     if Capacity.BUREAU in held:
         audiences.add(Audience.BUREAU)
-    events = list(question.events.filter(audience__in=audiences).select_related("actor"))
+    # Written out (docs/performance.md): the ORM's version of this short query cost more than running it.
+    rows = sql.fetch(
+        f"SELECT {sql.columns(QuestionEvent, 'e')}, {sql.columns(Person, 'actor')} FROM advice_questionevent e"  # noqa: S608 (values are parameters)
+        " LEFT OUTER JOIN organisation_person actor ON actor.id = e.actor_id"
+        f" WHERE e.question_id = %s AND e.audience IN ({', '.join(['%s'] * len(audiences))})"
+        " ORDER BY e.created_at, e.id",
+        [question.pk, *sorted(audiences)],
+    )
+    events = sql.instances(QuestionEvent, rows)
+    for event, actor in zip(events, sql.instances(Person, rows, len(QuestionEvent._meta.concrete_fields)), strict=True):
+        event.actor = actor
     if held in MANAGER_VIEW and question.level == Level.BUREAU:
         # After escalation the leidinggevende sees that it was escalated and how it ended, nothing else.
         for event in events:

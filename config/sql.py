@@ -6,6 +6,8 @@ written out once and run with every value as a parameter; the backend's converte
 so each value is what the ORM would have given (SQLite returns dates and booleans as text and numbers).
 """
 
+import functools
+
 from django.db import connection
 
 
@@ -28,3 +30,37 @@ def fetch(sql: str, params, fields=()) -> list[list]:
                 for converter in converters:
                     row[index] = converter(row[index], expression, connection)
     return rows
+
+
+@functools.cache
+def columns(model, alias: str) -> str:
+    """Every concrete column of `model` under the table alias `alias`, in field order: the SELECT list
+    that `instances` reads back."""
+    return ", ".join(f'{alias}."{field.column}"' for field in model._meta.concrete_fields)
+
+
+def instances(model, rows, start: int = 0) -> list:
+    """A `model` instance per row, from the columns `columns(model, …)` put at `start`, as the ORM
+    would have made it (the backend's converters applied); None for a row whose primary key is NULL
+    (an outer join that found nothing)."""
+    fields = model._meta.concrete_fields
+    names = [field.attname for field in fields]
+    convert = []
+    for index, field in enumerate(fields):
+        expression = field.get_col(model._meta.db_table)
+        converters = connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
+        if converters:
+            convert.append((index, converters, expression))
+    pk = names.index(model._meta.pk.attname)
+    made = []
+    for row in rows:
+        values = list(row[start : start + len(fields)])
+        if values[pk] is None:
+            made.append(None)
+            continue
+        for index, converters, expression in convert:
+            if values[index] is not None:
+                for converter in converters:
+                    values[index] = converter(values[index], expression, connection)
+        made.append(model.from_db(connection.alias, names, values))
+    return made

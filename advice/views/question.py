@@ -16,16 +16,13 @@ from django.views.decorators.http import require_GET, require_POST
 from advice import selectors, services
 from advice.access import Capacity, capacities, viewers
 from advice.forms import StepForm
-from advice.models import Attachment, EventKind, FaqEntry, Question, State
+from advice.models import Attachment, EventKind, FaqEntry, State
 from advice.workflow import PAGE_STEPS, STEPS, TransitionError, audience_for, available_steps
 
 
 @require_GET
 def question_detail(request, pk):
-    question = selectors.get_question_for(
-        request.user, pk, queryset=selectors.with_attachment_flag(Question.objects.all())
-    )
-    held = capacities(request.user, question)
+    question, held = selectors.question_page(request.user, pk)
     steps = available_steps(question, held)
     # Every text says who will read it: next to its field before it is written, and on the timeline.
     steps = [
