@@ -234,8 +234,11 @@ def _viewer_candidates(question, today, *, deputy, acted, officer) -> list[Perso
             f"SELECT DISTINCT e.actor_id AS id, {acted:d} AS part, CAST(NULL AS DATE) AS period_start FROM advice_questionevent e"  # noqa: S608 (values are parameters)
             f" WHERE e.question_id = %s AND e.from_state = %s AND e.kind IN ({kinds}) AND e.actor_id IS NOT NULL"
             " AND e.actor_id <> %s AND e.actor_id <> %s"
+            # A plaatsvervanger by today (as `_acts_for`'s `ever`): not a leidinggevende who took the
+            # step on a question passed on from them, and came back.
+            " AND e.actor_id IN (SELECT w.deputy_id FROM organisation_deputy w WHERE w.starts_on <= %s)"
         )
-        params += [question.pk, WITH_MANAGER, *MANAGER_STEP_KINDS, question.manager_id, question.asker_id]
+        params += [question.pk, WITH_MANAGER, *MANAGER_STEP_KINDS, question.manager_id, question.asker_id, today]
     if question.bureau_at is not None:
         parts.append(
             f"SELECT o.id AS id, {officer:d} AS part, CAST(NULL AS DATE) AS period_start FROM organisation_person o"  # noqa: S608 (values are parameters)

@@ -44,6 +44,8 @@ MODULES = {
             "tests/advice/test_route.py",
             "tests/advice/test_deputy_access.py",
             "tests/advice/test_note_readers.py",
+            # viewers() and the page's gate against the rule, for everyone in a varied world (2 s).
+            "tests/advice/test_written_out_rule.py",
         ],
     ),
     # Not test_access.py: its 123 tests take each step for their questions but check who sees what

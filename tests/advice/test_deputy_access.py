@@ -154,6 +154,8 @@ def test_asked_about_another_day_than_the_clocks_the_rule_answers_for_that_day(c
         "Ook tijdens de periode",
     }
     assert capacities(deputy, questions["left_to_chef"], today=during) == {Capacity.MANAGER}
+    assert can_view(deputy, questions["left_to_chef"], today=during)
+    assert not can_view(deputy, questions["left_to_chef"], today=after)
     escalated = questions["escalated_before"]
     assert viewers(escalated, today=during) == [escalated.asker, city.chef, deputy, city.integrity]
     assert managers_acted_for(deputy, today=after) == [deputy.pk]
@@ -277,3 +279,51 @@ def test_who_can_see_this_orders_namesakes_by_first_name(city):
     step(question, anna, "manager_request_info", "Welke foto?", now=at(2026, 12, 2, 10))
     step(question, city.employee, "asker_reply", "Deze foto.", now=at(2026, 12, 3, 9))
     assert viewers(question, today=datetime.date(2026, 12, 8)) == [city.employee, city.chef, anna, zita]
+
+
+def test_whom_a_plaatsvervanger_stands_in_for_is_looked_up_once_for_a_whole_list(city, history, clock):
+    """Pieter's inbox on 10 December: the list, each question's page check and whom he handles for
+    read the deputies table once between them (kept on his account for the request), not once per
+    question; asked about another day, it is read again for that day."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _deputy, questions = history
+    clock.move_to(at(2026, 12, 10, 9))
+    deputy = Person.objects.get(pk=_deputy.pk)  # a new request: nothing kept yet
+
+    def deputy_lookups(queries):
+        return [query["sql"] for query in queries.captured_queries if '"organisation_deputy"' in query["sql"]]
+
+    with CaptureQueriesContext(connection) as queries:
+        listed = set(Question.objects.visible_to(deputy))
+        assert [can_view(deputy, question) for question in questions.values()] == [
+            question in listed for question in questions.values()
+        ]
+        assert managers_acted_for(deputy) == [deputy.pk, city.chef.pk]
+    assert len(deputy_lookups(queries)) == 1
+    with CaptureQueriesContext(connection) as queries:
+        assert managers_acted_for(deputy, today=datetime.date(2026, 12, 14)) == [deputy.pk]
+        assert managers_acted_for(deputy, today=datetime.date(2026, 12, 14)) == [deputy.pk]
+    assert len(deputy_lookups(queries)) == 1
+
+
+def test_a_leidinggevende_who_left_and_comes_back_does_not_read_what_was_passed_on(city, clock):
+    """Tom asked Lotte for more information, then left; the job passed her question up to Els. When HR
+    brings Tom back a month later he is no plaatsvervanger and the question is no longer routed to
+    him: he does not read it (his own steps as leidinggevende are not what a plaatsvervanger keeps)."""
+    from django.core.management import call_command
+
+    question = ask(city.employee, now=at(2026, 11, 2, 9))
+    step(question, city.chef, "manager_request_info", "Welke foto?", now=at(2026, 11, 2, 10))
+    step(question, city.employee, "asker_reply", "Deze foto.", now=at(2026, 11, 3, 9))
+    city.chef.deactivate()
+    call_command("advice_escalate_overdue", now="2026-11-03T12:00")
+    question = Question.objects.get(pk=question.pk)
+    assert question.manager == city.director
+    clock.move_to(at(2026, 12, 7, 9))
+    Person.objects.filter(pk=city.chef.pk).update(is_active=True, deactivated_at=None)
+    tom = Person.objects.get(pk=city.chef.pk)
+    assert capacities(tom, question) == frozenset()
+    assert not Question.objects.visible_to(tom).filter(pk=question.pk).exists()
+    assert tom not in viewers(question)
