@@ -323,3 +323,30 @@ def test_bureau_rows(language):
         person = Officer(username=officer[0], first_name=officer[1], last_name=officer[2]) if officer else None
         old.append(SimpleNamespace(**values, officer=person, get_state_display=State(state).label))
     both(BUREAU_ROW, {"questions": old}, lambda: advice_tags.bureau_rows(new), language)
+
+
+MY_QUESTION_ROW = """{% load i18n advice_tags %}{% for question in questions %}
+      <tr>
+        <td>{{ question.pk }}</td>
+        <td>
+          <a href="{% url 'advice:question_detail' question.pk %}">{{ question.subject }}</a>
+        </td>
+        <td>{{ question.created_at|date:"SHORT_DATE_FORMAT" }}</td>
+        <td>{% state_label question.state question.status_for_manager|default:question.get_state_display %}</td>
+      </tr>
+{% endfor %}"""
+
+
+def test_my_question_rows(language):
+    from advice.models import State
+    from advice.templatetags import advice_tags
+
+    late_evening = datetime.datetime(2026, 11, 25, 23, 30, tzinfo=datetime.UTC)  # the 26th in Antwerp
+    rows = [(7, ODD, EVENING, state) for state in State.values] + [(1234, "Foto", late_evening, State.CLOSED)]
+    old = [
+        SimpleNamespace(
+            pk=pk, subject=subject, created_at=created_at, state=state, get_state_display=State(state).label
+        )
+        for pk, subject, created_at, state in rows
+    ]
+    both(MY_QUESTION_ROW, {"questions": old}, lambda: advice_tags.my_question_rows(rows), language)

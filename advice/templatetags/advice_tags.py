@@ -116,5 +116,24 @@ def bureau_rows(questions):
     return mark_safe("\n".join(rows))  # noqa: S308 (every value in them is escaped above)
 
 
+@register.simple_tag
+def my_question_rows(questions):
+    """The asker's own questions ("Mijn vragen"), a row per (pk, subject, created_at, state), as
+    advice/includes/question_rows.html writes them without the asker's column, in Python (as
+    `bureau_rows`): every value escaped, labels and the link's path looked up once per list."""
+    before, after = reverse("advice:question_detail", args=[_ANY_NUMBER]).split(str(_ANY_NUMBER))
+    labels = {value: _e(label) for value, label in State.choices}
+    zone, short_date = timezone.get_current_timezone(), formats.get_format("SHORT_DATE_FORMAT")
+    rows = []
+    for pk, subject, created_at, state in questions:
+        rows.append(
+            f'<tr><td>{pk}</td><td><a href="{before}{pk}{after}">{_e(subject)}</a></td>'
+            f"<td>{_e(dateformat.format(created_at.astimezone(zone), short_date))}</td>"
+            f'<td><span class="a-label{STATE_LABEL_COLOURS.get(state, " a-label--primary")}" data-state="{_e(state)}">'
+            f"{labels.get(state, _e(state))}</span></td></tr>"
+        )
+    return mark_safe("\n".join(rows))  # noqa: S308 (every value in them is escaped above)
+
+
 def _e(value) -> str:
     return html.escape(str(value))

@@ -130,3 +130,20 @@ def test_the_question_page_opens_exactly_the_questions_the_rule_lets_see(world, 
                 with pytest.raises(Http404):
                     selectors.question_page(person, question.pk)
     assert sum(1 for person in Person.objects.all() for _ in by_the_rule(person, world.values())) > 40
+
+
+def test_my_questions_are_exactly_what_the_rule_shows_the_asker(world, city):
+    def reference(person):
+        return list(Question.objects.visible_to(person).filter(asker=person).order_by("-created_at", "-pk"))
+
+    for person in Person.objects.all():
+        rows = selectors.my_question_rows(person)
+        assert [row[0] for row in rows] == [question.pk for question in reference(person)], person
+        assert [(row[1], row[2], row[3]) for row in rows] == [
+            (question.subject, question.created_at, question.state) for question in reference(person)
+        ]
+    assert len(selectors.my_question_rows(city.employee)) == 4
+    # Someone who left sees none of their questions, here as everywhere.
+    city.employee.is_active = False
+    city.employee.save()
+    assert selectors.my_question_rows(city.employee) == [] == reference(city.employee)

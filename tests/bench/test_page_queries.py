@@ -30,7 +30,7 @@ PAGE_QUERIES = {
     "compliance (department)": 5,
     "advice question": 7,
     "Bureau queue": 6,
-    "Mijn vragen": 6,
+    "Mijn vragen": 4,
     "manager's inbox": 5,
     "acknowledge POST": 7,
 }
