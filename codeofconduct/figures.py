@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from codeofconduct.models import Acknowledgement, FiguresGeneration, PolicyVersion, TeamNotification
 from codeofconduct.selectors import compliance
+from config import sql
 from organisation.signals import organisation_bulk_changed
 
 _lock = threading.Lock()
@@ -37,6 +38,7 @@ _counting: dict[int, threading.Lock] = {}  # version pk -> held by the thread th
 _recounting: dict[int, threading.Thread] = {}  # version pk -> this process's background recount of it
 RECOUNT_THREAD_NAME = "compliance-figures-recount"
 UNIT_DAYS_KEPT = 500  # units whose chart is kept with one count of the figures (a few kB each)
+FRAGMENTS_KEPT = 1000  # rendered charts kept with one count (a unit in two languages: ~10 kB each)
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +52,8 @@ class CityFigures:
     counted_at: datetime.datetime  # when counting began: every change committed before then is in
     # unit pk -> its acknowledgements per day (per_day_below), counted on the unit's first view
     unit_days: dict = field(default_factory=dict, compare=False, repr=False)
+    # (what, unit pk, language) -> HTML rendered from these figures only (fragment)
+    fragments: dict = field(default_factory=dict, compare=False, repr=False)
 
     def per_day_below(self, version: PolicyVersion, unit: compliance.UnitFigures) -> list:
         """The acknowledgements per day below `unit` (the chart on its page): counted on the first view of
@@ -61,6 +65,17 @@ class CityFigures:
             if len(self.unit_days) < UNIT_DAYS_KEPT:
                 self.unit_days[unit.unit["pk"]] = series
         return series
+
+    def fragment(self, key: tuple, render) -> str:
+        """HTML made of these figures alone (no person, no request: a unit's chart in one language),
+        rendered by `render` on first use and kept with them, so never older than they are (a new count
+        starts without). At most FRAGMENTS_KEPT are kept per count."""
+        html = self.fragments.get(key)
+        if html is None:
+            html = render()
+            if len(self.fragments) < FRAGMENTS_KEPT:
+                self.fragments[key] = html
+        return html
 
     def is_stale(self, now: datetime.datetime) -> bool:
         """Older than the period after which own acknowledgements are counted."""
@@ -81,8 +96,14 @@ def changed(using=None) -> None:
     FiguresGeneration.move_on(using)
 
 
+# The counter, read before anything else on every compliance page: written out (config.sql), since
+# the ORM spent more Python building this one-row lookup than PostgreSQL takes to answer it.
+_GENERATION = "SELECT epoch, value FROM codeofconduct_figuresgeneration WHERE id = %s"
+
+
 def _generation():
-    return FiguresGeneration.objects.filter(pk=1).values_list("epoch", "value").first()
+    rows = sql.fetch(_GENERATION, [1], [(0, FiguresGeneration._meta.get_field("epoch"))])
+    return tuple(rows[0]) if rows else None
 
 
 def city_figures(version: PolicyVersion, today: datetime.date | None = None) -> CityFigures:

@@ -2,7 +2,9 @@
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -68,10 +70,22 @@ def compliance_page(request):
             "status": status,
             "people_page": people_page,
             # The chart follows the unit shown: the city's series is counted with its figures, a unit's on
-            # its first view and then kept with them.
-            "chart": _chart(city.per_day_below(version, selected) if selected else city.per_day, shown.audience),
+            # its first view and then kept with them; it is rendered once per language and kept with them
+            # too (the same for every editor: figures only, no request).
+            "chart_html": city.fragment(
+                ("chart", shown.unit["pk"], get_language()),
+                lambda: _chart_html(city, version, selected, shown),
+            ),
         },
     )
+
+
+def _chart_html(city, version, selected, shown) -> str:
+    """The chart section of the unit shown (the city without one), rendered without the request."""
+    chart = _chart(city.per_day_below(version, selected) if selected else city.per_day, shown.audience)
+    if chart is None:
+        return ""
+    return render_to_string("codeofconduct/includes/compliance_chart.html", {"chart": chart, "selected": selected})
 
 
 def _chart(series, audience_size):

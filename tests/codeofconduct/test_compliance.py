@@ -19,11 +19,12 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from codeofconduct.models import PolicyVersion
 from codeofconduct.selectors import compliance
-from codeofconduct.services import publishing
+from codeofconduct.services import acknowledging, publishing
 from tests.codeofconduct import compliance_fixture
 from tests.factories import make_person
 
@@ -268,3 +269,20 @@ def test_the_chart_follows_the_selected_unit_and_has_its_figures_as_a_table(smal
     unit_page = as_editor.get(url + "&eenheid=BZ-COM-B")
     assert "1 van 2" in chart_label(unit_page)
     assert chart_table(unit_page)[-2] == 1
+
+
+def test_the_kept_chart_follows_a_change_of_the_figures_and_the_language(city, small_city, current, as_editor):
+    # The chart is rendered once per count of the figures and language (CityFigures.fragment).
+    url = reverse("codeofconduct:compliance") + f"?versie={current.pk}&eenheid=BZ-COM-B"
+    assert "1 van 2" in chart_label(as_editor.get(url))
+    assert "1 van 2" in chart_label(as_editor.get(url))  # the kept one
+    # A briefing moves the figures: the very next page shows the chart counted anew.
+    acknowledging.briefing_record(
+        chef=city.director, version=current, held_on=timezone.localdate(), form="toolbox", attendees=[city.other_chef]
+    )
+    assert "2 van 2" in chart_label(as_editor.get(url))
+    # Each language its own chart, the Dutch one kept all the while.
+    as_editor.post(reverse("set_language"), {"language": "en", "next": url})
+    assert "2 of 2" in chart_label(as_editor.get(url))
+    as_editor.post(reverse("set_language"), {"language": "nl", "next": url})
+    assert "2 van 2" in chart_label(as_editor.get(url))
