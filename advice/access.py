@@ -15,6 +15,7 @@ Nobody else, whatever their role: not other managers, not Redactie, not beheerde
 import datetime
 import enum
 
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
@@ -113,6 +114,36 @@ def visibility_filter(user, *, events, today=None) -> Q:
     if is_integrity_officer(user):
         rule |= Q(bureau_at__isnull=False) & ~Q(concerns_person=user)
     return rule
+
+
+def visibility_sql(user, alias: str, *, today=None) -> tuple[str, list]:
+    """The rule as a SQL condition on `advice_question AS <alias>`, with its parameters, for the
+    written-out queries (docs/performance.md): the same rule as `visibility_filter`, branch for
+    branch (tests/advice/test_written_out_rule.py compares the two)."""
+    if not is_employee(user):
+        return "1 = 0", []
+    periods, ever = _acts_for(user, _today(today))
+    ops = connection.ops
+    rule = [f"{alias}.asker_id = %s", f"{alias}.manager_id = %s"]
+    params = [user.pk, user.pk]
+    for manager_id, starts_on in periods.items():
+        rule.append(f"({alias}.manager_id = %s AND ({alias}.closed_at IS NULL OR {alias}.closed_at >= %s))")
+        params += [manager_id, ops.adapt_datetimefield_value(_period_start(starts_on))]
+    if ever:
+        kinds = ", ".join(["%s"] * len(MANAGER_STEP_KINDS))
+        rule.append(
+            f"{alias}.id IN (SELECT e.question_id FROM advice_questionevent e"  # noqa: S608 (values are parameters)
+            " INNER JOIN advice_question acted ON acted.id = e.question_id"
+            f" WHERE e.actor_id = %s AND e.from_state = %s AND e.kind IN ({kinds}) AND acted.asker_id <> %s)"
+        )
+        params += [user.pk, WITH_MANAGER, *MANAGER_STEP_KINDS, user.pk]
+    if is_integrity_officer(user):
+        rule.append(
+            f"({alias}.bureau_at IS NOT NULL"
+            f" AND ({alias}.concerns_person_id IS NULL OR {alias}.concerns_person_id <> %s))"
+        )
+        params.append(user.pk)
+    return f"({' OR '.join(rule)})", params
 
 
 def _handles(question, period_start: datetime.date | None) -> bool:

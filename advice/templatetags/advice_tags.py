@@ -84,7 +84,7 @@ _ANY_NUMBER = 987654321
 
 @register.simple_tag
 def bureau_rows(questions):
-    """The Bureau's queue, a row per question (a dict of `bureau.QUEUE_ROW` with `is_overdue`), as the
+    """The Bureau's queue, a row per question (a dict of `selectors.QUEUE_ROW` with `is_overdue`), as the
     row template wrote it, in Python: a template per row cost more than the rest of the page
     (docs/performance.md). Every value is escaped (the standard library's escape: Django's, without its
     lazy-string wrapping); translations and the link's path are looked up once per list."""

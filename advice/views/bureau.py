@@ -12,18 +12,6 @@ from organisation import selectors as org_selectors
 from organisation.roles import Role, require_role
 
 QUEUE_PAGE_SIZE = 50
-# What a row of the queue shows.
-QUEUE_ROW = (
-    "pk",
-    "subject",
-    "direct_reason",
-    "bureau_at",
-    "state",
-    "bureau_deadline",
-    "officer__username",
-    "officer__first_name",
-    "officer__last_name",
-)
 
 
 @require_GET
@@ -37,7 +25,7 @@ def bureau_queue(request):
     now = timezone.now()
     counts, listed = selectors.queue_counts(request.user, state=state, min_age_days=age, now=now)
     # The queue grows with the city: a page at a time, oldest first, as values (advice_tags.bureau_rows).
-    questions = selectors.bureau_queue(request.user, state=state, min_age_days=age, now=now).values(*QUEUE_ROW)
+    questions = selectors.QueuePage(request.user, state=state, min_age_days=age, now=now)
     page = CountedPaginator(questions, QUEUE_PAGE_SIZE, count=listed).get_page(request.GET.get("pagina"))
     questions = list(page.object_list)
     for question in questions:

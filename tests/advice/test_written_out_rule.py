@@ -9,13 +9,15 @@ against every question, on SQLite and on PostgreSQL (the suite runs on both).
 """
 
 import datetime
+from collections import Counter
 
 import pytest
 from django.http import Http404
+from django.utils import timezone
 
 from advice import selectors
 from advice.access import capacities, viewers
-from advice.models import Question
+from advice.models import BUREAU_QUEUE_STATES, Question, State
 from organisation.models import Deputy, Person
 from tests.advice.conftest import ask, at, step
 from tests.conftest import clock_standing_at
@@ -147,3 +149,41 @@ def test_my_questions_are_exactly_what_the_rule_shows_the_asker(world, city):
     city.employee.is_active = False
     city.employee.save()
     assert selectors.my_question_rows(city.employee) == [] == reference(city.employee)
+
+
+QUEUE_FILTERS = [("", None), ("", 10), *((state, None) for state in State.values), (State.TAKEN_UP, 2)]
+
+
+def test_the_bureau_queue_lists_and_counts_exactly_what_the_rule_shows(world, clock):
+    clock.move_to(at(2026, 12, 9, 15))
+    now = timezone.now()
+    seen_somewhere = 0
+    for person in Person.objects.all():
+        reached = Question.objects.visible_to(person, today=TODAY).filter(bureau_at__isnull=False)
+        for state, age in QUEUE_FILTERS:
+            listed = reached.filter(selectors._queue_filter(state=state, min_age_days=age, now=now))
+            reference = list(listed.order_by("bureau_at", "pk").values_list("pk", flat=True))
+            page = selectors.QueuePage(person, state=state, min_age_days=age, now=now)
+            assert [row["pk"] for row in page[0:50]] == reference, (person, state, age)
+            assert [row["pk"] for row in page[1:3]] == reference[1:3]
+            counts, count = selectors.queue_counts(person, state=state, min_age_days=age, now=now)
+            assert count == len(reference), (person, state, age)
+            states = {*BUREAU_QUEUE_STATES, state} - {""}
+            expected = Counter(reached.filter(state__in=states).values_list("state", flat=True))
+            assert counts == dict(expected), (person, state, age)
+            seen_somewhere += len(reference)
+    assert seen_somewhere > 20
+    officer = Person.objects.get(username="integriteit")
+    row = selectors.QueuePage(officer, now=now)[0:50][-1]
+    question = world["taken_up"]
+    assert row == {
+        "pk": question.pk,
+        "subject": question.subject,
+        "direct_reason": question.direct_reason,
+        "bureau_at": question.bureau_at,
+        "state": question.state,
+        "bureau_deadline": question.bureau_deadline,
+        "officer__username": "integriteit",
+        "officer__first_name": officer.first_name,
+        "officer__last_name": officer.last_name,
+    }
