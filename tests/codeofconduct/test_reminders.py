@@ -263,3 +263,15 @@ def test_a_run_with_nothing_new_to_send_claims_nothing(city, fresh_version, monk
         run_reminders(now=day + datetime.timedelta(minutes=15))
     claims = [sql for sql in (query["sql"] for query in later) if sql.startswith("INSERT") and "_reminder" in sql]
     assert claims == []
+
+
+def test_the_job_answers_for_the_moment_it_is_given_also_about_the_vervaldatum(city, fresh_version):
+    """Run for a moment other than the server's clock (as every test here does), the job takes the
+    versions in force on that day: on the day after the version's Vervaldatum it sends nothing for
+    it, though on the server's day the note is still in force; on the Vervaldatum itself it does."""
+    today = timezone.localdate()
+    PolicyVersion.objects.filter(pk=fresh_version.pk).update(vervaldatum=today + datetime.timedelta(days=3))
+    run_reminders(now=at(today + datetime.timedelta(days=4)))
+    assert mail.outbox == []
+    run_reminders(now=at(today + datetime.timedelta(days=3)))
+    assert city.employee.email in recipients("Nieuwe dienstnota")
