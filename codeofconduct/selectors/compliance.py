@@ -239,11 +239,12 @@ PeopleRow = namedtuple("PeopleRow", PEOPLE_ROW)
 # audience (`audience.audience_filter`: active, with a unit, below one of the version's units unless
 # it is for all staff) below the unit, the page of PEOPLE_PER_PAGE chosen on people and units alone
 # (PEOPLE_ORDER), and only those joined to their chef, acknowledgement (and who recorded it) and
-# first opening (each at most one row: the unique constraints).
+# first opening (each at most one row: the unique constraints), found by the person, never by the
+# version (`version_id + 0`: see team._TEAM_ROWS, a new version unknown to the statistics).
 _PEOPLE_PAGE = """
     SELECT p.username, p.personeelsnummer, p.first_name, p.last_name, u.name, chef.first_name, chef.last_name,
            (SELECT opening.first_opened_at FROM codeofconduct_versionopening AS opening
-            WHERE opening.person_id = p.id AND opening.version_id = %s),
+            WHERE opening.person_id = p.id AND opening.version_id + 0 = %s),
            ack.acknowledged_at, ack.source, recorder.first_name, recorder.last_name
     FROM (
         SELECT chosen.id FROM organisation_person AS chosen
@@ -255,7 +256,7 @@ _PEOPLE_PAGE = """
     INNER JOIN organisation_person AS p ON p.id = page.id
     INNER JOIN organisation_orgunit AS u ON u.id = p.unit_id
     LEFT OUTER JOIN organisation_person AS chef ON chef.id = p.manager_id
-    LEFT OUTER JOIN codeofconduct_acknowledgement AS ack ON ack.person_id = p.id AND ack.version_id = %s
+    LEFT OUTER JOIN codeofconduct_acknowledgement AS ack ON ack.person_id = p.id AND ack.version_id + 0 = %s
     LEFT OUTER JOIN organisation_person AS recorder ON recorder.id = ack.recorded_by_id
     ORDER BY u.path, p.last_name, p.first_name, p.id
 """

@@ -74,21 +74,27 @@ def team_members(chef, *, whole_subtree: bool = False):
 # member: as LEFT JOINs the planner spent ~3 ms planning eight tables and hashed the whole unit table
 # (and at 2,500 employees the openings, acknowledgements and obligations) for a team of 40, a cost
 # that grew with the city (docs/performance.md, "How each page stays flat").
+# Each lookup is found by the member (`person_id = p.id`, the first column of its unique index), never
+# by the version: `version_id + 0` keeps the planner off the version's index. Right after a
+# publication the statistics have never seen the new version, so the planner took it for a rare value
+# and scanned every row of that version once per member (the notice job writes an obligation for
+# everyone): 40 x 250,000 rows, seconds per team page on the publication morning
+# (docs/performance.md, "The publication morning").
 _TEAM_ROWS = """
     SELECT p.id, p.username, p.first_name, p.last_name, p.email, p.is_active,
            (SELECT member_unit.path FROM organisation_orgunit AS member_unit WHERE member_unit.id = p.unit_id),
            chef.first_name, chef.last_name,
            (SELECT opening.first_opened_at FROM codeofconduct_versionopening AS opening
-            WHERE opening.person_id = p.id AND opening.version_id = %s),
+            WHERE opening.person_id = p.id AND opening.version_id + 0 = %s),
            ack.id, ack.acknowledged_at, ack.source, recorder.first_name, recorder.last_name,
            (SELECT asked.due_on FROM codeofconduct_obligation AS asked
-            WHERE asked.person_id = p.id AND asked.version_id = %s AND asked.kind = %s),
+            WHERE asked.person_id = p.id AND asked.version_id + 0 = %s AND asked.kind = %s),
            (SELECT reminded.id FROM codeofconduct_reminder AS reminded
             WHERE reminded.recipient_id = p.id AND reminded.version_id = %s AND reminded.kind = %s
             AND reminded.period = %s)
     FROM organisation_person AS p
     LEFT OUTER JOIN organisation_person AS chef ON chef.id = p.manager_id
-    LEFT OUTER JOIN codeofconduct_acknowledgement AS ack ON ack.person_id = p.id AND ack.version_id = %s
+    LEFT OUTER JOIN codeofconduct_acknowledgement AS ack ON ack.person_id = p.id AND ack.version_id + 0 = %s
     LEFT OUTER JOIN organisation_person AS recorder ON recorder.id = ack.recorded_by_id
     WHERE p.is_active = %s AND {members}
     ORDER BY p.last_name, p.first_name, p.id
