@@ -5,7 +5,7 @@ import statistics
 from collections import defaultdict
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +14,6 @@ from advice.access import MANAGER_VIEW, Capacity, acted_filter, capacities, rout
 from advice.models import (
     BUREAU_QUEUE_STATES,
     FINAL_STATES,
-    Attachment,
     Audience,
     Channel,
     EventKind,
@@ -72,11 +71,6 @@ def question_page(user, pk):
     if not held:
         raise Http404
     return question, held
-
-
-def with_attachment_flag(queryset):
-    """Questions that say whether they have attachments (`has_attachments`), asked in the same query."""
-    return queryset.annotate(has_attachments=Exists(Attachment.objects.filter(question=OuterRef("pk"))))
 
 
 def attachments_of(question):

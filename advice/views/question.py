@@ -1,6 +1,7 @@
 """One question: its page, the steps taken on it (POST only), its attachments and the asker's receipt.
 
-Every question is fetched through `get_question_for` (404 outside the route)."""
+Every question is fetched through `get_question_for`, the page through `question_page`: both 404
+outside the route."""
 
 from types import SimpleNamespace
 
