@@ -150,3 +150,45 @@ def test_team_and_home_pages_run_the_same_number_of_queries_for_a_bigger_team(ci
     big = (count(reverse("codeofconduct:team")), count("/"))
     assert big == small
     assert max(big) <= 14
+
+
+@pytest.mark.postgres
+def test_team_page_reads_its_members_rows_not_the_whole_new_version(city, current, as_chef):
+    """Right after a publication the planner's statistics have never seen the new version; the notice
+    job has just asked everyone. The team page must still look up each member by the person (a few
+    rows each), not scan everyone asked about the version once per member (docs/performance.md,
+    "The publication morning": seconds per team page at 250,000 employees)."""
+    import json
+
+    from codeofconduct.services import publishing
+    from organisation.models import Person
+    from tests.factories import make_asked
+
+    now = timezone.now()
+    others = Person.objects.bulk_create(
+        [Person(username=f"collega{n}", email=f"collega{n}@stad.antwerpen.be", unit=city.team_a) for n in range(400)]
+    )
+    everyone = [*others, *Person.objects.filter(manager=city.chef)]
+    make_asked(current, *everyone, at=now)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE codeofconduct_obligation")  # statistics from before the new version
+    new = publishing.draft_create(policy=current.policy, by=city.editor, copy_from=current)
+    new.body += "\n\nEen nieuwe alinea.\n"
+    publishing.draft_save(version=new, by=city.editor)
+    publishing.version_publish(version=new, by=city.editor)
+    make_asked(new, *everyone, at=now)  # the notice job
+
+    with CaptureQueriesContext(connection) as queries:
+        assert as_chef.get(reverse("codeofconduct:team")).status_code == 200
+    team_query = next(query["sql"] for query in queries if "codeofconduct_reminder AS reminded" in query["sql"])
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + team_query)
+        plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+
+    def removed(node):
+        own = node.get("Rows Removed by Filter", 0) + node.get("Rows Removed by Join Filter", 0)
+        return own * node.get("Actual Loops", 1) + sum(removed(child) for child in node.get("Plans", []))
+
+    # The team has a handful of members with a couple of rows each; 400 colleagues were asked too.
+    assert removed(plan[0]["Plan"]) < 50
