@@ -509,14 +509,17 @@ def test_a_renamed_person_is_listed_as_changed():
     assert out == [summary(people_updated=1), "  people_updated: 5"]
 
 
-def test_a_city_sized_file_tells_its_progress_every_5000_people():
-    rows = [*GOOD_ROWS, *(f"{n};P;Smets;;;BV-T1;Team Een;team;BV;3" for n in range(6, 5_002))]
+def test_a_city_sized_file_tells_its_progress_every_5000_people_and_gives_everyone_their_manager():
+    """The reporting lines are written 5,000 at a time: 5,001 of them take two statements."""
+    rows = [*GOOD_ROWS, *(f"{n};P;Smets;;;BV-T1;Team Een;team;BV;3" for n in range(6, 5_003))]
     _out, err = imported(lines(*rows))
     assert err == [
         "Eenheden verwerkt: 3",
-        "Medewerkers gelezen: 5000 van 5001",
-        "Medewerkers verwerkt: 5001",
+        "Medewerkers gelezen: 5000 van 5002",
+        "Medewerkers verwerkt: 5002",
     ]
+    assert Person.objects.filter(manager__personeelsnummer="3").count() == 2 + 4997
+    assert Person.objects.filter(manager__isnull=True).get().personeelsnummer == "1"
 
 
 def test_the_safety_stop_tells_the_share_asked_for_as_a_whole_percent():
