@@ -160,7 +160,9 @@ def _records(reader):
 
 def read_rows(text: str) -> tuple[list[UnitRow], list[PersonRow], list[str]]:
     """Parse and check the file on its own (no database): rows and the problems found, by line."""
-    first_line = text.split("\n", 1)[0].strip("\r")
+    # Surrounding white space says nothing about the separator: a spreadsheet that leaves a tab after
+    # the last column name of a ;-file would otherwise pass for a tab-separated file.
+    first_line = text.split("\n", 1)[0].strip()
     if not text.strip():
         return [], [], [_("Regel 1: het bestand is leeg.")]
     try:

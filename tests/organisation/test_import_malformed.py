@@ -82,6 +82,12 @@ def test_semicolon_comma_and_tab_files_with_or_without_bom_are_read_alike(bom, d
     assert Person.objects.get(personeelsnummer="4").manager.personeelsnummer == "3"
 
 
+@pytest.mark.parametrize("stray", ["\t", " ", " \t"], ids=["tab", "space", "space-tab"])
+def test_white_space_after_the_last_column_name_does_not_change_the_separator(stray):
+    header, rest = GOOD.split(b"\n", 1)
+    assert "5 medewerkers aangemaakt" in accepted(header + stray.encode() + b"\n" + rest)
+
+
 @pytest.mark.parametrize("ending", [b"\n", b"\r\n", b"\r"], ids=["unix", "windows", "old-mac"])
 def test_files_with_the_line_endings_of_unix_windows_and_old_macs_are_read_alike(ending):
     """A spreadsheet on an old Mac saves "CSV (Macintosh)" with a carriage return alone between lines."""
