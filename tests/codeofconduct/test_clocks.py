@@ -428,3 +428,14 @@ def test_chefs_asked_about_the_replaced_version_are_asked_about_the_update_from_
     assert who(run_on(clock, 3), NOTIFY) == set()
     assert who(run_on(clock, 4), NOTIFY) == set()
     assert who(run_on(clock, 5), NOTIFY) == {"directeur", "chef", "chef2"}
+
+
+def test_a_manager_whose_only_report_left_is_not_asked_to_notify_a_team(city, current, clock):
+    """Anna Wouters's only report left before the job's first run: she has nobody to notify. She is
+    not asked to notify a team on day 2, and the director does not hear of her on day 7."""
+    anna = make_person("chef3", unit=city.team_b, manager=city.director, first_name="Anna", last_name="Wouters")
+    make_person("lid3", unit=city.team_b, manager=anna).deactivate()
+    run_on(clock, 0)
+    assert who(run_on(clock, 2), NOTIFY) == {"directeur", "chef", "chef2"}
+    (escalation,) = [body for kind, name, body in run_on(clock, 7) if kind == ESCALATION]
+    assert "Anna Wouters" not in escalation
