@@ -16,8 +16,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from advice import selectors
-from advice.access import capacities, viewers
+from advice.access import capacities, viewers, visibility_sql
 from advice.models import BUREAU_QUEUE_STATES, Question, State
+from config import sql
 from organisation.models import Deputy, Person
 from tests.advice.conftest import ask, at, step
 from tests.conftest import clock_standing_at
@@ -187,3 +188,22 @@ def test_the_bureau_queue_lists_and_counts_exactly_what_the_rule_shows(world, cl
         "officer__first_name": officer.first_name,
         "officer__last_name": officer.last_name,
     }
+
+
+@pytest.mark.parametrize(
+    "day",
+    [TODAY, datetime.date(2026, 11, 17), datetime.date(2026, 12, 12)],
+    ids=["today", "in-the-earlier-period", "the-last-day-of-a-period"],
+)
+def test_the_rule_written_out_as_sql_is_the_rule_on_every_question_and_day(world, clock, day):
+    """`visibility_sql` on its own, over every question (closed ones too) and for a day other than the
+    clock's: the Bureau queue only asks it about the open queue today, a later page may ask more."""
+    clock.move_to(at(2026, 12, 9, 15))
+    seen_somewhere = 0
+    for person in Person.objects.all():
+        rule, params = visibility_sql(person, "q", today=day)
+        rows = sql.fetch(f"SELECT q.id FROM advice_question q WHERE {rule}", params)  # noqa: S608 (values are parameters)
+        reference = set(Question.objects.visible_to(person, today=day).values_list("pk", flat=True))
+        assert {row[0] for row in rows} == reference, (person, day)
+        seen_somewhere += len(reference)
+    assert seen_somewhere > 30
