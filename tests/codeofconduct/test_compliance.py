@@ -14,15 +14,18 @@ Chef-waardeerders (people with direct reports): directeur (BZ), chef (A, confirm
 """
 
 import csv
+import datetime
 import io
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from codeofconduct.models import PolicyVersion
+from codeofconduct.models import PolicyVersion, VersionOpening
 from codeofconduct.selectors import compliance
 from codeofconduct.services import acknowledging, publishing
 from tests.codeofconduct import compliance_fixture
@@ -148,6 +151,15 @@ def test_a_units_list_is_its_audience_after_a_move_and_for_a_version_for_chosen_
     team_a = [city.chef, city.employee, small_city.a1, small_city.a2]
     assert sorted(rows) == sorted(person.personeelsnummer for person in team_a)
     assert rows == [p.personeelsnummer for p in compliance.people_in_unit(newer, city.team_a.path)]
+    # A version for both teams: the department lists the people of either, still nobody else.
+    draft = publishing.draft_create(policy=policy, by=city.editor, copy_from=newer)
+    draft.body = draft.body.replace("Gebruik steeds je gezond verstand.", "Gebruik altijd je gezond verstand.")
+    publishing.draft_save(version=draft, by=city.editor)
+    draft.audience_units.set([city.team_a, city.team_b])
+    both = publishing.version_publish(version=draft, by=city.editor)
+    count, rows = listed_people(as_editor.get(page + f"?versie={both.pk}&eenheid=BZ").text)
+    assert rows == [p.personeelsnummer for p in compliance.people_in_unit(both, "/STAD/")]
+    assert count == len(rows) == 7 and {person.personeelsnummer for person in team_a} < set(rows)
 
 
 def test_the_people_list_shows_when_each_person_opened_and_acknowledged(small_city, current, as_editor):
@@ -156,6 +168,15 @@ def test_the_people_list_shows_when_each_person_opened_and_acknowledged(small_ci
     briefed = next(row for row in people.split("<tr>") if "Jef Aerts" in row)
     assert "via briefing door Tom Peeters" in briefed
     assert "Tom Peeters" in next(row for row in people.split("<tr>") if "Mieke Bosmans" in row)  # their chef
+
+
+def test_the_people_list_gives_the_day_someone_first_opened_the_version(small_city, current, as_editor):
+    # Half past midnight in Antwerp is still the day before in UTC: the day shown is Antwerp's.
+    opened = timezone.make_aware(datetime.datetime(2026, 11, 24, 0, 30))
+    VersionOpening.objects.create(person=small_city.a2, version=current, first_opened_at=opened)
+    page = as_editor.get(reverse("codeofconduct:compliance") + "?eenheid=BZ-COM-A").text
+    row = next(row for row in page.split('id="people-title"')[1].split("<tr>") if small_city.a2.last_name in row)
+    assert "<td>24-11-2026</td><td>–</td>" in row  # opened on the 24th, not acknowledged
 
 
 def test_csv_export_per_person_matches_the_page(small_city, current, as_editor):
@@ -286,3 +307,30 @@ def test_the_kept_chart_follows_a_change_of_the_figures_and_the_language(city, s
     assert "2 of 2" in chart_label(as_editor.get(url))
     as_editor.post(reverse("set_language"), {"language": "nl", "next": url})
     assert "2 van 2" in chart_label(as_editor.get(url))
+
+
+def test_a_version_for_chosen_units_left_without_any_lists_nobody(city, small_city, policy, current, as_editor):
+    """The editing form asks for a unit, but the version's units can still all go (an HR import that
+    removes the unit): its audience is then nobody, and its pages say so instead of failing."""
+    draft = publishing.draft_create(policy=policy, by=city.editor, copy_from=current)
+    draft.audience_all_staff = False
+    draft.body = draft.body.replace("Gebruik je gezond verstand.", "Gebruik steeds je gezond verstand.")
+    publishing.draft_save(version=draft, by=city.editor)
+    newer = publishing.version_publish(version=draft, by=city.editor)
+    response = as_editor.get(reverse("codeofconduct:compliance") + f"?versie={newer.pk}&eenheid=BZ")
+    assert response.status_code == 200
+    assert not any(person.personeelsnummer in response.text for person in (city.employee, small_city.a1))
+
+
+def test_the_export_per_person_asks_the_same_queries_for_more_people(city, small_city, current, as_editor):
+    url = reverse("codeofconduct:compliance_export", args=[current.pk]) + "?soort=personen"
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            b"".join(as_editor.get(url).streaming_content)
+        return len(captured)
+
+    before = queries()
+    for number in range(3):
+        make_person(f"extra-{number}", unit=city.team_b, manager=city.chef)
+    assert queries() == before
