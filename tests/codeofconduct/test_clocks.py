@@ -376,10 +376,21 @@ def test_a_chef_who_left_or_has_no_place_in_the_organisation_is_not_asked_and_no
 def test_the_director_reads_the_chefs_who_did_not_notify_their_team_by_last_name(city, current, clock):
     anna = make_person("chef3", unit=city.team_b, manager=city.director, first_name="Anna", last_name="Wouters")
     make_person("lid3", unit=city.team_b, manager=anna)
+    # A namesake of Tom Peeters, added after him: by first name within the same last name.
+    bert = make_person("chef4", unit=city.team_b, manager=city.director, first_name="Bert", last_name="Peeters")
+    make_person("lid4", unit=city.team_b, manager=bert)
     run_on(clock, 0)
     (escalation,) = [body for kind, name, body in run_on(clock, 7) if kind == ESCALATION]
-    names = ["Sofie Maes", "Tom Peeters", "Anna Wouters"]
+    names = ["Sofie Maes", "Bert Peeters", "Tom Peeters", "Anna Wouters"]
     assert sorted(names, key=escalation.index) == names
+
+
+def test_a_director_without_a_place_in_the_organisation_is_not_mailed_about_their_chefs(city, current, clock):
+    """Someone whose unit HR took away (between two posts) is in no mailing, also not as a manager."""
+    run_on(clock, 0)
+    city.director.unit = None
+    city.director.save()
+    assert not [body for kind, name, body in run_on(clock, 7) if kind == ESCALATION]
 
 
 def test_the_jobs_log_line_counts_the_mails_it_queued_per_kind(city, current, clock):
