@@ -138,7 +138,7 @@ def visibility_sql(user, alias: str, *, today=None) -> tuple[str, list]:
     if ever:
         kinds = ", ".join(["%s"] * len(MANAGER_STEP_KINDS))
         rule.append(
-            f"{alias}.id IN (SELECT e.question_id FROM advice_questionevent e"  # noqa: S608 (values are parameters)
+            f"{alias}.id IN (SELECT e.question_id FROM advice_questionevent e"  # noqa: S608 (values are parameters)  # nosec B608
             " INNER JOIN advice_question acted ON acted.id = e.question_id"
             f" WHERE e.actor_id = %s AND e.from_state = %s AND e.kind IN ({kinds}) AND acted.asker_id <> %s)"
         )
@@ -261,14 +261,14 @@ def _viewer_candidates(question, today, *, deputy, acted, officer) -> list[Perso
     if question.manager_id is not None:
         # The earliest of their periods that run today: the one that dates what they handle.
         parts.append(
-            f"SELECT d.deputy_id AS id, {deputy:d} AS part, MIN(d.starts_on) AS period_start"  # noqa: S608 (values are parameters)
+            f"SELECT d.deputy_id AS id, {deputy:d} AS part, MIN(d.starts_on) AS period_start"  # noqa: S608 (values are parameters)  # nosec B608
             " FROM organisation_deputy d WHERE d.manager_id = %s AND d.starts_on <= %s AND d.ends_on >= %s"
             " GROUP BY d.deputy_id"
         )
         params += [question.manager_id, today, today]
         kinds = ", ".join(["%s"] * len(MANAGER_STEP_KINDS))
         parts.append(
-            f"SELECT DISTINCT e.actor_id AS id, {acted:d} AS part, CAST(NULL AS DATE) AS period_start FROM advice_questionevent e"  # noqa: S608 (values are parameters)
+            f"SELECT DISTINCT e.actor_id AS id, {acted:d} AS part, CAST(NULL AS DATE) AS period_start FROM advice_questionevent e"  # noqa: S608 (values are parameters)  # nosec B608
             f" WHERE e.question_id = %s AND e.from_state = %s AND e.kind IN ({kinds}) AND e.actor_id IS NOT NULL"
             " AND e.actor_id <> %s AND e.actor_id <> %s"
             # A plaatsvervanger by today (as `_acts_for`'s `ever`): not a leidinggevende who took the
@@ -278,13 +278,13 @@ def _viewer_candidates(question, today, *, deputy, acted, officer) -> list[Perso
         params += [question.pk, WITH_MANAGER, *MANAGER_STEP_KINDS, question.manager_id, question.asker_id, today]
     if question.bureau_at is not None:
         parts.append(
-            f"SELECT o.id AS id, {officer:d} AS part, CAST(NULL AS DATE) AS period_start FROM organisation_person o"  # noqa: S608 (values are parameters)
+            f"SELECT o.id AS id, {officer:d} AS part, CAST(NULL AS DATE) AS period_start FROM organisation_person o"  # noqa: S608 (values are parameters)  # nosec B608
             " WHERE o.is_active AND o.is_integrity_officer"
         )
     if not parts:
         return []
     rows = sql.fetch(
-        f"SELECT {sql.columns(Person, 'p')}, c.part, c.period_start FROM ({' UNION ALL '.join(parts)}) c"  # noqa: S608 (values are parameters)
+        f"SELECT {sql.columns(Person, 'p')}, c.part, c.period_start FROM ({' UNION ALL '.join(parts)}) c"  # noqa: S608 (values are parameters)  # nosec B608
         " INNER JOIN organisation_person p ON p.id = c.id WHERE p.is_active"
         " ORDER BY p.last_name, p.first_name, p.id, c.part",
         params,

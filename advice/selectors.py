@@ -49,7 +49,7 @@ def question_page(user, pk):
     from one written-out SELECT: built by the ORM it cost more Python than the database takes to
     answer it (docs/performance.md)."""
     rows = sql.fetch(
-        f"SELECT {sql.columns(Question, 'q')},"  # noqa: S608 (values are parameters)
+        f"SELECT {sql.columns(Question, 'q')},"  # noqa: S608 (values are parameters)  # nosec B608
         " EXISTS(SELECT 1 FROM advice_attachment a WHERE a.question_id = q.id) AS has_attachments,"
         f" {sql.columns(Person, 'asker')}, {sql.columns(Person, 'manager')}, {sql.columns(Person, 'officer')}"
         " FROM advice_question q INNER JOIN organisation_person asker ON asker.id = q.asker_id"
@@ -89,7 +89,7 @@ def timeline_for(question, held):
         audiences.add(Audience.BUREAU)
     # Written out (docs/performance.md): the ORM's version of this short query cost more than running it.
     rows = sql.fetch(
-        f"SELECT {sql.columns(QuestionEvent, 'e')}, {sql.columns(Person, 'actor')} FROM advice_questionevent e"  # noqa: S608 (values are parameters)
+        f"SELECT {sql.columns(QuestionEvent, 'e')}, {sql.columns(Person, 'actor')} FROM advice_questionevent e"  # noqa: S608 (values are parameters)  # nosec B608
         " LEFT OUTER JOIN organisation_person actor ON actor.id = e.actor_id"
         f" WHERE e.question_id = %s AND e.audience IN ({', '.join(['%s'] * len(audiences))})"
         " ORDER BY e.created_at, e.id",
@@ -205,7 +205,7 @@ class QueuePage:
         rule, rule_params = visibility_sql(user, "q")
         listed, listed_params = _queue_sql(state=state, min_age_days=min_age_days, now=now)
         self.sql = (
-            "SELECT q.id, q.subject, q.direct_reason, q.bureau_at, q.state, q.bureau_deadline,"  # noqa: S608 (values are parameters)
+            "SELECT q.id, q.subject, q.direct_reason, q.bureau_at, q.state, q.bureau_deadline,"  # noqa: S608 (values are parameters)  # nosec B608
             " o.username, o.first_name, o.last_name"
             " FROM advice_question q LEFT OUTER JOIN organisation_person o ON o.id = q.officer_id"
             f" WHERE q.bureau_at IS NOT NULL AND {listed} AND {rule}"
@@ -247,7 +247,7 @@ def queue_counts(user, *, state="", min_age_days=None, now=None) -> tuple[dict[s
     listed, listed_params = _queue_sql(state=state, min_age_days=min_age_days, now=now)
     states = [*BUREAU_QUEUE_STATES, state] if state and state not in BUREAU_QUEUE_STATES else BUREAU_QUEUE_STATES
     rows = sql.fetch(
-        f"SELECT q.state, COUNT(*), SUM(CASE WHEN {listed} THEN 1 ELSE 0 END) FROM advice_question q"  # noqa: S608 (values are parameters)
+        f"SELECT q.state, COUNT(*), SUM(CASE WHEN {listed} THEN 1 ELSE 0 END) FROM advice_question q"  # noqa: S608 (values are parameters)  # nosec B608
         f" WHERE q.bureau_at IS NOT NULL AND q.state IN ({', '.join(['%s'] * len(states))}) AND {rule}"
         " GROUP BY q.state",
         [*listed_params, *(str(value) for value in states), *rule_params],
