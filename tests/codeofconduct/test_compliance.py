@@ -39,6 +39,16 @@ def small_city(city, current):
     return compliance_fixture.build(city, current)
 
 
+def publish_for_units(city, policy, copy_from, units, *, wording):
+    """A new version of `copy_from` for `units` only (none: chosen units left without any), published."""
+    draft = publishing.draft_create(policy=policy, by=city.editor, copy_from=copy_from)
+    draft.audience_all_staff = False
+    draft.body = draft.body.replace("Gebruik je gezond verstand.", f"Gebruik {wording} je gezond verstand.")
+    publishing.draft_save(version=draft, by=city.editor)
+    draft.audience_units.set(units)
+    return publishing.version_publish(version=draft, by=city.editor)
+
+
 def figures_by_code(version):
     units, total = compliance.unit_figures(version)
     by_code = {f.unit["code"]: (f.audience, f.acknowledged, f.overdue) for f in units.values()}
@@ -65,12 +75,7 @@ def test_notification_by_chefs_per_unit(small_city, current):
 
 
 def test_a_second_version_for_one_team_counts_only_its_audience(city, small_city, policy, current):
-    draft = publishing.draft_create(policy=policy, by=city.editor, copy_from=current)
-    draft.audience_all_staff = False
-    draft.body = draft.body.replace("Gebruik je gezond verstand.", "Gebruik steeds je gezond verstand.")
-    publishing.draft_save(version=draft, by=city.editor)
-    draft.audience_units.set([city.team_a])
-    newer = publishing.version_publish(version=draft, by=city.editor)
+    newer = publish_for_units(city, policy, current, [city.team_a], wording="steeds")
     from codeofconduct.services import acknowledging
 
     acknowledging.acknowledgement_record(person=city.employee, version=newer)
@@ -140,23 +145,14 @@ def test_a_units_list_is_its_audience_after_a_move_and_for_a_version_for_chosen_
     count, rows = listed_people(as_editor.get(page + "?eenheid=BZ-COM-B").text)
     assert count == 3 and small_city.a4.personeelsnummer in rows
     # A version for team A only: its department lists team A's people and nobody else.
-    draft = publishing.draft_create(policy=policy, by=city.editor, copy_from=current)
-    draft.audience_all_staff = False
-    draft.body = draft.body.replace("Gebruik je gezond verstand.", "Gebruik steeds je gezond verstand.")
-    publishing.draft_save(version=draft, by=city.editor)
-    draft.audience_units.set([city.team_a])
-    newer = publishing.version_publish(version=draft, by=city.editor)
+    newer = publish_for_units(city, policy, current, [city.team_a], wording="steeds")
     count, rows = listed_people(as_editor.get(page + f"?versie={newer.pk}&eenheid=BZ").text)
     assert count == 4
     team_a = [city.chef, city.employee, small_city.a1, small_city.a2]
     assert sorted(rows) == sorted(person.personeelsnummer for person in team_a)
     assert rows == [p.personeelsnummer for p in compliance.people_in_unit(newer, city.team_a.path)]
     # A version for both teams: the department lists the people of either, still nobody else.
-    draft = publishing.draft_create(policy=policy, by=city.editor, copy_from=newer)
-    draft.body = draft.body.replace("Gebruik steeds je gezond verstand.", "Gebruik altijd je gezond verstand.")
-    publishing.draft_save(version=draft, by=city.editor)
-    draft.audience_units.set([city.team_a, city.team_b])
-    both = publishing.version_publish(version=draft, by=city.editor)
+    both = publish_for_units(city, policy, current, [city.team_a, city.team_b], wording="altijd")
     count, rows = listed_people(as_editor.get(page + f"?versie={both.pk}&eenheid=BZ").text)
     assert rows == [p.personeelsnummer for p in compliance.people_in_unit(both, "/STAD/")]
     assert count == len(rows) == 7 and {person.personeelsnummer for person in team_a} < set(rows)
@@ -312,11 +308,7 @@ def test_the_kept_chart_follows_a_change_of_the_figures_and_the_language(city, s
 def test_a_version_for_chosen_units_left_without_any_lists_nobody(city, small_city, policy, current, as_editor):
     """The editing form asks for a unit, but the version's units can still all go (an HR import that
     removes the unit): its audience is then nobody, and its pages say so instead of failing."""
-    draft = publishing.draft_create(policy=policy, by=city.editor, copy_from=current)
-    draft.audience_all_staff = False
-    draft.body = draft.body.replace("Gebruik je gezond verstand.", "Gebruik steeds je gezond verstand.")
-    publishing.draft_save(version=draft, by=city.editor)
-    newer = publishing.version_publish(version=draft, by=city.editor)
+    newer = publish_for_units(city, policy, current, [], wording="steeds")
     response = as_editor.get(reverse("codeofconduct:compliance") + f"?versie={newer.pk}&eenheid=BZ")
     assert response.status_code == 200
     assert not any(person.personeelsnummer in response.text for person in (city.employee, small_city.a1))
