@@ -239,9 +239,9 @@ def run(module, jobs=2):
     notes = [line.split() for line in cpu_notes.read_text().splitlines()] if cpu_notes.exists() else []
     in_mutants = sum(float(note[-1]) for note in notes)
     # What the run would take on two cores of its own: the mutants two at a time, the rest (the test
-    # database, mutmut's recording run and clean run) one after the other. The wall time measured
-    # depends on what else the machine was doing; CPU time does not.
-    alone = (cpu - in_mutants) + in_mutants / max(jobs, 1)
+    # database, mutmut's recording run and clean run) one after the other, whatever --jobs this run
+    # had. The wall time measured depends on what else the machine was doing; CPU time does not.
+    alone = (cpu - in_mutants) + in_mutants / 2
     # A first run tries every mutant; a later one only what changed and the earlier survivors.
     kind = "incremental" if earlier else "full"
     path = folder / "wall-time.json"
@@ -253,12 +253,13 @@ def run(module, jobs=2):
         "cpu": round(cpu),
         "on 2 free cores": round(alone),
         "load": round(os.getloadavg()[1], 1),
+        "jobs": jobs,
     }
     path.write_text(json.dumps(times))
     print(
         f"    {module}: {seconds:.0f} s ({kind}); {len(notes)} mutants, {in_mutants:.0f} CPU s in them"
         f" ({in_mutants / max(len(notes), 1):.2f} s each), {cpu:.0f} CPU s in all: about {alone:.0f} s"
-        f" on {jobs} free cores (load over the last 5 minutes: {os.getloadavg()[1]:.1f})",
+        f" on 2 free cores ({jobs} at a time here; load over the last 5 minutes: {os.getloadavg()[1]:.1f})",
         flush=True,
     )
 
@@ -328,6 +329,7 @@ def earlier_report():
 def write_report():
     reasons = tomllib.loads(SURVIVORS.read_text()) if SURVIVORS.exists() else {}
     rows, sections, total, alone_total = [], [], 0, 0
+    at_a_time = set()  # how many mutants each module's full run tested at a time
     unmeasured = []  # modules whose full run has no CPU record: not counted as 0 s in the total
     kept_rows, kept_sections = earlier_report()
     for module, (sources, _tests) in MODULES.items():
@@ -339,6 +341,7 @@ def write_report():
         cost = timed.get("full cpu")
         if cost:
             alone_total += cost["on 2 free cores"]
+            at_a_time.add(cost.get("jobs"))
         elif found is not None:
             unmeasured.append(module)
         cost = (
@@ -393,9 +396,9 @@ def write_report():
         "|---|---|---|---|---|---|---|",
         *rows,
         "",
-        f"The full runs in this table together: {total} s ({total / 60:.0f} min) of wall time, two mutants at",
-        "a time, `nice`d, on a machine shared with other work (the load is the machine's over 5 minutes at",
-        "the end of the run)"
+        f"The full runs in this table together: {total} s ({total / 60:.0f} min) of wall time, {_at_a_time(at_a_time)},",
+        "`nice`d (the load is the machine's over 5 minutes at the end of each module's run: above 2, the",
+        "run shared the machine's two cores with other work)"
         + (
             f"; from the CPU time they used, about {alone_total} s ({alone_total / 60:.0f} min) on two cores of their own"
             + (f" for the modules measured (not measured: {', '.join(unmeasured)})." if unmeasured else ".")
@@ -412,6 +415,17 @@ def write_report():
     ]
     REPORT.write_text("\n".join(text).rstrip() + "\n")
     print(f"Report: {REPORT.relative_to(ROOT)}")
+
+
+def _at_a_time(jobs):
+    """How many mutants the full runs tested at a time, as the report says it."""
+    if jobs == {2}:
+        return "two mutants at a time"
+    if jobs == {1}:
+        return "one mutant at a time"
+    if None in jobs or not jobs:
+        return "mutants tested one or two at a time (not recorded for every module)"
+    return "mutants tested " + " or ".join(str(count) for count in sorted(jobs)) + " at a time"
 
 
 def main():
