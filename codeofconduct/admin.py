@@ -1,5 +1,8 @@
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.shortcuts import render
 from django.template.defaultfilters import linebreaksbr
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
@@ -104,6 +107,14 @@ def _dutch_readonly(name):
         return nl(str(value))
 
     return show
+
+
+class _EditRefused(Exception):
+    """The draft being saved left the drafts (published or discarded by another editor) meanwhile."""
+
+    def __init__(self, reason):
+        super().__init__(reason)
+        self.reason = reason
 
 
 @admin.register(PolicyVersion)
@@ -220,6 +231,46 @@ class PolicyVersionAdmin(DeleteRefusedMixin, DutchContentAdmin):
     def delete_model(self, request, obj):
         publishing.version_discard_draft(version=obj, by=request.user)
 
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """A draft that another editor published or discarded while this one was editing it is not
+        saved, but the edits are not lost either: the page says why and gives the text back to copy
+        into a new draft (instead of Django's bare 403, or a server error in the race with a discard)."""
+        if request.method == "POST" and object_id is not None and super().has_change_permission(request):
+            version = self.get_object(request, unquote(object_id))
+            if version is not None and not version.is_editable:
+                reason = gettext("Een gepubliceerde versie kan niet meer gewijzigd worden: maak een nieuwe versie.")
+                return self._edit_refused(request, version, reason)
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except _EditRefused as refused:  # in the save itself: the change was rolled back
+            version = PolicyVersion.objects.select_related("policy").filter(pk=unquote(object_id)).first()
+            return self._edit_refused(request, version, refused.reason)
+
+    def _edit_refused(self, request, version, reason):
+        """The page that refuses the save: the texts sent that differ from what is stored (all of them
+        when the draft is gone), to copy; dates and choices are quickly set again."""
+
+        def normalised(text):
+            return "\n".join(line.rstrip() for line in str(text or "").replace("\r\n", "\n").split("\n")).strip()
+
+        posted = []
+        for name in [*PolicyVersion.HEADER_FIELDS, "body"]:
+            field = PolicyVersion._meta.get_field(name)
+            sent = request.POST.get(name, "")
+            if not isinstance(field, models.CharField | models.TextField) or not sent.strip():
+                continue
+            if version is None or normalised(sent) != normalised(getattr(version, name)):
+                posted.append((capfirst(field.verbose_name), sent, 16 if name == "body" else 3))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Je wijzigingen zijn niet bewaard"),
+            "version": version,
+            "reason": reason,
+            "posted": posted,
+        }
+        return render(request, "admin/codeofconduct/policyversion/edit_refused.html", context, status=409)
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
@@ -232,7 +283,12 @@ class PolicyVersionAdmin(DeleteRefusedMixin, DutchContentAdmin):
                 note_kind=PublicationEvent.NoteKind.CREATED_IN_ADMIN,
             )
         else:
-            publishing.draft_save(version=obj, by=request.user)
+            try:
+                publishing.draft_save(version=obj, by=request.user)
+            except (PermissionDenied, ValidationError) as error:
+                raise _EditRefused(
+                    " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+                ) from error
 
 
 for _field in PolicyVersionAdmin.dutch_fields:

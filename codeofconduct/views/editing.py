@@ -72,7 +72,12 @@ def draft_create(request, slug):
 @require_role(Role.EDITOR)
 @require_http_methods(["GET", "POST"])
 def draft_edit(request, pk):
-    version = selectors.get_version_for_user(request.user, pk, editable=True)
+    try:
+        version = selectors.get_version_for_user(request.user, pk, editable=True)
+    except PermissionDenied:
+        if request.method != "POST":
+            raise
+        return _draft_gone_out_of_draft(request, pk)
     form = VersionForm(posted(request), instance=version)
     if request.method == "POST" and form.is_valid():
         try:
@@ -86,6 +91,28 @@ def draft_edit(request, pk):
                 return redirect("codeofconduct:draft_preview", pk=version.pk)
             return redirect("codeofconduct:draft_edit", pk=version.pk)
     return render(request, "codeofconduct/editor/draft_edit.html", {"version": version, "form": form})
+
+
+def _draft_gone_out_of_draft(request, pk):
+    """Another editor published (or scheduled) the draft while this one typed: nothing is saved, and
+    the form comes back with what they typed, to copy into a new draft (409, not a bare 403)."""
+    version = selectors.get_version_for_user(request.user, pk)
+    form = VersionForm(request.POST, instance=PolicyVersion.objects.select_related("policy").get(pk=version.pk))
+    form.full_clean()
+    form.add_error(
+        None,
+        _(
+            "Deze versie is intussen geen ontwerp meer (nu: %(status)s): je wijzigingen zijn niet bewaard. "
+            "Je tekst staat nog in het formulier: kopieer wat je wilt houden naar een nieuw ontwerp."
+        )
+        % {"status": version.get_status_display().lower()},
+    )
+    return render(
+        request,
+        "codeofconduct/editor/draft_edit.html",
+        {"version": version, "form": form, "refused": True},
+        status=409,
+    )
 
 
 @require_role(Role.EDITOR)

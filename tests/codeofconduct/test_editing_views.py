@@ -128,10 +128,29 @@ def test_validation_messages_are_clear_and_keep_what_was_typed(as_editor, draft,
 def test_a_published_version_cannot_be_edited_in_the_app(as_editor, current):
     url = reverse("codeofconduct:draft_edit", args=[current.pk])
     assert as_editor.get(url).status_code == 403
-    assert as_editor.post(url, form_data(current, body="Gewijzigd")).status_code == 403
+    assert as_editor.post(url, form_data(current, body="Gewijzigd")).status_code == 409  # refused, text kept
     current.refresh_from_db()
     assert "Gewijzigd" not in current.body
     assert as_editor.post(reverse("codeofconduct:publish", args=[current.pk]), {"when": "now"}).status_code == 403
+
+
+def test_a_draft_published_by_a_colleague_while_redactie_typed_keeps_their_text(as_editor, draft, city):
+    body_before = draft.body
+    publishing.version_publish(version=draft, by=city.editor)  # the colleague, a moment earlier
+
+    response = as_editor.post(
+        reverse("codeofconduct:draft_edit", args=[draft.pk]),
+        form_data(draft, body="## 1. Context\n\nMijn zin over livestreams tijdens de dienst."),
+    )
+
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "je wijzigingen zijn niet bewaard" in page
+    assert "Mijn zin over livestreams tijdens de dienst." in page  # still in the form, to copy
+    assert 'name="save"' not in page  # nothing to save it to; a new draft instead
+    assert reverse("codeofconduct:draft_create", args=[draft.policy.slug]) in page
+    draft.refresh_from_db()
+    assert (draft.status, draft.body) == (Status.PUBLISHED, body_before)
 
 
 def test_a_published_version_is_read_only_in_the_admin(as_admin, current, draft):
@@ -140,7 +159,7 @@ def test_a_published_version_is_read_only_in_the_admin(as_admin, current, draft)
     assert page.status_code == 200
     assert 'name="body"' not in page.content.decode()
     response = as_admin.post(url, {"body": "Gewijzigd", "nummer": current.nummer})
-    assert response.status_code == 403
+    assert response.status_code == 409  # refused, with the text sent given back (below)
     current.refresh_from_db()
     assert current.body != "Gewijzigd"
     refused = as_admin.post(reverse("admin:codeofconduct_policyversion_delete", args=[current.pk]), {"post": "yes"})
@@ -237,3 +256,72 @@ def test_a_policy_title_without_letters_or_too_long_is_refused(as_editor, policy
     assert response.status_code == 200
     assert 'id="id_title_error"' in response.text
     assert Policy.objects.count() == before
+
+
+def admin_edit(as_admin, draft, **changes) -> dict:
+    """What a beheerder's browser sends from the draft's admin page as they opened it, with `changes`."""
+    page = as_admin.get(reverse("admin:codeofconduct_policyversion_change", args=[draft.pk]))
+    data = {}
+    for formset in page.context["inline_admin_formsets"]:
+        management = formset.formset.management_form
+        data |= {management.add_prefix(name): value for name, value in management.initial.items()}
+        for event_form in formset.formset.forms:  # the events' hidden id and version, as the page has them
+            data |= {field.html_name: field.value() for field in event_form.hidden_fields() if field.value()}
+    form = page.context["adminform"].form
+    for name, field in form.fields.items():
+        value = form.initial.get(name)
+        if name == "audience_units":
+            data[name] = [unit.pk for unit in value or []]
+        elif isinstance(value, bool):
+            if value:
+                data[name] = "on"
+        elif value is not None:
+            data[name] = field.prepare_value(value)
+    return data | changes
+
+
+def test_a_beheerder_saves_a_draft_in_the_admin(as_admin, draft):
+    response = as_admin.post(
+        reverse("admin:codeofconduct_policyversion_change", args=[draft.pk]),
+        admin_edit(as_admin, draft, body="## 1. Context\n\nNieuwe tekst van de beheerder."),
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    draft.refresh_from_db()
+    assert draft.body == "## 1. Context\n\nNieuwe tekst van de beheerder."
+
+
+def test_a_draft_published_by_someone_else_meanwhile_keeps_its_text_and_the_beheerders_edits(as_admin, draft, city):
+    sent = admin_edit(as_admin, draft, body="## 1. Context\n\nMijn nieuwe alinea over TikTok.")
+    body_before = draft.body
+    publishing.version_publish(version=draft, by=city.editor)  # another editor, while the beheerder typed
+
+    response = as_admin.post(reverse("admin:codeofconduct_policyversion_change", args=[draft.pk]), sent)
+
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Je wijzigingen zijn niet bewaard" in page
+    assert "Een gepubliceerde versie kan niet meer gewijzigd worden" in page
+    assert "Mijn nieuwe alinea over TikTok." in page  # given back to copy, not lost
+    assert page.count("<textarea") == 1  # only what they changed, not the header they left as it was
+    draft.refresh_from_db()
+    assert (draft.status, draft.body) == (Status.PUBLISHED, body_before)
+
+
+def test_a_draft_discarded_by_someone_else_during_the_save_gives_the_text_back(as_admin, draft, city, monkeypatch):
+    sent = admin_edit(as_admin, draft, body="## 1. Context\n\nTekst die niet verloren mag gaan.")
+    save = publishing.draft_save
+
+    def discarded_just_before(*, version, by):  # another editor wins the race for the lock
+        publishing.version_discard_draft(version=PolicyVersion.objects.get(pk=version.pk), by=city.editor)
+        return save(version=version, by=by)
+
+    monkeypatch.setattr(publishing, "draft_save", discarded_just_before)
+    response = as_admin.post(reverse("admin:codeofconduct_policyversion_change", args=[draft.pk]), sent)
+
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Dit ontwerp bestaat niet meer" in page
+    assert "Tekst die niet verloren mag gaan." in page
+    # Nothing of it saved (here the discard is rolled back with the refused save; in the real race it
+    # was another request's, already committed).
+    assert not PolicyVersion.objects.filter(body__contains="Tekst die niet verloren mag gaan.").exists()
