@@ -196,8 +196,11 @@ def test_late_means_after_the_date_one_was_told_and_an_extension_holds_everyone_
     run_on(clock, 10)
     assert late_on(clock, 14, current) == 0
     assert "te laat" not in row(client_for(city.chef).get(reverse("codeofconduct:team")).text, "medewerker")
+    assert "te laat" not in client_for(city.employee).get(reverse("home")).text  # their own "Te lezen"
     assert late_on(clock, 15, current) == asked_on_day_0
     assert "te laat" in row(client_for(city.chef).get(reverse("codeofconduct:team")).text, "medewerker")
+    assert "te laat" in client_for(city.employee).get(reverse("home")).text
+    assert "te laat" not in client_for(Person.objects.get(username="nieuw")).get(reverse("home")).text
     publishing.due_date_extend(version=current, by=city.editor, due_date=on(28).date(), reason="Vakantie")
     assert late_on(clock, 16, current) == 0
     assert late_on(clock, 28, current) == 0

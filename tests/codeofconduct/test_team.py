@@ -11,6 +11,7 @@ from django.utils import timezone
 from codeofconduct.models import Acknowledgement, Briefing, Reminder, TeamNotification
 from codeofconduct.services import acknowledging
 from jobs.models import Delivery
+from organisation.models import Person
 from tests.factories import make_person
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +35,18 @@ def test_team_page_shows_each_report_not_opened_opened_or_acknowledged(city, cur
     page = as_chef.get(reverse("codeofconduct:team")).text
     assert f"Gelezen en begrepen op {today()}" in row(page, "medewerker")
     assert "medewerker2" not in page  # another chef's team
+
+
+def test_a_report_without_a_unit_is_listed_but_owes_nothing_and_is_not_counted(city, current, as_chef):
+    """The note is for the staff of units; an account without one (a newcomer HR has not placed yet)
+    is on the chef's list, outside the version's public, without a due date and not in the count."""
+    make_person("zonder", unit=None, manager=city.chef, first_name="Jo", last_name="Zondereenheid")
+    page = as_chef.get(reverse("codeofconduct:team")).text
+    assert "niet in het publiek van deze versie" in row(page, "zonder")
+    assert "<time" not in row(page, "zonder")  # no due date
+    assert "niet in het publiek van deze versie" not in row(page, "medewerker")
+    members = Person.objects.filter(manager=city.chef, is_active=True).count()
+    assert f"0 van {members - 1} medewerkers bevestigden" in page
 
 
 def test_switch_shows_the_whole_subtree(city, current, client):
