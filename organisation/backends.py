@@ -4,7 +4,8 @@ import time
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import BaseBackend, ModelBackend, RemoteUserBackend
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Exists, OuterRef
 
 from organisation import content, identity, lockout
@@ -23,16 +24,70 @@ class SignedInPersonMixin:
     """
 
     def get_user(self, user_id):
+        user = signed_in_person(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None
+
+
+# Every request loads its person: building that query with the ORM cost about 2.5 ms each time
+# (three quarters of the cheapest signed-in page), running it 0.3 ms. So the query is compiled once
+# per process and database, and only the person's id changes between requests. The values go through
+# the same converters as in the ORM (SQLite's booleans and dates), and the person is built as the ORM
+# builds them (`Model.from_db`).
+_PERSON_ID_PLACEHOLDER = -2_147_483_000
+_compiled_person_query: dict[str, dict] = {}
+
+
+def _person_query(using: str) -> dict:
+    compiled = _compiled_person_query.get(using)
+    if compiled is None:
         model = get_user_model()
         reports = model._default_manager.filter(manager=OuterRef("pk"), is_active=True)
-        user = (
-            model._default_manager.annotate(has_direct_reports=Exists(reports), **content.generation_annotations())
-            .filter(pk=user_id)
-            .first()
+        queryset = (
+            model._default_manager.using(using)
+            .annotate(has_direct_reports=Exists(reports), **content.generation_annotations())
+            .filter(pk=_PERSON_ID_PLACEHOLDER)
+            .order_by()[:1]
         )
-        if user is not None:
-            user.content_read_at = time.monotonic()
-        return user if user is not None and self.user_can_authenticate(user) else None
+        compiler = queryset.query.get_compiler(using)
+        sql, params = compiler.as_sql()
+        params = list(params)
+        if params.count(_PERSON_ID_PLACEHOLDER) != 1:  # pragma: no cover - a change in how Django compiles
+            raise ImproperlyConfigured("The signed-in person's query does not take the person's id once.")
+        positions = compiler.klass_info["select_fields"]
+        compiled = _compiled_person_query[using] = {
+            "sql": sql,
+            "params": params,
+            "id_at": params.index(_PERSON_ID_PLACEHOLDER),
+            "fields": [compiler.select[position][0].target.attname for position in positions],
+            "field_positions": positions,
+            "annotations": dict(compiler.annotation_col_map),
+            "converters": list(compiler.get_converters([column for column, _sql, _alias in compiler.select]).items()),
+        }
+    return compiled
+
+
+def signed_in_person(user_id, using: str = DEFAULT_DB_ALIAS):
+    """The person with `user_id`, with `has_direct_reports` and the content generation, or None."""
+    model = get_user_model()
+    user_id = model._meta.pk.to_python(user_id)  # the session keeps it as text
+    query = _person_query(using)
+    params = [*query["params"]]
+    params[query["id_at"]] = user_id
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        cursor.execute(query["sql"], params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    row = list(row)
+    for position, (converters, expression) in query["converters"]:
+        for converter in converters:
+            row[position] = converter(row[position], expression, connection)
+    user = model.from_db(using, query["fields"], [row[position] for position in query["field_positions"]])
+    for name, position in query["annotations"].items():
+        setattr(user, name, row[position])  # has_direct_reports, content_epoch, content_generation
+    user.content_read_at = time.monotonic()
+    return user
 
 
 class EmailOrUsernameBackend(SignedInPersonMixin, ModelBackend):

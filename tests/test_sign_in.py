@@ -3,6 +3,7 @@ from django.contrib import auth
 from django.http import HttpRequest
 from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 pytestmark = pytest.mark.django_db
 
@@ -108,6 +109,30 @@ def test_the_chef_role_in_the_navigation_comes_with_the_signed_in_person(city, c
     former_chef = signed_in_person(client)
     with django_assert_num_queries(0):
         assert not former_chef.has_direct_reports
+
+
+def test_the_signed_in_person_is_the_same_person_the_orm_would_load(city, client):
+    """The person's query is compiled once per process: what it loads must not differ in any field."""
+    from organisation.models import Person
+
+    city.employee.last_login = timezone.now()
+    city.employee.save(update_fields=["last_login"])
+    client.force_login(city.chef)
+    for who in (city.employee, city.chef):
+        loaded = auth.get_user(request_with_session(client, who))
+        expected = Person.objects.get(pk=who.pk)
+        for field in Person._meta.concrete_fields:
+            value, expected_value = getattr(loaded, field.attname), getattr(expected, field.attname)
+            assert (value, type(value)) == (expected_value, type(expected_value)), field.name
+        assert loaded.has_direct_reports is (who == city.chef)
+        assert loaded._state.db == "default" and not loaded._state.adding
+
+
+def request_with_session(client, person):
+    client.force_login(person)
+    request = HttpRequest()
+    request.session = client.session
+    return request
 
 
 @override_settings(SSO_TRUSTED_HEADER="X-Remote-User")
