@@ -79,6 +79,7 @@ class _Mine:
     told: dict[int, datetime.date]  # version pk -> the due date they were told when asked
     acknowledged: list[Acknowledgement]  # newest first, each with its (shared) version
     notified: set[int]  # versions a chef confirmed having told their team about (chefs only)
+    opened: set[int]  # versions in force or acknowledged that the person has opened before
 
 
 def _mine(person) -> _Mine:
@@ -120,6 +121,7 @@ def _read_mine(person) -> _Mine:
         told={row["pk"]: row["asked__due_on"] for row in rows if row["asked__due_on"] is not None},
         acknowledged=acknowledged,
         notified={row["pk"] for row in rows if row.get("notified__pk") is not None},
+        opened={row["pk"] for row in rows if row["opened__pk"] is not None},
     )
 
 
@@ -128,12 +130,14 @@ def _read_mine(person) -> _Mine:
 # "The exact cache"). The statement is fixed; the person and the versions in force are parameters.
 _MY_ROWS = """
     SELECT pv.id, asked.due_on, mine.id, mine.acknowledged_at, mine.content_hash, mine.source,
-           mine.recorded_by_id, recorder.first_name, recorder.last_name, {notified}
+           mine.recorded_by_id, recorder.first_name, recorder.last_name, opened.id, {notified}
     FROM codeofconduct_policyversion AS pv
     LEFT OUTER JOIN codeofconduct_acknowledgement AS mine
         ON mine.version_id = pv.id AND mine.person_id = %s
     LEFT OUTER JOIN codeofconduct_obligation AS asked
         ON asked.version_id = pv.id AND asked.kind = %s AND asked.person_id = %s
+    LEFT OUTER JOIN codeofconduct_versionopening AS opened
+        ON opened.version_id = pv.id AND opened.person_id = %s
     LEFT OUTER JOIN organisation_person AS recorder ON recorder.id = mine.recorded_by_id
     {notified_join}
     WHERE {in_force} mine.id IS NOT NULL
@@ -152,6 +156,7 @@ _MY_COLUMNS = (
     "mine__recorded_by_id",
     "mine__recorded_by__first_name",
     "mine__recorded_by__last_name",
+    "opened__pk",
     "notified__pk",
 )
 
@@ -160,7 +165,7 @@ def _my_rows(person, in_force_pks) -> list[dict]:
     """For each version in force and each version `person` acknowledged: when they were asked, their
     acknowledgement (with who recorded it) and, for a chef, their team notification."""
     chef = person.has_direct_reports
-    params = [person.pk, Obligation.Kind.ACKNOWLEDGE.value, person.pk]
+    params = [person.pk, Obligation.Kind.ACKNOWLEDGE.value, person.pk, person.pk]
     if chef:
         params.append(person.pk)
     params.extend(in_force_pks)
@@ -229,6 +234,12 @@ def _due_date(version, today):
     if version.told_due_on is None:  # not asked yet: the date the reminder job will give them
         return audience.due_on_when_asked(version, today)
     return audience.effective_due_date(version, version.told_due_on)
+
+
+def has_opened(person, version) -> bool:
+    """Whether `person` opened `version` before, from their one query (versions in force or acknowledged;
+    for any other version the answer is False, and recording the opening again changes nothing)."""
+    return version.pk in _mine(person).opened
 
 
 def due_date_for(person, version) -> datetime.date:

@@ -52,9 +52,8 @@ def acknowledgement_record(*, person, version: PolicyVersion) -> tuple[Acknowled
     _refuse_unless_current(version)
     if not audience.is_in_audience(version, person):
         raise ValidationError(_("Deze versie is niet aan jou gericht: je hoeft ze niet te bevestigen."))
-    existing = Acknowledgement.objects.filter(person=person, version=version).first()
-    if existing is not None:
-        return existing, False
+    # Written straight away: nearly every press is the person's first (a publication morning brings
+    # thousands), and the one record per person and version is the database's unique constraint.
     try:
         with transaction.atomic():
             acknowledgement = Acknowledgement(
@@ -62,7 +61,7 @@ def acknowledgement_record(*, person, version: PolicyVersion) -> tuple[Acknowled
             )
             acknowledgement.save()
     except IntegrityError:
-        # Another request of the same person won the race: theirs is the record.
+        # Acknowledged before, or by a double click or another tab at the same moment: theirs is the record.
         return Acknowledgement.objects.get(person=person, version=version), False
     return acknowledgement, True
 

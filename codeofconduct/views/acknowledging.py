@@ -10,14 +10,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from codeofconduct import audience, selectors, shared
 from codeofconduct.models import PolicyVersion
-from codeofconduct.selectors.reading import chef_versions_to_confirm, reading_list
+from codeofconduct.selectors.reading import chef_versions_to_confirm, has_opened, reading_list
 from codeofconduct.selectors.reading import due_date_for as reading_due_date
 from codeofconduct.services import acknowledging
 from codeofconduct.views.base import error_text
 from organisation.roles import is_chef
 
 Status = PolicyVersion.Status
-OPENED_SESSION_KEY = "codeofconduct:opened"
 
 
 @require_GET
@@ -34,11 +33,10 @@ def acknowledgement_context(request, version: PolicyVersion) -> dict:
     person = request.user
     if version.status != Status.PUBLISHED:
         return {}
-    # The first opening is written once per session and version, not on every look.
-    opened = request.session.get(OPENED_SESSION_KEY, [])
-    if version.pk not in opened:
+    # The first opening is written once, not on every look: whether there is one comes with the
+    # person's own query, which the page needs anyway (nothing kept in the session, so no session write).
+    if not has_opened(person, version):
         acknowledging.opening_record(person=person, version=version)
-        request.session[OPENED_SESSION_KEY] = [*opened, version.pk][-50:]
     if not audience.is_in_audience(version, person):
         return {"acknowledgement_owed": False}
     if version.is_expired:
@@ -65,7 +63,9 @@ def acknowledgement_context(request, version: PolicyVersion) -> dict:
 
 @require_POST
 def acknowledge(request, pk):
-    version = selectors.get_version_for_user(request.user, pk)
+    # A public version comes from the shared content (exact under the generation read with the person);
+    # any other goes through the access rule, and the service refuses what cannot be acknowledged.
+    version = shared.for_person(request.user).versions.get(pk) or selectors.get_version_for_user(request.user, pk)
     try:
         acknowledgement, created = acknowledging.acknowledgement_record(person=request.user, version=version)
     except ValidationError as error:

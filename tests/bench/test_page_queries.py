@@ -32,7 +32,7 @@ PAGE_QUERIES = {
     "Bureau queue": 6,
     "Mijn vragen": 4,
     "manager's inbox": 5,
-    "acknowledge POST": 7,
+    "acknowledge POST": 5,
 }
 
 # The budget of issue 16 (production, without the session's query): the version page 3, home 2,

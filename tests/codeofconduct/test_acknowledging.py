@@ -7,7 +7,9 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -51,6 +53,27 @@ def test_first_opening_is_recorded_once(city, current, as_employee):
     other_session.force_login(city.employee)
     other_session.get(current.get_absolute_url())
     assert VersionOpening.objects.get(person=city.employee, version=current).first_opened_at == first
+
+
+def test_opening_a_version_writes_the_first_opening_and_nothing_else_ever_after(city, current, as_employee):
+    """On a publication morning thousands open the new version at once: only the first look writes, and
+    only its opening (no session write), whichever session or device the later looks come from."""
+
+    def writes_of_a_look(client):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(current.get_absolute_url()).status_code == 200
+        return [query["sql"] for query in queries.captured_queries if query["sql"].lstrip().startswith(WRITES)]
+
+    [first] = writes_of_a_look(as_employee)
+    assert "codeofconduct_versionopening" in first
+    assert writes_of_a_look(as_employee) == []
+    other_device = Client()
+    other_device.force_login(city.employee)
+    assert writes_of_a_look(other_device) == []
+    assert VersionOpening.objects.filter(person=city.employee).count() == 1
+
+
+WRITES = ("INSERT", "UPDATE", "DELETE")
 
 
 def test_double_click_and_resubmission_leave_one_record_and_no_error(city, current, as_employee):
