@@ -380,23 +380,31 @@ def against_floor(path, cookies, floor_cookies, seconds, method="GET", body="", 
     return result
 
 
-def measure_again_if_it_lost(name, measured, baseline, measure) -> dict:
-    """Growth goal: a page that lost more than GROWTH_LOSS of its share at the smallest size is measured
-    again at once, on the same server, before anyone calls it noise. Its share is then the median of
-    all six rounds; both measurements are kept."""
-    if baseline is None or name not in baseline or name in UNBOUNDED_QUERIES or "rounds" not in measured:
+def measure_again_before_calling_it_a_miss(name, measured, baseline, measure) -> dict:
+    """A page whose share misses its goal (FLOOR_SHARE), or at the largest size lost more than GROWTH_LOSS
+    of its share at the smallest, is measured again at once, on the same server, before anyone calls it
+    a miss or noise: one round lasts seconds, and one stall of the machine moves a ratio by 10 to 20
+    points. Its share is then the median of all six rounds; both measurements are kept."""
+    if name in UNBOUNDED_QUERIES or "rounds" not in measured:
         return measured
-    before = baseline[name]["share_of_floor"]
-    if not before or measured["share_of_floor"] >= before * (1 - GROWTH_LOSS):
+    reasons = []
+    goal = FLOOR_SHARE.get(name)
+    if goal is not None and measured["share_of_floor"] < goal:
+        reasons.append(f"below its goal of {goal:.0%}")
+    before = baseline[name]["share_of_floor"] if baseline is not None and name in baseline else None
+    if before and measured["share_of_floor"] < before * (1 - GROWTH_LOSS):
+        reasons.append(f"{1 - measured['share_of_floor'] / before:.0%} below the smallest city's")
+    if not reasons:
         return measured
     again = measure()
     print(
-        f"   {name:26} lost {1 - measured['share_of_floor'] / before:.0%} of its share: measured again, "
+        f"   {name:26} {measured['share_of_floor']:.0%} of floor, {' and '.join(reasons)}: measured again, "
         f"{again['share_of_floor']:.0%} of floor",
         flush=True,
     )
     return {
         **measured,
+        "measured_again_because": " and ".join(reasons),
         "share_first_measurement": measured["share_of_floor"],
         "share_measured_again": again["share_of_floor"],
         "rounds_again": again["rounds"],
@@ -528,7 +536,7 @@ def two_servers_acknowledge(env, people, version_pk) -> dict:
 
 def measure_size(size, env, seconds, *, scenarios, baseline=None, morning_seconds=0, only_pages=None) -> dict:
     """One city of `size`: the pages against the floor (with `baseline`, the smallest city's pages, a page
-    that lost more than GROWTH_LOSS of its share is measured again), the figures after a change, memory,
+    that lost more than GROWTH_LOSS of its share is measured again, as is one that misses its goal), the figures after a change, memory,
     two servers, the reminder job and the import; then, with `morning_seconds`, the publication morning.
     With `only_pages` (display names), just those pages against the floor."""
     from bench import generate
@@ -640,7 +648,7 @@ def measure_pages(made, visitors, sessions, query_person, pool, token, seconds, 
             def measure(path=path, body=body):
                 return against_floor(path, None, floor_cookies, seconds, "POST", body, pool=pool)
 
-            measured = measure_again_if_it_lost(name, measure(), baseline, measure)
+            measured = measure_again_before_calling_it_a_miss(name, measure(), baseline, measure)
             queries = queries_per_request(query_person, path, "POST", {"csrfmiddlewaretoken": token})
         else:
             cookies = [f"sessionid={sessions[visitors[who]]}"]
@@ -648,7 +656,7 @@ def measure_pages(made, visitors, sessions, query_person, pool, token, seconds, 
             def measure(path=path, cookies=cookies):
                 return against_floor(path, cookies, floor_cookies, seconds)
 
-            measured = measure_again_if_it_lost(name, measure(), baseline, measure)
+            measured = measure_again_before_calling_it_a_miss(name, measure(), baseline, measure)
             queries = queries_per_request(visitors[who], path)
         measured["queries"] = queries
         if who != "posts":
@@ -1098,7 +1106,7 @@ def page_table(result) -> list[str]:
         share = f"{page['share_of_floor']:.0%}"
         if "share_measured_again" in page:
             share += f" ({page['share_first_measurement']:.0%}, again {page['share_measured_again']:.0%})"
-            notes.append(name)
+            notes.append(f"{name} ({page.get('measured_again_because', 'lost share with the city')})")
         lines.append(
             f"| {name} | {page['rps']} | {page['p50_ms']:.1f} | {page['p95_ms']:.1f} | {page['p99_ms']:.1f} | "
             f"{page['queries']} | {share} | {page['errors']} | "
@@ -1121,8 +1129,9 @@ def page_table(result) -> list[str]:
         )
     if notes:
         lines.append(
-            f"Measured again in the same run because the share fell more than {GROWTH_LOSS:.0%} below the smallest "
-            f"city's: {', '.join(notes)} (share: median of the six rounds)."
+            "Measured again at once in the same run, before calling it a miss (share: median of the six rounds): "
+            + "; ".join(notes)
+            + "."
         )
     lines += [
         f"Peak memory per worker: {result['worker_peak_mb']} MB. Reminder job: {result['reminder_job_s']} s "
