@@ -32,7 +32,7 @@ Status = PolicyVersion.Status
 # --- Compliance per organisational unit -----------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)  # one per unit, kept per process for the whole city: 16,000 at 250,000 employees
 class UnitFigures:
     unit: dict
     audience: int = 0
