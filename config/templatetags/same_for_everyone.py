@@ -1,0 +1,86 @@
+"""`{% same_for_everyone %}`: a part of the page shell rendered once per process and language.
+
+Every signed-in page repeats the same head, header and footer: static file addresses, the home
+address and translated labels, some twenty tags that cost a page about as much as the floor's own
+work (docs/performance.md). Between `{% same_for_everyone %}` and `{% endsame_for_everyone %}` the
+template may hold only what cannot differ between two requests in one language: text, `{% translate
+"…" %}` of a literal, `{% static "…" %}` and `{% url "…" %}` without arguments, comments and
+`{% load %}`. Anything else (a variable, an `if`, a tag of a person's state) is refused when the
+template is compiled, so a person's data can never end up in the kept HTML. The part is rendered
+without the request's context and kept under the active language and the script prefix; a changed
+setting (tests) empties it.
+"""
+
+from django import template
+from django.core.signals import setting_changed
+from django.template import Context
+from django.template.base import TextNode, Variable
+from django.template.defaulttags import CommentNode, LoadNode, URLNode
+from django.templatetags.i18n import TranslateNode
+from django.templatetags.static import StaticNode
+from django.urls import get_script_prefix
+from django.utils.translation import get_language
+
+register = template.Library()
+
+_rendered: dict[tuple, str] = {}
+
+
+def _literal(expression) -> bool:
+    """A filter expression that is a quoted string (or a number) without filters."""
+    if expression.filters:
+        return False
+    value = expression.var
+    return isinstance(value, str) or (
+        isinstance(value, Variable) and value.literal is not None and value.lookups is None
+    )
+
+
+def _same_for_everyone(node) -> bool:
+    if isinstance(node, TextNode | CommentNode | LoadNode):
+        return True
+    if isinstance(node, TranslateNode):
+        return (
+            node.asvar is None
+            and not node.noop
+            and _literal(node.filter_expression)
+            and (node.message_context is None or _literal(node.message_context))
+        )
+    if isinstance(node, StaticNode):
+        return node.varname is None and _literal(node.path)
+    if isinstance(node, URLNode):
+        return node.asvar is None and not node.args and not node.kwargs and _literal(node.view_name)
+    return False
+
+
+class SameForEveryoneNode(template.Node):
+    def __init__(self, nodelist):
+        self.nodelist = nodelist
+
+    def render(self, context):
+        key = (get_language(), get_script_prefix(), id(self))
+        html = _rendered.get(key)
+        if html is None:
+            # An empty context: no request, no person. What the guard lets through needs neither.
+            html = _rendered[key] = self.nodelist.render(Context(autoescape=context.autoescape))
+        return html
+
+
+@register.tag("same_for_everyone")
+def same_for_everyone(parser, token):
+    nodelist = parser.parse(("endsame_for_everyone",))
+    parser.delete_first_token()
+    for node in nodelist:
+        if not _same_for_everyone(node):
+            raise template.TemplateSyntaxError(
+                "{% same_for_everyone %} holds only text, {% translate %} of a literal, {% static %} and "
+                f"{{% url %}} without arguments; not {node!r}."
+            )
+    return SameForEveryoneNode(nodelist)
+
+
+def _forget(**kwargs):
+    _rendered.clear()
+
+
+setting_changed.connect(_forget)
