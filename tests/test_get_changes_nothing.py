@@ -6,8 +6,8 @@ escalated question with an attachment, a closed question, a FAQ entry, units and
 visitor and by each role, with the query parameters the views read; the admin's pages are opened
 with a real object of every registered model. The SQL of each request is captured and every
 statement that is not a read is a failure, except the one documented write: the INSERT of a
-`VersionOpening` (the first time a person opens a version) by the version page, with the note in
-the person's session that it is recorded (so that the next look writes nothing). Statements are
+`VersionOpening` (the first time a person opens a version) by the version page; whether there is
+one comes with the person's own query, so the next look writes nothing. Statements are
 inspected, not row counts: an UPDATE that changes a value and a DELETE followed by an INSERT both
 show. No other exception for sessions, and none for last_login: the clients sign in before capturing
 and the clock stands still, so no session is renewed during the walk.
@@ -44,11 +44,10 @@ WRITE = re.compile(
     r"^\s*(?P<verb>INSERT|UPDATE|DELETE|REPLACE)\s+(?:OR\s+\w+\s+)?(?:INTO\s+|FROM\s+)?\"?(?P<table>\w+)\"?",
     re.IGNORECASE,
 )
-# The one write a GET may make, and the only view that may make it: the first opening of a version,
-# with the note in the person's session that it is recorded (so that later looks write nothing).
+# The one write a GET may make, and the only view that may make it: the first opening of a version
+# (no session write: later looks know it from the person's own query and write nothing).
 DOCUMENTED = {
     ("INSERT", VersionOpening._meta.db_table): {"codeofconduct:version_detail"},
-    ("UPDATE", "django_session"): {"codeofconduct:version_detail"},
 }
 
 # The query parameters the views read (request.GET), with real values; {current} etc. are filled in.
