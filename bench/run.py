@@ -548,9 +548,10 @@ def two_servers_acknowledge(env, people, version_pk) -> dict:
 
 
 def measure_size(size, env, seconds, *, scenarios, baseline=None, morning_seconds=0, only_pages=None) -> dict:
-    """One city of `size`: the pages against the floor (with `baseline`, the smallest city's pages, a page
-    that lost more than GROWTH_LOSS of its share is measured again, as is one that misses its goal), the figures after a change, memory,
-    two servers, the reminder job and the import; then, with `morning_seconds`, the publication morning.
+    """One city of `size`: the pages against the floor (a page that misses its share goal is measured
+    again, and so, with `baseline`, the smallest city's pages, is one that lost more than GROWTH_LOSS of
+    its share), the figures after a change, memory, two servers, the reminder job and the import; then,
+    with `morning_seconds`, the publication morning.
     With `only_pages` (display names), just those pages against the floor."""
     from bench import generate
     from codeofconduct.models import Acknowledgement

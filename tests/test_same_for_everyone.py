@@ -55,3 +55,20 @@ def test_a_kept_part_is_the_html_the_page_would_render_itself(rf: RequestFactory
 def test_anything_that_could_differ_between_people_is_refused_when_the_template_is_compiled(personal):
     with pytest.raises(TemplateSyntaxError, match="same_for_everyone"):
         Template(SHELL + "{% same_for_everyone %}<p>" + personal + "</p>{% endsame_for_everyone %}")
+
+
+def test_a_template_made_after_another_was_dropped_never_shows_the_other_ones_html():
+    """Templates made from strings (and every template when the loader cache is reset) come and go;
+    what a dropped one kept must never be served for a new one."""
+    for number in range(50):
+        text = f"<p>deel {number}</p>"
+        part = Template(SHELL + "{% same_for_everyone %}" + text + "{% endsame_for_everyone %}")
+        assert part.render(Context()) == text
+        del part
+
+
+def test_a_changed_setting_renders_the_kept_part_anew(settings):
+    part = Template(SHELL + "{% same_for_everyone %}{% static 'css/app.css' %}{% endsame_for_everyone %}")
+    assert "/static/" in part.render(Context())
+    settings.STATIC_URL = "/elders/"
+    assert "/elders/" in part.render(Context())

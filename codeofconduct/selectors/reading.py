@@ -163,7 +163,8 @@ _MY_COLUMNS = (
 
 def _my_rows(person, in_force_pks) -> list[dict]:
     """For each version in force and each version `person` acknowledged: when they were asked, their
-    acknowledgement (with who recorded it) and, for a chef, their team notification."""
+    acknowledgement (with who recorded it), whether they opened it and, for a chef, their team
+    notification."""
     chef = person.has_direct_reports
     params = [person.pk, Obligation.Kind.ACKNOWLEDGE.value, person.pk, person.pk]
     if chef:

@@ -7,8 +7,8 @@ template may hold only what cannot differ between two requests in one language: 
 "…" %}` of a literal, `{% static "…" %}` and `{% url "…" %}` without arguments, comments and
 `{% load %}`. Anything else (a variable, an `if`, a tag of a person's state) is refused when the
 template is compiled, so a person's data can never end up in the kept HTML. The part is rendered
-without the request's context and kept under the active language and the script prefix; a changed
-setting (tests) empties it.
+without the request's context and kept on its node (as long as the compiled template lives) under
+the active language and the script prefix; after a changed setting (tests) it is rendered anew.
 """
 
 from django import template
@@ -23,7 +23,8 @@ from django.utils.translation import get_language
 
 register = template.Library()
 
-_rendered: dict[tuple, str] = {}
+# Moved on when a setting changes (tests): what any node kept before is not used again.
+_settings_changed = 0
 
 
 def _literal(expression) -> bool:
@@ -56,13 +57,16 @@ def _same_for_everyone(node) -> bool:
 class SameForEveryoneNode(template.Node):
     def __init__(self, nodelist):
         self.nodelist = nodelist
+        # Kept on the node, which lives as long as its compiled template: a template dropped and another
+        # made in its place can never share an entry.
+        self.rendered: dict[tuple, str] = {}
 
     def render(self, context):
-        key = (get_language(), get_script_prefix(), id(self))
-        html = _rendered.get(key)
+        key = (_settings_changed, get_language(), get_script_prefix())
+        html = self.rendered.get(key)
         if html is None:
             # An empty context: no request, no person. What the guard lets through needs neither.
-            html = _rendered[key] = self.nodelist.render(Context(autoescape=context.autoescape))
+            html = self.rendered[key] = self.nodelist.render(Context(autoescape=context.autoescape))
         return html
 
 
@@ -80,7 +84,8 @@ def same_for_everyone(parser, token):
 
 
 def _forget(**kwargs):
-    _rendered.clear()
+    global _settings_changed
+    _settings_changed += 1
 
 
 setting_changed.connect(_forget)
