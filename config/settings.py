@@ -108,6 +108,12 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A database that does not answer fails a request within seconds (a 503 page) instead of hanging it.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", env_int("DB_CONNECT_TIMEOUT", 5))
+    # Parameters bound on the server, and a statement prepared the fifth time a connection runs it:
+    # PostgreSQL then plans each page's fixed queries once per connection, not on every request
+    # (planning was most of their time: docs/performance.md). Off (DB_SERVER_SIDE_BINDING=off) behind
+    # a pooler that cannot keep prepared statements (PgBouncer in transaction mode before 1.21).
+    if env_bool("DB_SERVER_SIDE_BINDING", default=True):
+        DATABASES["default"]["OPTIONS"].update({"server_side_binding": True, "prepare_threshold": 5})
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     (BASE_DIR / "var").mkdir(exist_ok=True)
     # Wait for a writer instead of failing at once: the dev server and tests write concurrently.

@@ -97,3 +97,35 @@ def test_an_explicit_debug_off_without_django_env_is_production_too():
     result = settings_of(bare_environment(DEBUG="0", **env), "DEBUG", "DJANGO_ENV")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "production"]
+
+
+def test_postgresql_binds_parameters_on_the_server_unless_told_not_to():
+    """Bound on the server, a query run a few times on a connection is prepared: PostgreSQL plans a page's
+    fixed queries once per connection (docs/performance.md). Behind a pooler that cannot keep prepared
+    statements, DB_SERVER_SIDE_BINDING=off binds them in the client as before."""
+    production = {**bare_environment(), **PRODUCTION}
+    shown = settings_of(production, "DATABASES")
+    assert shown.returncode == 0, shown.stderr
+    assert "'server_side_binding': True, 'prepare_threshold': 5" in shown.stdout
+    shown = settings_of({**production, "DB_SERVER_SIDE_BINDING": "off"}, "DATABASES")
+    assert shown.returncode == 0, shown.stderr
+    assert "server_side_binding" not in shown.stdout and "prepare_threshold" not in shown.stdout
+
+
+@pytest.mark.django_db
+def test_a_page_read_again_runs_prepared_statements(client):
+    """The home page's queries, read six times on one connection, are prepared: PostgreSQL keeps their
+    plans (pg_prepared_statements) instead of planning them on each request."""
+    from django.db import connection
+
+    from tests.factories import make_person
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")
+    client.force_login(make_person("lezer"))
+    for _ in range(6):
+        assert client.get("/").status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [statement for (statement,) in cursor.fetchall()]
+    assert any('FROM "organisation_person"' in statement for statement in prepared), prepared
