@@ -54,16 +54,21 @@ class MemberProgress:
         return "opened" if self.opened_at else "not_opened"
 
 
-def team_members(chef, *, whole_subtree: bool = False):
-    """The chef's active direct reports, or everyone below them (one query per level of the hierarchy)."""
-    people = get_user_model().objects.filter(is_active=True)
-    if not whole_subtree:
-        return people.filter(manager=chef)
-    ids, level = set(), {chef.pk}
-    while level:
-        level = set(people.filter(manager__in=level).exclude(pk__in=ids).values_list("pk", flat=True))
-        ids |= level
-    return people.filter(pk__in=ids)
+def team_members(chef):
+    """The chef's active direct reports."""
+    return get_user_model().objects.filter(is_active=True, manager=chef)
+
+
+# Everyone below a chef along the management line, active people only (an inactive person's reports are
+# reached through whoever manages them now), inside the team query: one query however deep the line
+# and however many people, where a list of ids as parameters would pass PostgreSQL's limit of 65,535
+# parameters a statement in a large city. UNION drops a person met twice, so a loop in the line ends.
+_EVERYONE_BELOW = (
+    "p.id IN (WITH RECURSIVE below(id) AS ("
+    "SELECT direct.id FROM organisation_person AS direct WHERE direct.manager_id = %s AND direct.is_active = %s"
+    " UNION SELECT deeper.id FROM organisation_person AS deeper INNER JOIN below ON deeper.manager_id = below.id"
+    " WHERE deeper.is_active = %s) SELECT id FROM below)"
+)
 
 
 # The team page's one query, written out (config.sql): each member with their unit's path (the
@@ -112,14 +117,11 @@ def _converted_columns():
 
 
 def team_progress(version: PolicyVersion, chef, *, whole_subtree: bool = False) -> list[MemberProgress]:
-    """How far each of the chef's team (`team_members`) is with `version`, by name, in one query
-    (with everyone below them: one more per level of the hierarchy)."""
+    """How far each of the chef's team (`team_members`), or everyone below them, is with `version`, by
+    name, in one query."""
     today = timezone.localdate()
     if whole_subtree:
-        ids = list(team_members(chef, whole_subtree=True).values_list("pk", flat=True))
-        if not ids:
-            return []
-        members, member_params = f"p.id IN ({', '.join(['%s'] * len(ids))})", ids
+        members, member_params = _EVERYONE_BELOW, [chef.pk, True, True]
     else:
         members, member_params = "p.manager_id = %s", [chef.pk]
     params = [

@@ -57,6 +57,30 @@ def test_switch_shows_the_whole_subtree(city, current, client):
     assert 'data-person="medewerker"' in page and 'data-person="medewerker2"' in page
 
 
+def test_everyone_below_follows_the_line_down_past_a_loop_in_one_query(city, current, client):
+    """Three levels below the director, an inactive person in the line (their report reached through
+    nobody), and a loop in the management line (a report who is recorded as managing their own chef):
+    each active person below is listed once, in one query whatever the depth."""
+    deep = make_person("diep", unit=city.employee.unit, manager=city.employee)
+    deeper = make_person("dieper", unit=city.employee.unit, manager=deep)
+    gone = make_person("vertrokken", unit=city.employee.unit, manager=deeper, is_active=False)
+    make_person("onder-vertrokken", unit=city.employee.unit, manager=gone)
+    lowest = make_person("nog-dieper", unit=city.employee.unit, manager=deeper)
+    Person.objects.filter(pk=city.director.pk).update(manager=deeper)  # the loop: back to the top
+    client.force_login(city.director)
+    client.get(reverse("codeofconduct:team") + "?alles=1")
+    with CaptureQueriesContext(connection) as shallow:
+        client.get(reverse("codeofconduct:team") + "?alles=1")
+    make_person("diepst", unit=city.employee.unit, manager=lowest)  # one level more
+    with CaptureQueriesContext(connection) as deeper_line:
+        page = client.get(reverse("codeofconduct:team") + "?alles=1").text
+    for username in ("chef", "medewerker", "diep", "dieper", "nog-dieper", "diepst"):
+        assert page.count(f'data-person="{username}"') == 1, username
+    assert 'data-person="vertrokken"' not in page and 'data-person="onder-vertrokken"' not in page
+    assert page.count('data-person="directeur"') == 1  # reached again through the loop: listed once
+    assert len(deeper_line.captured_queries) == len(shallow.captured_queries)
+
+
 def test_overdue_marker(city, current, as_chef):
     from organisation.models import Person
     from tests.codeofconduct.compliance_fixture import LONG_AGO
