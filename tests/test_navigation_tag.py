@@ -50,7 +50,8 @@ QUESTIONS = (
 
 
 def normalised(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r">\s+<", "><", html)).strip()
+    """Whitespace between tags, and before a tag's closing `>`, aside."""
+    return re.sub(r"\s+>", ">", re.sub(r"\s+", " ", re.sub(r">\s+<", "><", html))).strip()
 
 
 def both(view, path, roles, count, question):
@@ -83,3 +84,56 @@ def test_the_navigation_tag_writes_what_the_template_wrote(language):
                     assert written == former, (roles, view, path, count)
                     compared += 1
     assert compared == 16 * len(VIEWS) * len(paths)
+
+
+HEADER_TOOLS_FORMER = Template((Path(__file__).parent / "navigation" / "header_tools.html").read_text())
+HEADER_TOOLS_WRITTEN = Template("{% load navigation_tags %}{% header_tools %}")
+
+
+@pytest.mark.parametrize("language", ["nl-be", "en"])
+def test_the_header_tools_tag_writes_what_the_template_wrote(language):
+    """The language switch, the person's name and the sign-out button: signed in or not, with a full name
+    or only a username, with the CSRF token or without one, on addresses whose query must be escaped."""
+    people = (
+        SimpleNamespace(is_authenticated=True, get_full_name=lambda: "Ann <Peeters> & Zn", get_username=lambda: "ann"),
+        SimpleNamespace(is_authenticated=True, get_full_name=lambda: "", get_username=lambda: "o'brien"),
+        SimpleNamespace(is_authenticated=False, get_full_name=lambda: "", get_username=lambda: ""),
+        None,
+    )
+    paths = ["/", "/gedragscode/naleving/?eenheid=D01&status=open", '/zoeken/?q="<script>"']
+    compared = 0
+    with translation.override(language):
+        for person, path, token in itertools.product(people, paths, ("tok3n", None)):
+            values = {"request": RequestFactory().get(path)}
+            if person is not None:
+                values["user"] = person
+            if token is not None:
+                values["csrf_token"] = token
+            former = normalised(HEADER_TOOLS_FORMER.render(Context(values)))
+            written = normalised(HEADER_TOOLS_WRITTEN.render(Context(values)))
+            assert written == former, (person, path, token)
+            compared += 1
+    assert compared == 4 * 3 * 2
+
+
+def test_the_navigation_follows_the_script_prefix_it_is_served_under():
+    """Its addresses are reversed once per URLconf and script prefix: an app served under /intranet/
+    (SCRIPT_NAME) links there, the same process without a prefix links to the root."""
+    from django.urls import get_script_prefix, set_script_prefix
+
+    values = {
+        "request": RequestFactory().get("/"),
+        "roles": {"medewerker": True, **dict.fromkeys(ROLES, True)},
+        "nav_to_read": {"count": 0},
+        "user": SimpleNamespace(pk=7, is_authenticated=True, get_full_name=lambda: "Ann", get_username=lambda: "ann"),
+    }
+    before = get_script_prefix()
+    try:
+        plain = WRITTEN.render(Context(values)) + HEADER_TOOLS_WRITTEN.render(Context(values))
+        set_script_prefix("/intranet/")
+        prefixed = WRITTEN.render(Context(values)) + HEADER_TOOLS_WRITTEN.render(Context(values))
+    finally:
+        set_script_prefix(before)
+    addresses = re.findall(r'(?:href|action)="([^"]*)"', prefixed)
+    assert len(addresses) == 12 and all(address.startswith("/intranet/") for address in addresses), addresses
+    assert not any(address.startswith("/intranet/") for address in re.findall(r'(?:href|action)="([^"]*)"', plain))

@@ -1,4 +1,5 @@
-"""The main navigation, written in Python (docs/performance.md, "Lists written in Python").
+"""The main navigation and the header's tools, written in Python (docs/performance.md, "Lists written in
+Python").
 
 `includes/navigation.html` was some hundred template nodes and thirteen `{% url %}`s on every
 signed-in page; this tag writes the same HTML. The former template is kept in tests/navigation/ and
@@ -8,11 +9,15 @@ rendered beside the tag for every role, section and address (tests/test_navigati
 import html
 
 from django import template
-from django.urls import NoReverseMatch, reverse
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.template.defaulttags import CsrfTokenNode
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils import formats
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
+from django.utils.translation import get_language, get_language_info, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 register = template.Library()
 
@@ -42,10 +47,30 @@ def _e(value) -> str:
     return html.escape(str(value))
 
 
+# The navigation's addresses take no arguments: reversed once per URLconf and script prefix, not on every
+# page (ten reversals were a tenth of a page's own cost). A changed setting (tests) forgets them.
+_reversed: dict[tuple, str] = {}
+
+
+def _reverse(name) -> str:
+    key = (name, get_urlconf(), get_script_prefix())
+    url = _reversed.get(key)
+    if url is None:
+        url = _reversed[key] = reverse(name)
+    return url
+
+
+def _forget_reversed(**kwargs):
+    _reversed.clear()
+
+
+setting_changed.connect(_forget_reversed)
+
+
 def _url(name) -> str:
     """`{% url name as … %}`: empty when the app that provides it is not there."""
     try:
-        return reverse(name)
+        return _reverse(name)
     except NoReverseMatch:
         return ""
 
@@ -98,7 +123,7 @@ def navigation(context):
             ' <span class="a-badge a-badge--s a-badge--primary app-badge"><span aria-hidden="true">'
             f'{_e(shown)}</span><span class="u-screen-reader-only">({label})</span></span>'
         )
-    home = reverse("home")
+    home = _reverse("home")
     items = [
         f'<li{' class="is-active"' if section == "home" else ""}>\n<a href="{_e(home)}"'
         + (f' aria-current="{"page" if full_path == "/" else "true"}"' if section == "home" else "")
@@ -120,9 +145,51 @@ def navigation(context):
     if roles["integriteit"]:
         items.append(entry("bureau", _url("advice:bureau_queue"), _("Bureau voor Integriteit")))
     if roles["beheerder"]:
-        items.append(f'<li>\n<a href="{_e(reverse("admin:index"))}">{_("Beheer")}</a>\n</li>\n')
+        items.append(f'<li>\n<a href="{_e(_reverse("admin:index"))}">{_("Beheer")}</a>\n</li>\n')
     return mark_safe(  # noqa: S308 (every value in it is escaped above)  # nosec B308 B703
         f'<nav class="m-nav-tabs app-nav" aria-label="{_("Hoofdnavigatie")}">\n<ul class="app-nav__list">\n'
         + "".join(items)
         + "</ul>\n</nav>"
     )
+
+
+_CSRF_INPUT = CsrfTokenNode()
+
+
+@register.simple_tag(takes_context=True)
+def header_tools(context):
+    """The header's own part of every page: the language switch and, signed in, the person's name and the
+    sign-out button. Written in Python as `navigation` is (docs/performance.md): the template it replaced
+    (kept in tests/navigation/header_tools.html and compared in tests/test_navigation_tag.py) cost every
+    page about a fifth of the floor."""
+    request, user = context["request"], context.get("user")
+    csrf_input = _CSRF_INPUT.render(context)
+    current = get_language()
+    buttons = []
+    for code, _name in settings.LANGUAGES:
+        short = code[:2]
+        chosen = code == current
+        buttons.append(
+            f'<button type="submit" name="language" value="{_e(code)}" lang="{_e(short)}"'
+            f' class="a-button a-button--s a-button--text{" is-current" if chosen else ""}"'
+            f'{' aria-current="true"' if chosen else ""}>{_e(short.upper())}<span class="u-screen-reader-only">'
+            f" {_e(capfirst(get_language_info(code)['name_local']))}</span></button>"
+        )
+    html_parts = [
+        f'<div class="app-header__tools" role="region" aria-label="{_("Taal en account")}">\n'
+        f'<form action="{_e(_reverse("set_language"))}" method="post" class="app-inline-form app-language"'
+        f' aria-label="{_("Taal")}">\n{csrf_input}\n'
+        f'<input name="next" type="hidden" value="{_e(request.get_full_path())}">\n'
+        + "\n".join(buttons)
+        + "\n</form>\n"
+    ]
+    if user is not None and user.is_authenticated:
+        html_parts.append(
+            f'<span class="app-header__user">{_("Aangemeld als")}\n'
+            f"<strong>{_e(user.get_full_name() or user.get_username())}</strong></span>\n"
+            f'<form method="post" action="{_e(_reverse("logout"))}" class="app-inline-form">\n{csrf_input}\n'
+            f'<button type="submit" class="a-button a-button--s a-button--outlined">{_("Afmelden")}</button>\n'
+            "</form>\n"
+        )
+    html_parts.append("</div>")
+    return mark_safe("".join(html_parts))  # noqa: S308 (every value in it is escaped above)  # nosec B308 B703
