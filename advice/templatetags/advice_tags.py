@@ -2,10 +2,13 @@ import datetime
 import html
 
 from django import template
+from django.core.signals import setting_changed
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import dateformat, formats, timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from advice.models import State
@@ -92,7 +95,7 @@ def bureau_rows(questions):
     direct = f' <span class="a-label">{_e(_("rechtstreeks"))}</span>'
     late = f'<span class="a-label a-label--danger">{_e(_("Te laat"))}</span>'
     labels = {value: _e(label) for value, label in State.choices}
-    zone, short_date = timezone.get_current_timezone(), formats.get_format("SHORT_DATE_FORMAT")
+    day, deadlines = _days(), {}
     rows = []
     for question in questions:
         pk, state = question["pk"], question["state"]
@@ -109,9 +112,9 @@ def bureau_rows(questions):
             f"<tr{overdue}><td>{pk}</td>"
             f'<td><a href="{before}{pk}{after}">{_e(question["subject"])}</a>'
             f"{direct if question['direct_reason'] else ''}</td>"
-            f"<td>{_e(dateformat.format(question['bureau_at'].astimezone(zone), short_date))}</td>"
+            f"<td>{day(question['bureau_at'])}</td>"
             f"<td>{state_label}</td><td>{officer}</td>"
-            f"<td>{late if question['is_overdue'] else _e(deadline(question['bureau_deadline']))}</td></tr>"
+            f"<td>{late if question['is_overdue'] else _deadline_once(question['bureau_deadline'], deadlines)}</td></tr>"
         )
     return mark_safe("\n".join(rows))  # noqa: S308 (every value in them is escaped above)  # nosec B308 B703
 
@@ -123,16 +126,68 @@ def my_question_rows(questions):
     `bureau_rows`): every value escaped, labels and the link's path looked up once per list."""
     before, after = reverse("advice:question_detail", args=[_ANY_NUMBER]).split(str(_ANY_NUMBER))
     labels = {value: _e(label) for value, label in State.choices}
-    zone, short_date = timezone.get_current_timezone(), formats.get_format("SHORT_DATE_FORMAT")
+    day = _days()
     rows = []
     for pk, subject, created_at, state in questions:
         rows.append(
             f'<tr><td>{pk}</td><td><a href="{before}{pk}{after}">{_e(subject)}</a></td>'
-            f"<td>{_e(dateformat.format(created_at.astimezone(zone), short_date))}</td>"
+            f"<td>{day(created_at)}</td>"
             f'<td><span class="a-label{STATE_LABEL_COLOURS.get(state, " a-label--primary")}" data-state="{_e(state)}">'
             f"{labels.get(state, _e(state))}</span></td></tr>"
         )
     return mark_safe("\n".join(rows))  # noqa: S308 (every value in them is escaped above)  # nosec B308 B703
+
+
+# The queue's filter fields as rendered, per language and choice: two selects of eleven options cost the
+# Bureau queue more through the form renderer's templates than its fifty rows (docs/performance.md).
+# What they show depends on nothing else, so a valid choice (at most 1 + 7 x 4 per language) or none is
+# rendered once per process; anything else (a value that is no choice) is rendered every time.
+_rendered_filters: dict[tuple, str] = {}
+
+
+@register.simple_tag
+def queue_filter_fields(form):
+    """The Bureau queue's filter fields (advice/includes/queue_filter_fields.html)."""
+    if not form.is_bound:
+        key = (get_language(), type(form))
+    elif form.is_valid():
+        key = (get_language(), type(form), tuple(form.data.get(name) for name in form.fields))
+    else:
+        return render_to_string("advice/includes/queue_filter_fields.html", {"form": form})
+    html = _rendered_filters.get(key)
+    if html is None:
+        html = _rendered_filters[key] = render_to_string("advice/includes/queue_filter_fields.html", {"form": form})
+    return html
+
+
+def _forget_rendered_filters(**kwargs):
+    _rendered_filters.clear()  # templates and their settings may differ after a changed setting (tests)
+
+
+setting_changed.connect(_forget_rendered_filters)
+
+
+def _days():
+    """A function giving a moment's local day in the short date format, escaped: each day formatted once
+    per list (a list's rows share few days, and Django's date formatting was a fifth of the rows' cost)."""
+    zone, short_date, formatted = timezone.get_current_timezone(), formats.get_format("SHORT_DATE_FORMAT"), {}
+
+    def day(moment) -> str:
+        local = moment.astimezone(zone).date()
+        text = formatted.get(local)
+        if text is None:
+            text = formatted[local] = _e(dateformat.format(local, short_date))
+        return text
+
+    return day
+
+
+def _deadline_once(value, seen: dict) -> str:
+    """`deadline(value)`, escaped, formatted once per distinct value in a list."""
+    text = seen.get(value)
+    if text is None:
+        text = seen[value] = _e(deadline(value))
+    return text
 
 
 def _e(value) -> str:

@@ -1,6 +1,7 @@
 """FAQ, statistics, receipt, retention and the includes the dienstnota page uses."""
 
 import datetime
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -184,6 +185,24 @@ def test_the_bureau_queue_shows_fifty_at_a_time_oldest_first_keeping_the_filter(
     assert f"?state={State.WITH_BUREAU}&amp;pagina=2" in first
     second = as_integrity.get(reverse("advice:bureau_queue") + f"?state={State.WITH_BUREAU}&pagina=2").content.decode()
     assert "Vraag 50" in second and "Vraag 54" in second and "Vraag 49" not in second
+
+
+def test_the_bureau_queue_filter_shows_the_choice_made_in_the_language_chosen(city, as_integrity):
+    """The filter's fields are rendered once per language and choice (advice_tags.queue_filter_fields):
+    each choice still shows as chosen, in the page's language, and a value that is no choice shows none."""
+    queue = reverse("advice:bureau_queue")
+
+    def chosen(path):
+        content = as_integrity.get(path).content.decode()
+        return re.findall(r'<option value="([^"]*)" selected>([^<]*)', content)
+
+    assert chosen(queue) == [("", "Alle open vragen"), ("", "Alle")]
+    assert chosen(f"{queue}?state={State.CLOSED}&age=5") == [("afgesloten", "Afgesloten"), ("5", "Ouder dan 5 dagen")]
+    assert chosen(f"{queue}?state={State.CLOSED}") == [("afgesloten", "Afgesloten"), ("", "Alle")]
+    assert chosen(f"{queue}?state=geen-keuze") == [("", "Alle")]
+    as_integrity.post(reverse("set_language"), {"language": "en", "next": queue})
+    assert chosen(f"{queue}?state={State.CLOSED}&age=5") == [("afgesloten", "Closed"), ("5", "Older than 5 days")]
+    assert chosen(queue) == [("", "All open questions"), ("", "All")]
 
 
 @pytest.mark.parametrize("size", [2, 8])
