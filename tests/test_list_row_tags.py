@@ -350,3 +350,51 @@ def test_my_question_rows(language):
         for pk, subject, created_at, state in rows
     ]
     both(MY_QUESTION_ROW, {"questions": old}, lambda: advice_tags.my_question_rows(rows), language)
+
+
+TIMELINE_ITEM = """{% load i18n %}      {% for event in events %}
+        <li class="advice-timeline__item{% if event.audience == 'bureau' %} advice-timeline__item--internal{% endif %}">
+          <strong>{{ event.get_kind_display }}</strong>
+          {% if event.audience == "bureau" %}
+            <span class="a-label">{% translate "enkel Bureau" %}</span>
+          {% endif %}
+          {% translate "automatisch (systeem)" as system %}
+          <span class="app-muted">· {{ event.created_at|date:"SHORT_DATETIME_FORMAT" }} ·
+            {% firstof event.actor system %}{% if event.from_state and event.from_state != event.to_state %} ·
+          {{ event.get_from_state_display }} → {{ event.get_to_state_display }}{% endif %}</span>
+        {% if event.text %}
+          <p class="advice-text">{{ event.text|linebreaksbr }}</p>
+          <p class="app-muted advice-readers">{{ event.readers }}</p>
+        {% endif %}
+      </li>
+{% endfor %}
+"""
+
+
+def test_timeline_items(language):
+    """Every kind of event, by someone whose name needs escaping, by nobody (the system), internal or not,
+    with and without a change of state, with a text of several lines that needs escaping."""
+    from advice.models import Audience, EventKind, QuestionEvent, State
+    from advice.templatetags import advice_tags
+    from organisation.models import Person
+
+    odd = Person(username="odd", first_name=ODD, last_name="Peeters")
+    plain = Person(username="only-a-username")
+    texts = ("", "Een regel", "Eerste <regel>\r\ntweede & derde\n\nvierde")
+    states = [("", State.WITH_MANAGER), (State.WITH_MANAGER, State.WITH_BUREAU), (State.TAKEN_UP, State.TAKEN_UP)]
+    events = []
+    for number, kind in enumerate(EventKind.values):
+        from_state, to_state = states[number % 3]
+        event = QuestionEvent(
+            kind=kind,
+            actor=(odd, plain, None)[number % 3],
+            from_state=from_state,
+            to_state=to_state,
+            text=texts[number % 3],
+            audience=Audience.values[number % 3],
+            created_at=EVENING + datetime.timedelta(days=number * 40),  # winter and summer time
+        )
+        event.readers = f"Zichtbaar voor {ODD}"
+        events.append(event)
+    assert {event.audience for event in events} == set(Audience.values)
+    both(TIMELINE_ITEM, {"events": events}, lambda: advice_tags.timeline_items(events), language)
