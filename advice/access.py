@@ -54,11 +54,14 @@ def _period_start(day: datetime.date) -> datetime.datetime:
 
 def _acts_for(user, today) -> tuple[dict[int, datetime.date], bool]:
     """Whom `user` deputises for today, each with the start of their period; and whether they were
-    ever a plaatsvervanger (then what they acted on stays theirs). One query, kept per request."""
+    ever a plaatsvervanger (then what they acted on stays theirs). One query, kept per request; none
+    for a signed-in person whose own query says they were never named one."""
     cache = getattr(user, "_advice_acts_for", None)
-    if cache is None or cache[0] != today:
-        periods = {}
-        ever = False
+    if cache is not None and cache[0] == today:
+        return cache[1], cache[2]
+    periods = {}
+    ever = False
+    if getattr(user, "has_deputy_periods", None) is not False:  # False: their own query said never (backends)
         # Written out (docs/performance.md): every advice page asks this, and the ORM's query cost more
         # Python than the database takes to answer it.
         rows = sql.fetch(
@@ -71,9 +74,8 @@ def _acts_for(user, today) -> tuple[dict[int, datetime.date], bool]:
             ever = True
             if ends_on >= today and manager_id != user.pk:
                 periods[manager_id] = min(starts_on, periods.get(manager_id, starts_on))
-        cache = (today, periods, ever)
-        user._advice_acts_for = cache
-    return cache[1], cache[2]
+    user._advice_acts_for = (today, periods, ever)
+    return periods, ever
 
 
 def managers_acted_for(user, *, today=None) -> list[int]:

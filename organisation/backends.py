@@ -9,6 +9,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Exists, OuterRef
 
 from organisation import content, identity, lockout
+from organisation.models import Deputy
 
 logger = logging.getLogger("organisation.sign_in")
 
@@ -42,9 +43,14 @@ def _person_query(using: str) -> dict:
     if compiled is None:
         model = get_user_model()
         reports = model._default_manager.filter(manager=OuterRef("pk"), is_active=True)
+        deputising = Deputy.objects.filter(deputy=OuterRef("pk"))
         queryset = (
             model._default_manager.using(using)
-            .annotate(has_direct_reports=Exists(reports), **content.generation_annotations())
+            .annotate(
+                has_direct_reports=Exists(reports),
+                has_deputy_periods=Exists(deputising),
+                **content.generation_annotations(),
+            )
             .filter(pk=_PERSON_ID_PLACEHOLDER)
             .order_by()[:1]
         )
@@ -67,7 +73,8 @@ def _person_query(using: str) -> dict:
 
 
 def signed_in_person(user_id, using: str = DEFAULT_DB_ALIAS):
-    """The person with `user_id`, with `has_direct_reports` and the content generation, or None."""
+    """The person with `user_id`, with `has_direct_reports`, `has_deputy_periods` (ever named a
+    plaatsvervanger: advice.access asks for their periods only then) and the content generation, or None."""
     model = get_user_model()
     user_id = model._meta.pk.to_python(user_id)  # the session keeps it as text
     query = _person_query(using)
@@ -85,7 +92,7 @@ def signed_in_person(user_id, using: str = DEFAULT_DB_ALIAS):
             row[position] = converter(row[position], expression, connection)
     user = model.from_db(using, query["fields"], [row[position] for position in query["field_positions"]])
     for name, position in query["annotations"].items():
-        setattr(user, name, row[position])  # has_direct_reports, content_epoch, content_generation
+        setattr(user, name, row[position])  # has_direct_reports, has_deputy_periods, the content generation
     user.content_read_at = time.monotonic()
     return user
 

@@ -12,7 +12,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
 from codeofconduct import audience, shared
-from codeofconduct.models import Acknowledgement, Obligation, PolicyVersion
+from codeofconduct.models import Acknowledgement, Obligation, PolicyVersion, TeamNotification
 from organisation.models import OrgUnit
 
 Status = PolicyVersion.Status
@@ -78,7 +78,8 @@ def in_force_versions(today: datetime.date | None = None) -> list[PolicyVersion]
 class _Mine:
     told: dict[int, datetime.date]  # version pk -> the due date they were told when asked
     acknowledged: list[Acknowledgement]  # newest first, each with its (shared) version
-    notified: set[int]  # versions a chef confirmed having told their team about (chefs only)
+    notified: dict[int, TeamNotification]  # version pk -> a chef's confirmation that they told their team
+    covered: set[int]  # the versions the query answered for (in force, or acknowledged)
     opened: set[int]  # versions in force or acknowledged that the person has opened before
 
 
@@ -120,7 +121,20 @@ def _read_mine(person) -> _Mine:
     return _Mine(
         told={row["pk"]: row["asked__due_on"] for row in rows if row["asked__due_on"] is not None},
         acknowledged=acknowledged,
-        notified={row["pk"] for row in rows if row.get("notified__pk") is not None},
+        notified={
+            row["pk"]: TeamNotification(
+                pk=row["notified__pk"],
+                chef=person,
+                version_id=row["pk"],
+                notified_on=row["notified__notified_on"],
+                method=row["notified__method"],
+                remark=row["notified__remark"],
+                recorded_at=row["notified__recorded_at"],
+            )
+            for row in rows
+            if row["notified__pk"] is not None
+        },
+        covered={row["pk"] for row in rows},
         opened={row["pk"] for row in rows if row["opened__pk"] is not None},
     )
 
@@ -158,6 +172,10 @@ _MY_COLUMNS = (
     "mine__recorded_by__last_name",
     "opened__pk",
     "notified__pk",
+    "notified__notified_on",
+    "notified__method",
+    "notified__remark",
+    "notified__recorded_at",
 )
 
 
@@ -171,7 +189,9 @@ def _my_rows(person, in_force_pks) -> list[dict]:
         params.append(person.pk)
     params.extend(in_force_pks)
     sql = _MY_ROWS.format(
-        notified="notified.id" if chef else "NULL",
+        notified="notified.id, notified.notified_on, notified.method, notified.remark, notified.recorded_at"
+        if chef
+        else "NULL, NULL, NULL, NULL, NULL",
         notified_join=_NOTIFIED_JOIN if chef else "",
         in_force=f"pv.id IN ({', '.join(['%s'] * len(in_force_pks))}) OR" if in_force_pks else "",
     )
@@ -189,11 +209,13 @@ def _my_rows(person, in_force_pks) -> list[dict]:
 
 
 def _converters():
-    """The database backend's converters for the two date columns, as the ORM applies them."""
+    """The database backend's converters for the date and time columns, as the ORM applies them."""
     found = []
     for column, model, name in (
         ("asked__due_on", Obligation, "due_on"),
         ("mine__acknowledged_at", Acknowledgement, "acknowledged_at"),
+        ("notified__notified_on", TeamNotification, "notified_on"),
+        ("notified__recorded_at", TeamNotification, "recorded_at"),
     ):
         expression = model._meta.get_field(name).get_col(model._meta.db_table)
         converters = connection.ops.get_db_converters(expression)
@@ -249,6 +271,15 @@ def due_date_for(person, version) -> datetime.date:
     if current is not None:
         return _due_date(current, timezone.localdate())
     return audience.due_date_for(version, person)
+
+
+def team_notification(chef, version) -> TeamNotification | None:
+    """The chef's confirmation that they told their team about `version`, or None: from their one query
+    when it answered for that version (in force, or acknowledged), else asked."""
+    mine = _mine(chef)
+    if chef.has_direct_reports and version.pk in mine.covered:
+        return mine.notified.get(version.pk)
+    return TeamNotification.objects.filter(chef=chef, version=version).first()
 
 
 def chef_versions_to_confirm(person) -> list[PolicyVersion]:

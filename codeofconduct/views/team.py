@@ -12,8 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from codeofconduct import audience
 from codeofconduct.content import MAIN_POLICY_SLUG
 from codeofconduct.forms import BriefingForm, TeamNotificationForm
-from codeofconduct.models import Acknowledgement, PolicyVersion, TeamNotification
-from codeofconduct.selectors.reading import current_versions_for
+from codeofconduct.models import Acknowledgement, PolicyVersion
+from codeofconduct.selectors.reading import current_versions_for, team_notification
 from codeofconduct.selectors.team import team_members, team_progress
 from codeofconduct.services import acknowledging
 from codeofconduct.views.base import error_text, id_from_query, posted, published_or_404
@@ -53,7 +53,7 @@ def team(request):
                 "acknowledged": sum(1 for row in progress if row.in_audience and row.acknowledgement),
                 "overdue": sum(1 for row in progress if row.overdue),
             },
-            "notification": TeamNotification.objects.filter(chef=request.user, version=version).first(),
+            "notification": team_notification(request.user, version),
             "notification_form": TeamNotificationForm(initial={"notified_on": timezone.localdate()}),
             "sent_to": request.session.pop("codeofconduct:reminded", None),
         },

@@ -25,13 +25,13 @@ pytestmark = pytest.mark.django_db
 PAGE_QUERIES = {
     "version page": 3,
     "home": 3,
-    "team page (40)": 5,
+    "team page (40)": 4,
     "compliance (city)": 4,
     "compliance (department)": 5,
-    "advice question": 7,
-    "Bureau queue": 6,
+    "advice question": 6,
+    "Bureau queue": 5,
     "Mijn vragen": 4,
-    "manager's inbox": 5,
+    "manager's inbox": 4,
     "acknowledge POST": 5,
 }
 

@@ -1,5 +1,7 @@
 """A chef-waardeerder follows their team: who read the note, notification, briefings and reminders."""
 
+import datetime
+
 import pytest
 from django.core import mail
 from django.core.management import call_command
@@ -79,6 +81,20 @@ def test_everyone_below_follows_the_line_down_past_a_loop_in_one_query(city, cur
     assert 'data-person="vertrokken"' not in page and 'data-person="onder-vertrokken"' not in page
     assert page.count('data-person="directeur"') == 1  # reached again through the loop: listed once
     assert len(deeper_line.captured_queries) == len(shallow.captured_queries)
+
+
+def test_the_team_page_shows_the_notification_as_confirmed_without_asking_again(city, current, as_chef):
+    """The confirmation comes with the chef's own reading rows (one query fewer): its day, its way and
+    its remark as they were recorded, for the version in force; for none other."""
+    notified_on = timezone.localdate() - datetime.timedelta(days=3)
+    TeamNotification.objects.create(
+        chef=city.chef, version=current, notified_on=notified_on, method="teamvergadering", remark="Op de <vergadering>"
+    )
+    page = as_chef.get(reverse("codeofconduct:team")).text
+    assert f"Team op de hoogte gebracht op {notified_on.strftime('%d-%m-%Y')}" in page
+    assert "(Teamvergadering: Op de &lt;vergadering&gt;)" in page and 'class="coc-notified"' in page
+    TeamNotification.objects.filter(chef=city.chef).delete()
+    assert 'class="coc-notified"' not in as_chef.get(reverse("codeofconduct:team")).text
 
 
 def test_overdue_marker(city, current, as_chef):
