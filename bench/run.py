@@ -603,7 +603,8 @@ def measure_size(size, env, seconds, *, scenarios, baseline=None, morning_second
         cursor.execute("VACUUM ANALYZE")
     print(f"   generated in {generated:.1f} s", flush=True)
     version = made["current"]
-    acknowledged = set(Acknowledgement.objects.filter(version=version).values_list("person_id", flat=True))
+    # A subquery, not the ids: at 250,000 they would pass PostgreSQL's 65,535 parameters a statement.
+    acknowledged = Acknowledgement.objects.filter(version=version).values("person_id")
     open_people = list(
         Person.objects.exclude(pk__in=acknowledged)
         .filter(manager__isnull=False)
