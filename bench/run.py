@@ -650,6 +650,7 @@ def measure_size(size, env, seconds, *, scenarios, baseline=None, morning_second
             result["two_servers"] = two_servers_acknowledge(env, pool.fresh(200), version.pk)
         if lent:
             give_back(version, lent)
+        if "pages" in scenarios and not only_pages:
             result.update(reminders_and_import(env, the_plan, size))
         if morning_seconds:
             result["morning"] = publication_morning(env, size, made, morning_seconds)
