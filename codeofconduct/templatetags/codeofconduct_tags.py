@@ -1,15 +1,15 @@
-import datetime
 import html
 
 from django import template
 from django.conf import settings
-from django.utils import dateformat, formats, timezone
+from django.utils import formats
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from codeofconduct import slots
 from codeofconduct.models import Acknowledgement
+from config.dates import ShortDates
 
 register = template.Library()
 
@@ -76,24 +76,6 @@ def acknowledgement_source(ack):
     return format_html(' <span class="app-muted">({})</span>', text)
 
 
-class _Dates:
-    """Dates as the `date` filter writes them (SHORT_DATE_FORMAT, datetimes in local time), each
-    distinct day formatted once per list: a team acknowledged on a few days, not on forty."""
-
-    def __init__(self):
-        self.format = formats.get_format("SHORT_DATE_FORMAT")
-        self.zone = timezone.get_current_timezone()
-        self.done = {}
-
-    def __call__(self, value) -> str:
-        if isinstance(value, datetime.datetime):
-            value = (value.astimezone(self.zone) if timezone.is_aware(value) else value).date()
-        text = self.done.get(value)
-        if text is None:
-            text = self.done[value] = dateformat.format(value, self.format)
-        return text
-
-
 def _e(value) -> str:
     """`escape` without its lazy-string and SafeString wrapping: the same characters, for text written
     many times per list (format_html and conditional_escape cost more than the rest of a row)."""
@@ -105,7 +87,7 @@ def team_rows(progress, whole_subtree):
     """The team page's rows (a `MemberProgress` each): the HTML the row template gave, written per row
     in Python instead of some forty template nodes per member (docs/performance.md). Every value is
     escaped as the template escaped it."""
-    written = _Dates()
+    written = ShortDates()
     no_mailbox = f' <span class="app-muted coc-no-mailbox">{_e(_("geen e-mailadres"))}</span>'
     outside = f'<span class="app-muted">{_e(_("niet in het publiek van deze versie"))}</span>'
     not_opened = _e(_("Nog niet geopend"))
@@ -202,7 +184,7 @@ def chart_columns(chart):
 @register.simple_tag
 def chart_days(chart):
     """The chart's figures as table rows, a day each."""
-    number, day = _number(), _Dates()
+    number, day = _number(), ShortDates()
     return mark_safe(  # noqa: S308 (dates and numbers only)  # nosec B308 B703
         "\n".join(
             f'<tr><th scope="row">{_e(day(bar["day"]))}</th><td class="u-text-right">{number(bar["count"])}</td>'
@@ -216,7 +198,7 @@ def chart_days(chart):
 @register.simple_tag
 def people_rows(people):
     """The compliance page's people (`compliance.people_page`), as the row template wrote them."""
-    day = _Dates()
+    day = ShortDates()
     via = _("via briefing door %(first)s %(last)s")
     written = []
     for person in people:
