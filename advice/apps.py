@@ -8,6 +8,7 @@ class AdviceConfig(AppConfig):
     verbose_name = _("Advies")
 
     def ready(self):
+        from advice import queue
         from advice.models import FaqEntry, Question
         from advice.notifications import MAIL_KIND, forget_question_mail
         from advice.templatetags.advice_tags import shared_context
@@ -16,6 +17,7 @@ class AdviceConfig(AppConfig):
         from organisation import content
 
         content.track(FaqEntry)  # published, changed or withdrawn: shown next to each rule of the note
+        queue.connect()  # asked, moved on, deleted: counted in the Bureau's queue
         register_rule_slot(RuleSlot("advice/includes/rule_actions.html", shared_context=shared_context))
         outbox.describe_kind(MAIL_KIND, _("Melding bij een adviesvraag"))
         post_delete.connect(forget_question_mail, sender=Question, dispatch_uid="advice_forget_question_mail")

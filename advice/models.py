@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from advice.access import visibility_filter
 from config.fields import person_reference
+from organisation.models import Generation
 
 
 class State(models.TextChoices):
@@ -304,3 +305,16 @@ class QuestionStatistic(models.Model):
 
     def __str__(self):
         return f"{self.month:%m-%Y} · {self.get_channel_display()}"
+
+
+class QueueGeneration(Generation):
+    """The generation of the questions at the Bureau (see advice.queue_counts).
+
+    How many questions of each state the Bureau's queue holds is kept in memory per server process
+    under this counter; every save or delete of a question moves it on in its transaction, so a page
+    that reads it never shows counts from before a change it can see.
+    """
+
+    class Meta:
+        verbose_name = _("generatie van de wachtrij van het Bureau")
+        verbose_name_plural = _("generaties van de wachtrij van het Bureau")

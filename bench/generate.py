@@ -173,6 +173,7 @@ def write_hr_csv(the_plan: Plan, path) -> None:
 @transaction.atomic
 def load(the_plan: Plan, *, seed: int = 2018, now=None) -> dict:
     """Everything in the database. Returns the objects the benchmark pages need."""
+    from advice import queue
     from codeofconduct import figures
     from organisation.models import OrgUnit, Person
 
@@ -234,6 +235,7 @@ def load(the_plan: Plan, *, seed: int = 2018, now=None) -> dict:
     _asked(versions["current"], person_ids, heads)
     questions = _questions(rng, the_plan, person_ids, top[2:4], now)
     figures.changed()  # bulk inserts bypass the signals that keep compliance figures current
+    queue.changed()  # and those that keep the Bureau queue's counts current
     return {
         "current": versions["current"],
         "employee": person_ids[the_plan.people[-1].number],

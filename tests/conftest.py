@@ -187,3 +187,4 @@ as_admin = _signed_in("admin")
 
 
 from tests.oidc_provider.fixtures import oidc, oidc_provider  # noqa: E402, F401 (fixtures: a real OpenID Connect provider)
+from tests.two_servers import servers  # noqa: E402, F401 (a fixture: two app servers on the test database)
