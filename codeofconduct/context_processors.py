@@ -8,12 +8,11 @@ def to_read(request):
     """
 
     def compute():
-        from codeofconduct.selectors.reading import reading_list
+        from codeofconduct.selectors.reading import to_read_count
 
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return {"count": 0}
-        items, _ = reading_list(user)
-        return {"count": len(items)}
+        return {"count": to_read_count(user)}
 
     return {"nav_to_read": SimpleLazyObject(compute)}
