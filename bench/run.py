@@ -615,7 +615,7 @@ def measure_size(size, env, seconds, *, scenarios, baseline=None, morning_second
     # and, afterwards, on two servers at once.
     query_person, pool_people = open_people[-1], open_people[:-1][:POOL_MAX]
     lent = []
-    if "pages" in scenarios:
+    if "pages" in scenarios and (not only_pages or PAGE_KEYS["post"] in only_pages):
         pool_people, lent = lend_to_the_pool(version, pool_people, FIRST_ACK_CEILING_RPS * max(1, seconds // ROUNDS))
     visitors = {
         "employee": made["employee"],
