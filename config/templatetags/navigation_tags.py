@@ -62,6 +62,7 @@ def _reverse(name) -> str:
 
 def _forget_reversed(**kwargs):
     _reversed.clear()
+    _written.clear()
 
 
 setting_changed.connect(_forget_reversed)
@@ -97,6 +98,13 @@ def _section(view, context, roles) -> str:
     return ""
 
 
+# The navigation is the same for everyone in the same section with the same roles and badge: written
+# once per such combination (and language, URLconf and script prefix), a few hundred at most. The
+# address matters only when it is one the navigation links to (aria-current="page").
+_written: dict[tuple, str] = {}
+ROLE_NAMES = ("chef", "redactie", "integriteit", "beheerder")
+
+
 @register.simple_tag(takes_context=True)
 def navigation(context):
     request, roles = context["request"], context["roles"]
@@ -104,7 +112,40 @@ def navigation(context):
     # Without a resolved view (an error page) the template's view name was "", part of every text.
     section = _section(match.view_name if match else "", context, roles)
     full_path = request.get_full_path()
+    count = context["nav_to_read"]["count"] if "nav_to_read" in context else None
+    urlconf, prefix = get_urlconf(), get_script_prefix()
+    if full_path not in _linked(urlconf, prefix):
+        full_path = ""  # the same HTML as for any other address that is not a link of it
+    key = (get_language(), urlconf, prefix, section, full_path, tuple(bool(roles[name]) for name in ROLE_NAMES), count)
+    written = _written.get(key)
+    if written is None:
+        written = _written[key] = _write_navigation(section, full_path, roles, count)
+    return mark_safe(written)  # noqa: S308 (every value in it is escaped in _write_navigation)  # nosec B308 B703
 
+
+# The entries that can be the current page (aria-current="page" on their own address).
+ENTRY_URL_NAMES = (
+    "codeofconduct:policy_list",
+    "advice:ask",
+    "advice:my_questions",
+    "codeofconduct:team",
+    "advice:manager_inbox",
+    "codeofconduct:editor_dashboard",
+    "codeofconduct:compliance",
+    "advice:bureau_queue",
+)
+
+
+def _linked(urlconf, prefix) -> frozenset:
+    """The addresses on which an entry is the current page, and "/" (home's own test)."""
+    key = ("entry addresses", urlconf, prefix)
+    linked = _reversed.get(key)
+    if linked is None:
+        linked = _reversed[key] = frozenset({"/", *(url for url in map(_url, ENTRY_URL_NAMES) if url)})
+    return linked
+
+
+def _write_navigation(section, full_path, roles, count) -> str:
     def entry(name, url, label, badge=""):
         if not url:
             return ""
@@ -115,7 +156,6 @@ def navigation(context):
         return f'<li{active}>\n<a href="{_e(url)}"{current}>{label}{badge}</a>\n</li>\n'
 
     badge = ""
-    count = context["nav_to_read"]["count"] if "nav_to_read" in context else None
     if count:
         shown = formats.localize(count)
         label = ngettext("%(counter)s te lezen", "%(counter)s te lezen", count) % {"counter": _e(shown)}
@@ -146,7 +186,7 @@ def navigation(context):
         items.append(entry("bureau", _url("advice:bureau_queue"), _("Bureau voor Integriteit")))
     if roles["beheerder"]:
         items.append(f'<li>\n<a href="{_e(_reverse("admin:index"))}">{_("Beheer")}</a>\n</li>\n')
-    return mark_safe(  # noqa: S308 (every value in it is escaped above)  # nosec B308 B703
+    return (
         f'<nav class="m-nav-tabs app-nav" aria-label="{_("Hoofdnavigatie")}">\n<ul class="app-nav__list">\n'
         + "".join(items)
         + "</ul>\n</nav>"
@@ -165,23 +205,21 @@ def header_tools(context):
     request, user = context["request"], context.get("user")
     csrf_input = _CSRF_INPUT.render(context)
     current = get_language()
-    buttons = []
-    for code, _name in settings.LANGUAGES:
-        short = code[:2]
-        chosen = code == current
-        buttons.append(
-            f'<button type="submit" name="language" value="{_e(code)}" lang="{_e(short)}"'
-            f' class="a-button a-button--s a-button--text{" is-current" if chosen else ""}"'
-            f'{' aria-current="true"' if chosen else ""}>{_e(short.upper())}<span class="u-screen-reader-only">'
-            f" {_e(capfirst(get_language_info(code)['name_local']))}</span></button>"
+    key = ("language buttons", current)
+    buttons = _written.get(key)
+    if buttons is None:  # the same for everyone in one language
+        buttons = _written[key] = "\n".join(
+            f'<button type="submit" name="language" value="{_e(code)}" lang="{_e(code[:2])}"'
+            f' class="a-button a-button--s a-button--text{" is-current" if code == current else ""}"'
+            f"{' aria-current="true"' if code == current else ''}>{_e(code[:2].upper())}"
+            f'<span class="u-screen-reader-only"> {_e(capfirst(get_language_info(code)["name_local"]))}</span></button>'
+            for code, _name in settings.LANGUAGES
         )
     html_parts = [
         f'<div class="app-header__tools" role="region" aria-label="{_("Taal en account")}">\n'
         f'<form action="{_e(_reverse("set_language"))}" method="post" class="app-inline-form app-language"'
         f' aria-label="{_("Taal")}">\n{csrf_input}\n'
-        f'<input name="next" type="hidden" value="{_e(request.get_full_path())}">\n'
-        + "\n".join(buttons)
-        + "\n</form>\n"
+        f'<input name="next" type="hidden" value="{_e(request.get_full_path())}">\n' + buttons + "\n</form>\n"
     ]
     if user is not None and user.is_authenticated:
         html_parts.append(
