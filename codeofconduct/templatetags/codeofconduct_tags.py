@@ -2,7 +2,9 @@ import html
 
 from django import template
 from django.conf import settings
-from django.utils import formats
+from django.template.defaulttags import CsrfTokenNode
+from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -80,6 +82,46 @@ def _e(value) -> str:
     """`escape` without its lazy-string and SafeString wrapping: the same characters, for text written
     many times per list (format_html and conditional_escape cost more than the rest of a row)."""
     return html.escape(str(value))
+
+
+_CSRF_INPUT = CsrfTokenNode()
+
+
+@register.simple_tag(takes_context=True)
+def acknowledgement_section(context):
+    """After the text of a version (codeofconduct.views.acknowledging.acknowledgement_context): "Gelezen en
+    begrepen" with its form, or when it was. Written in Python as the navigation is (docs/performance.md):
+    the include it replaced (kept in tests/codeofconduct/former/ and compared in
+    tests/codeofconduct/test_acknowledgement_section.py) cost the version page a tenth of the floor.
+    What changed since an earlier version, seldom shown, stays a template."""
+    if not context.get("acknowledgement_owed"):
+        return ""
+    parts = [
+        '<section id="bevestigen" class="app-card coc-acknowledge app-no-print" aria-labelledby="acknowledge-title">\n'
+        f'<h2 id="acknowledge-title" class="h4">{_("Gelezen en begrepen?")}</h2>\n'
+    ]
+    ack = context.get("acknowledgement")
+    if ack:
+        when = formats.date_format(timezone.localtime(ack.acknowledged_at), "SHORT_DATE_FORMAT")
+        read_on = _("Gelezen en begrepen op %(date)s") % {"date": _e(when)}
+        parts.append(f'<p class="coc-acknowledged">\n<strong>{read_on}</strong>{acknowledgement_source(ack)}\n</p>\n')
+    else:
+        if context.get("changes_since"):
+            parts.append(
+                context.template.engine.get_template("codeofconduct/includes/changes_since.html").render(context)
+            )
+        ask = _("Bevestig dat je deze dienstnota gelezen en begrepen hebt.")
+        due_date = context.get("due_date")
+        if due_date:
+            ask += " " + _("Uiterlijk op %(date)s.") % {"date": day(due_date)}
+        action = reverse("codeofconduct:acknowledge", args=[context["version"].pk])
+        parts.append(
+            f"<p>\n{ask}\n</p>\n"
+            f'<form method="post" action="{_e(action)}" data-once>\n{_CSRF_INPUT.render(context)}\n'
+            f'<button type="submit" class="a-button">{_("Gelezen en begrepen")}</button>\n</form>\n'
+        )
+    parts.append("</section>")
+    return mark_safe("".join(parts))  # noqa: S308 (every value in it is escaped above)  # nosec B308 B703
 
 
 @register.simple_tag

@@ -56,7 +56,8 @@ def test_the_version_page_shows_the_advice_slot_next_to_each_rule_and_the_acknow
     response = as_employee.get(current.get_absolute_url())
     names = [template.name for template in response.templates]
     assert names.count("advice/includes/rule_actions.html") == len(current.sections())
-    assert "codeofconduct/includes/acknowledgement.html" in names
+    assert '<section id="bevestigen"' in response.content.decode()
+    assert ">Gelezen en begrepen</button>" in response.content.decode()
 
 
 def test_search_finds_titles_and_text(as_employee, current):
