@@ -308,7 +308,7 @@ class QuestionStatistic(models.Model):
 
 
 class QueueGeneration(Generation):
-    """The generation of the questions at the Bureau (see advice.queue_counts).
+    """The generation of the questions at the Bureau (see advice.queue).
 
     How many questions of each state the Bureau's queue holds is kept in memory per server process
     under this counter; every save or delete of a question moves it on in its transaction, so a page
