@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from codeofconduct import audience, shared
 from codeofconduct.models import Acknowledgement, Obligation, PolicyVersion, TeamNotification
+from config import sql
 from organisation.models import OrgUnit
 
 Status = PolicyVersion.Status
@@ -188,7 +189,7 @@ def _my_rows(person, in_force_pks) -> list[dict]:
     if chef:
         params.append(person.pk)
     params.extend(in_force_pks)
-    sql = _MY_ROWS.format(
+    statement = _MY_ROWS.format(
         notified="notified.id, notified.notified_on, notified.method, notified.remark, notified.recorded_at"
         if chef
         else "NULL, NULL, NULL, NULL, NULL",
@@ -196,7 +197,7 @@ def _my_rows(person, in_force_pks) -> list[dict]:
         in_force=f"pv.id IN ({', '.join(['%s'] * len(in_force_pks))}) OR" if in_force_pks else "",
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)  # placeholders only: every value is a parameter
+        cursor.execute(statement, params)  # placeholders only: every value is a parameter
         fetched = cursor.fetchall()
     rows = [dict(zip(_MY_COLUMNS, values, strict=True)) for values in fetched]
     # The values as the ORM gives them (SQLite returns text or naive datetimes for these columns).
@@ -242,13 +243,12 @@ def to_read_count(person) -> int:
     if "mine" in memo:
         done = {ack.version_id for ack in memo["mine"].acknowledged}
     else:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT version_id FROM codeofconduct_acknowledgement"  # noqa: S608 (values are parameters)  # nosec B608
-                f" WHERE person_id = %s AND version_id IN ({', '.join(['%s'] * len(owed))})",
-                [person.pk, *owed],
-            )
-            done = {row[0] for row in cursor.fetchall()}
+        rows = sql.fetch(
+            "SELECT version_id FROM codeofconduct_acknowledgement"  # noqa: S608 (values are parameters)  # nosec B608
+            f" WHERE person_id = %s AND version_id IN ({', '.join(['%s'] * len(owed))})",
+            [person.pk, *owed],
+        )
+        done = {row[0] for row in rows}
     return sum(1 for pk in owed if pk not in done)
 
 
