@@ -4,6 +4,37 @@ import datetime
 
 from django.utils import dateformat, formats, timezone
 
+# What `django.utils.dateformat` writes for the format characters that are plain numbers of a date.
+# A format made of these and other non-format characters (the city's "d-m-Y", English's "m/d/Y") is
+# written with them directly: `dateformat.format` builds a formatter and runs a regular expression
+# per date, the larger part of a team page's dates. Any other format goes through `dateformat`.
+_NUMBERS = {
+    "d": lambda day: f"{day.day:02d}",
+    "j": lambda day: str(day.day),
+    "m": lambda day: f"{day.month:02d}",
+    "n": lambda day: str(day.month),
+    "y": lambda day: f"{day.year % 100:02d}",
+    "Y": lambda day: f"{day.year:04d}",
+}
+# Every character `dateformat` treats as a format character (django.utils.dateformat.re_formatchars).
+_FORMAT_CHARACTERS = frozenset("aAbcdDeEfFgGhHiIjlLmMnNoOPrsStTUuwWyYzZ")
+
+
+def _numeric_writer(format_string):
+    """A function writing a date in `format_string` as `dateformat.format` does, or None when the format
+    needs more than numbers (names of days or months, which are translated) or has escapes."""
+    if "\\" in format_string:
+        return None
+    parts = []
+    for character in format_string:
+        if character in _NUMBERS:
+            parts.append(_NUMBERS[character])
+        elif character in _FORMAT_CHARACTERS:
+            return None
+        else:
+            parts.append(character)
+    return lambda day: "".join(part if isinstance(part, str) else part(day) for part in parts)
+
 
 class ShortDates:
     """Dates as the `date` filter writes them (SHORT_DATE_FORMAT, datetimes in local time), each
@@ -12,6 +43,7 @@ class ShortDates:
 
     def __init__(self):
         self.format = formats.get_format("SHORT_DATE_FORMAT")
+        self.write = _numeric_writer(self.format) or (lambda day: dateformat.format(day, self.format))
         self.zone = timezone.get_current_timezone()
         self.done = {}
 
@@ -20,5 +52,5 @@ class ShortDates:
             value = (value.astimezone(self.zone) if timezone.is_aware(value) else value).date()
         text = self.done.get(value)
         if text is None:
-            text = self.done[value] = dateformat.format(value, self.format)
+            text = self.done[value] = self.write(value)
         return text
