@@ -326,3 +326,47 @@ def test_the_export_per_person_asks_the_same_queries_for_more_people(city, small
     for number in range(3):
         make_person(f"extra-{number}", unit=city.team_b, manager=city.chef)
     assert queries() == before
+
+
+@pytest.mark.postgres
+def test_a_departments_first_page_reads_its_people_from_the_index_not_their_rows(
+    transactional_db, city, current, as_editor
+):
+    """A department of a thousand people: its first page of fifty is chosen from the index of active
+    people by unit and name (organisation.Person, `person_active_by_unit_name`), not by reading and
+    sorting every person row of the department (docs/performance.md, "How each page stays flat")."""
+    import json
+
+    from organisation.models import OrgUnit, Person
+    from tests.factories import make_unit
+
+    units = [
+        make_unit(f"BZ-X{n:02d}", f"Dienst {n}", parent=city.department, kind=OrgUnit.Kind.SERVICE) for n in range(40)
+    ]
+    Person.objects.bulk_create(
+        [
+            Person(username=f"collega{n}", last_name=f"Naam{n % 97}", first_name=f"Voornaam{n}", unit=units[n % 40])
+            for n in range(1200)
+        ]
+    )
+    # As autovacuum leaves a table at rest: statistics, and a visibility map for reading an index alone
+    # (VACUUM runs outside a transaction: this test commits).
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE organisation_person")
+        cursor.execute("VACUUM ANALYZE organisation_orgunit")
+    with CaptureQueriesContext(connection) as queries:
+        page = as_editor.get(reverse("codeofconduct:compliance") + "?eenheid=BZ").text
+    count, rows = listed_people(page)
+    assert count > 1200 and len(rows) == compliance.PEOPLE_PER_PAGE
+    page_query = next(query["sql"] for query in queries if "LIMIT" in query["sql"] and "AS chosen" in query["sql"])
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + page_query)
+        plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+
+    def scans(node):
+        own = [(node["Node Type"], node.get("Index Name"), node.get("Alias"))] if "Scan" in node["Node Type"] else []
+        return own + [scan for child in node.get("Plans", []) for scan in scans(child)]
+
+    chosen = [scan for scan in scans(plan[0]["Plan"]) if scan[2] == "chosen"]
+    assert chosen and all(index == "person_active_by_unit_name" for _type, index, _alias in chosen), chosen
