@@ -10,14 +10,17 @@ class CodeOfConductConfig(AppConfig):
         from codeofconduct import figures
         from codeofconduct.emails import mail_kind
         from codeofconduct.models import Policy, PolicyVersion, Reminder
+        from codeofconduct.selectors import reading
         from codeofconduct.services.acknowledging import manual_reminder_failed
         from jobs import outbox, sending
-        from organisation import content
+        from organisation import backends, content
 
         figures.connect()
         # Publishing, supersession, withdrawal, reinstatement, a cancelled schedule, an extended due
         # date: each saves its versions; their audience is a many-to-many table.
         content.track(Policy, PolicyVersion, through=(PolicyVersion.audience_units.through,))
+        # The navigation's badge on every page: what the person acknowledged, read with them.
+        backends.read_with_person(reading.ACKNOWLEDGED_VERSIONS, reading.acknowledged_versions)
         sending.mail_failed.connect(manual_reminder_failed, dispatch_uid="codeofconduct_manual_reminder_failed")
         for kind, label in Reminder.Kind.choices:
             outbox.describe_kind(mail_kind(kind), label)

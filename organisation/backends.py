@@ -1,12 +1,13 @@
 import logging
 import time
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import BaseBackend, ModelBackend, RemoteUserBackend
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, Expression, OuterRef
 
 from organisation import content, identity, lockout
 from organisation.models import Deputy
@@ -37,6 +38,18 @@ class SignedInPersonMixin:
 _PERSON_ID_PLACEHOLDER = -2_147_483_000
 _compiled_person_query: dict[str, dict] = {}
 
+# What apps above this one read with the person, as the content generation is: a subquery each, no
+# query of its own. Registered from their AppConfig.ready() (this app never imports them): name ->
+# a function returning the expression, evaluated when the query is compiled.
+_read_with_person: dict[str, Callable[[], Expression]] = {}
+
+
+def read_with_person(name: str, expression: Callable[[], Expression]) -> None:
+    """Read `expression()` (a subquery on the person, `OuterRef("pk")`) with every signed-in person, as
+    the attribute `name`."""
+    _read_with_person[name] = expression
+    _compiled_person_query.clear()
+
 
 def _person_query(using: str) -> dict:
     compiled = _compiled_person_query.get(using)
@@ -50,6 +63,7 @@ def _person_query(using: str) -> dict:
                 has_direct_reports=Exists(reports),
                 has_deputy_periods=Exists(deputising),
                 **content.generation_annotations(),
+                **{name: expression() for name, expression in _read_with_person.items()},
             )
             .filter(pk=_PERSON_ID_PLACEHOLDER)
             .order_by()[:1]
@@ -74,7 +88,8 @@ def _person_query(using: str) -> dict:
 
 def signed_in_person(user_id, using: str = DEFAULT_DB_ALIAS):
     """The person with `user_id`, with `has_direct_reports`, `has_deputy_periods` (ever named a
-    plaatsvervanger: advice.access asks for their periods only then) and the content generation, or None."""
+    plaatsvervanger: advice.access asks for their periods only then), the content generation and what
+    other apps read with them (`read_with_person`), or None."""
     model = get_user_model()
     user_id = model._meta.pk.to_python(user_id)  # the session keeps it as text
     query = _person_query(using)
@@ -92,7 +107,7 @@ def signed_in_person(user_id, using: str = DEFAULT_DB_ALIAS):
             row[position] = converter(row[position], expression, connection)
     user = model.from_db(using, query["fields"], [row[position] for position in query["field_positions"]])
     for name, position in query["annotations"].items():
-        setattr(user, name, row[position])  # has_direct_reports, has_deputy_periods, the content generation
+        setattr(user, name, row[position])  # has_direct_reports, has_deputy_periods, the generation, …
     user.content_read_at = time.monotonic()
     return user
 

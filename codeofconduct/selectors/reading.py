@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import CharField, OuterRef, Prefetch, StringAgg, Subquery, Value, prefetch_related_objects
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from codeofconduct import audience, shared
@@ -230,10 +231,29 @@ def reading_list(person) -> tuple[list[ToRead], list[Acknowledgement]]:
     return _memo(person, "reading_list", lambda: _reading_list(person))
 
 
+# The attribute under which organisation.backends reads `acknowledged_versions` with the signed-in person.
+ACKNOWLEDGED_VERSIONS = "acknowledged_version_ids"
+
+
+def acknowledged_versions():
+    """The ids of every version the person acknowledged, comma-separated (NULL: none): a subquery read
+    with the signed-in person (organisation.backends.read_with_person, registered in apps.py), so that
+    the navigation's badge (`to_read_count`) costs pages without a reading list no query of its own.
+    A person acknowledges a few versions in all (one per version, ever)."""
+    return Subquery(
+        Acknowledgement.objects.filter(person=OuterRef("pk"))
+        .order_by()
+        .values("person")
+        .annotate(ids=StringAgg(Cast("version_id", CharField()), Value(",")))
+        .values("ids")
+    )
+
+
 def to_read_count(person) -> int:
     """`len(reading_list(person)[0])`, for the navigation's badge on pages that show no reading list:
-    which of the versions in force for `person` they acknowledged, in one narrow query (or none, when
-    the request already read their rows), instead of their whole reading list with its due dates."""
+    which of the versions in force for `person` they acknowledged, read with the signed-in person (or
+    from the rows the request already read; else in one narrow query), instead of their whole reading
+    list with its due dates."""
     memo = person.__dict__.get("_codeofconduct_memo", {})
     if "reading_list" in memo:
         return len(memo["reading_list"][0])
@@ -242,6 +262,8 @@ def to_read_count(person) -> int:
         return 0
     if "mine" in memo:
         done = {ack.version_id for ack in memo["mine"].acknowledged}
+    elif hasattr(person, ACKNOWLEDGED_VERSIONS):  # read with the signed-in person (acknowledged_versions)
+        done = {int(pk) for pk in (getattr(person, ACKNOWLEDGED_VERSIONS) or "").split(",") if pk}
     else:
         rows = sql.fetch(
             "SELECT version_id FROM codeofconduct_acknowledgement"  # noqa: S608 (values are parameters)  # nosec B608

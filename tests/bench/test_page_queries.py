@@ -26,12 +26,12 @@ PAGE_QUERIES = {
     "version page": 3,
     "home": 3,
     "team page (40)": 4,
-    "compliance (city)": 4,
-    "compliance (department)": 5,
-    "advice question": 6,
-    "Bureau queue": 5,
-    "Mijn vragen": 4,
-    "manager's inbox": 4,
+    "compliance (city)": 3,
+    "compliance (department)": 4,
+    "advice question": 5,
+    "Bureau queue": 4,
+    "Mijn vragen": 3,
+    "manager's inbox": 3,
     "acknowledge POST": 5,
 }
 
