@@ -1,0 +1,121 @@
+"""The template loader: Django's cached loader, with the fixed wording of each template written once.
+
+A page's template holds dozens of `{% translate "…" %}` of a literal between runs of plain HTML: the
+table headings, labels and explanations of the team and compliance pages. Each costs a lookup in the
+catalogue on every request, though its text can only differ by language. When a template is
+compiled, each run of adjacent text, comments, `{% load %}` and `{% translate %}` of a literal (no
+variable, filter or `as`) with at least one translation in it becomes one node that writes the run
+once per language and then serves that text (docs/performance.md, "The fixed wording of a template").
+
+Nothing in such a run can depend on the request or the person: the same rule as `{% same_for_everyone
+%}` (config/templatetags/same_for_everyone.py), applied without marking the template. Escaping does
+not change such a run: Django marks the translation of a literal safe, as it is in the template. The
+run is written with the request's own context on first use; after a changed setting (tests) it is
+written anew. Blocks, conditions, loops and includes keep their own nodes: only the runs inside them
+are folded, so `{% extends %}` and `{% block %}` work as before.
+"""
+
+from django.core.signals import setting_changed
+from django.template import Node, NodeList
+from django.template.base import TextNode, Variable
+from django.template.defaulttags import CommentNode, IfNode, LoadNode
+from django.template.loaders import base, cached
+from django.templatetags.i18n import TranslateNode
+from django.utils.translation import get_language
+
+# Moved on when a setting changes (tests: languages, catalogues): no run written before is used again.
+_settings_changed = 0
+
+
+def _literal(expression) -> bool:
+    """A filter expression that is a quoted string without filters."""
+    value = expression.var
+    return not expression.filters and (
+        isinstance(value, str) or (isinstance(value, Variable) and value.literal is not None and value.lookups is None)
+    )
+
+
+def _translation_of_a_literal(node) -> bool:
+    return (
+        isinstance(node, TranslateNode)
+        and node.asvar is None
+        and _literal(node.filter_expression)
+        and (node.message_context is None or _literal(node.message_context))
+    )
+
+
+def _fixed(node) -> bool:
+    return isinstance(node, TextNode | CommentNode | LoadNode) or _translation_of_a_literal(node)
+
+
+class FixedWordingNode(Node):
+    """A run of fixed nodes, written once per language and then served as it was written."""
+
+    def __init__(self, nodes):
+        self.nodelist = NodeList(nodes)
+        self.token, self.origin = nodes[0].token, nodes[0].origin
+        self.written: dict[tuple, str] = {}
+
+    def render(self, context):
+        key = (_settings_changed, get_language())
+        text = self.written.get(key)
+        if text is None:
+            # Two threads may write the same run at once: the same text, one of them is kept.
+            text = self.written.setdefault(key, self.nodelist.render(context))
+        return text
+
+    def __repr__(self):
+        return f"<{self.__class__.__qualname__}: {len(self.nodelist)} nodes>"
+
+
+def fold(nodelist: NodeList) -> None:
+    """Fold the runs of fixed nodes in `nodelist` and in every node list below it, in place."""
+    for node in nodelist:
+        if isinstance(node, IfNode):  # its branches, not its `nodelist` (a new list on every access)
+            for _condition, branch in node.conditions_nodelists:
+                fold(branch)
+            continue
+        for name in node.child_nodelists:
+            child = getattr(node, name, None)
+            if isinstance(child, NodeList):
+                fold(child)
+    folded, run = [], []
+    for node in [*nodelist, None]:
+        if node is not None and _fixed(node):
+            run.append(node)
+            continue
+        if any(isinstance(each, TranslateNode) for each in run):
+            folded.append(FixedWordingNode(run))
+        else:
+            folded.extend(run)
+        run = []
+        if node is not None:
+            folded.append(node)
+    nodelist[:] = folded
+
+
+class _Folding(base.Loader):
+    """Folds each template as it is compiled, before the cached loader keeps it: no request ever
+    renders a template while it is being folded."""
+
+    def get_template(self, template_name, skip=None):
+        template = super().get_template(template_name, skip)
+        fold(template.nodelist)
+        return template
+
+
+class Loader(cached.Loader, _Folding):
+    """`django.template.loaders.cached.Loader` (the default loader) with each template folded once."""
+
+
+def settings_generation() -> int:
+    """Moves on with every changed setting: HTML kept under it is written anew after a change (tests)."""
+    return _settings_changed
+
+
+def _forget(**kwargs):
+    global _settings_changed
+    _settings_changed += 1
+
+
+setting_changed.connect(_forget)
