@@ -1,5 +1,6 @@
 import html
 
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
 from django import template
 from django.conf import settings
 from django.template.defaulttags import CsrfTokenNode
@@ -7,10 +8,13 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from codeofconduct import slots
+from codeofconduct.forms import TeamNotificationForm
 from codeofconduct.models import Acknowledgement
+from config import template_loader
 from config.dates import ShortDates
 
 register = template.Library()
@@ -167,6 +171,28 @@ def team_rows(progress, whole_subtree):
             f"<td>{due}</td></tr>"
         )
     return mark_safe("\n".join(rows))  # noqa: S308 (every value in them is escaped above)  # nosec B308 B703
+
+
+# The empty "Kennisgeving aan je team" form per (language, day, settings): see team_notification_form.
+_notification_forms: dict[tuple, str] = {}
+
+
+@register.simple_tag
+def team_notification_form():
+    """The team page's empty form to confirm that the chef told their team, with today's date filled in,
+    as `{{ form|crispy }}` writes it. Written once per language and day and kept: rendering it through
+    the crispy templates cost a team page as much again as the rest of it, for every chef who has not
+    confirmed yet (every chef on the morning of a publication). An empty form is the same for every
+    chef; a filled-in one with its errors is rendered as always (team_notify.html)."""
+    today = timezone.localdate()
+    key = (get_language(), today, template_loader.settings_generation())
+    html = _notification_forms.get(key)
+    if html is None:
+        if len(_notification_forms) > 8:  # earlier days
+            _notification_forms.clear()
+        form = TeamNotificationForm(initial={"notified_on": today})
+        html = _notification_forms.setdefault(key, as_crispy_form(form))
+    return html
 
 
 def _number():

@@ -54,7 +54,6 @@ def team(request):
                 "overdue": sum(1 for row in progress if row.overdue),
             },
             "notification": team_notification(request.user, version),
-            "notification_form": TeamNotificationForm(initial={"notified_on": timezone.localdate()}),
             "sent_to": request.session.pop("codeofconduct:reminded", None),
         },
     )

@@ -245,3 +245,30 @@ def test_team_page_reads_its_members_rows_not_the_whole_new_version(city, curren
 
     # The team has a handful of members with a couple of rows each; 400 colleagues were asked too.
     assert removed(plan[0]["Plan"]) < 50
+
+
+@pytest.mark.parametrize("language", ["nl-be", "en"])
+def test_the_empty_notification_form_is_the_one_crispy_writes_with_todays_date(city, current, language):
+    """The form a chef fills in to confirm they told their team is written once per language and day
+    (codeofconduct_tags.team_notification_form): it must be exactly the form `{{ form|crispy }}` gives,
+    with the day the chef opens the page filled in, also the day after."""
+    import time_machine
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from codeofconduct.forms import TeamNotificationForm
+    from tests.conftest import client_for
+
+    crispy = Template("{% load crispy_forms_tags %}{{ form|crispy }}")
+    for moment in ["2026-12-01 09:00 +01:00", "2026-12-01 23:30 +01:00", "2026-12-02 00:30 +01:00"]:
+        with time_machine.travel(moment, tick=False):
+            as_chef = client_for(city.chef)  # signed in that day
+            as_chef.cookies["django_language"] = language
+            response = as_chef.get(reverse("codeofconduct:team"))
+            assert response.status_code == 200, (response.status_code, response.get("Location"))
+            page = response.text
+            with translation.override(language):
+                form = TeamNotificationForm(initial={"notified_on": timezone.localdate()})
+                expected = crispy.render(Context({"form": form}))
+        assert f'value="{timezone.localdate(datetime.datetime.fromisoformat(moment.replace(" +", "+")))}"' in expected
+        assert expected.strip() and expected in page, moment
