@@ -66,4 +66,7 @@ class ScheduleRunner:
         self._child = None
         outcome = "ok" if code == 0 else f"FAILED (exit {code})"
         self.stdout.write(f"[schedule] {job.command}: {outcome} in {time.monotonic() - started:.1f} s")
+        # At once, in order with what the job itself wrote: to a pipe or the journal Python would keep
+        # the line in its buffer until it fills (without PYTHONUNBUFFERED), hours late in the log.
+        self.stdout.flush()
         return code

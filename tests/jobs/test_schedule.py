@@ -125,10 +125,13 @@ def test_make_runs_schedule_escalates_the_demos_overdue_question_on_its_own(sink
     call_command("load_demo", verbosity=0)
     overdue = Question.objects.get(subject="Vacature van mijn dienst delen")
     assert overdue.state == State.WITH_MANAGER and overdue.manager_deadline < timezone.now()
+    # As systemd starts it: no PYTHONUNBUFFERED (a developer's shell may have it), so each line of the
+    # schedule must reach its log at once on its own.
+    environment = {name: value for name, value in worker_environment(sink).items() if name != "PYTHONUNBUFFERED"}
     runner = subprocess.Popen(
         [sys.executable, "manage.py", "run_schedule"],
         cwd=ROOT,
-        env=worker_environment(sink),
+        env=environment,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
