@@ -128,6 +128,10 @@ PEOPLE_ROW = """{% load i18n %}{% for person in people %}
   </tr>
 {% endfor %}"""
 
+VERSION_OPTIONS = """{% for v in versions %}
+  <option value="{{ v.pk }}"{% if v.pk == version.pk %} selected{% endif %}>{{ v.nummer }} ({{ v.get_status_display|lower }})</option>
+{% endfor %}"""
+
 ODD = 'Zoë <&> "O\'Brien"'  # a name that needs every escape
 # Late in the evening in Antwerp, already the next day in UTC: dates are written in local time.
 EVENING = datetime.datetime(2026, 11, 16, 23, 30, tzinfo=datetime.UTC)
@@ -214,6 +218,29 @@ def test_unit_rows(language):
     ]
     version = SimpleNamespace(pk=42)
     both(UNIT_ROW, {"rows": rows, "version": version}, lambda: codeofconduct_tags.unit_rows(rows, version), language)
+
+
+def test_version_options(language):
+    from codeofconduct.models import PolicyVersion
+
+    Status = PolicyVersion.Status
+    versions = [
+        PolicyVersion(pk=pk, nummer=nummer, status=status)
+        for pk, nummer, status in [
+            (4, ODD, Status.PUBLISHED),
+            (3, "D2026.001", Status.WITHDRAWN),
+            (2, "D2018.xxx", Status.SUPERSEDED),
+            (1, "D2013.xxx", Status.SUPERSEDED),
+        ]
+    ]
+    for chosen in (versions[0], versions[2]):
+        context = {"versions": versions, "version": chosen}
+        both(
+            VERSION_OPTIONS,
+            context,
+            lambda chosen=chosen: codeofconduct_tags.version_options(versions, chosen),
+            language,
+        )
 
 
 @pytest.mark.parametrize("days", [1, 12, 13, 45])

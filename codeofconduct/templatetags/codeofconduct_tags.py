@@ -195,6 +195,22 @@ def team_notification_form():
     return html
 
 
+@register.simple_tag
+def version_options(versions, chosen):
+    """The compliance page's choice of version ("D2018.xxx (gepubliceerd)"), as the loop over every
+    version wrote it: a list that grows with each update of the code, each status's label looked up
+    once per list."""
+    labels = {}
+    options = []
+    for version in versions:
+        label = labels.get(version.status)
+        if label is None:
+            label = labels[version.status] = _e(str(version.get_status_display()).lower())
+        selected = " selected" if version.pk == chosen.pk else ""
+        options.append(f'<option value="{version.pk}"{selected}>{_e(version.nummer)} ({label})</option>')
+    return mark_safe("\n".join(options))  # noqa: S308 (every value in them is escaped above)  # nosec B308 B703
+
+
 def _number():
     """How the template writes a whole number: as it is, unless thousands are grouped (USE_THOUSAND_SEPARATOR)."""
     return formats.number_format if settings.USE_THOUSAND_SEPARATOR else str
