@@ -5,7 +5,8 @@ table headings, labels and explanations of the team and compliance pages. Each c
 catalogue on every request, though its text can only differ by language. When a template is
 compiled, each run of adjacent text, comments, `{% load %}` and `{% translate %}` of a literal (no
 variable, filter or `as`) with at least one translation in it becomes one node that writes the run
-once per language and then serves that text (docs/performance.md, "The fixed wording of a template").
+once per language and then serves that text (docs/performance.md, "Dates, an index, the badge with
+the person, and a template's fixed wording").
 
 Nothing in such a run can depend on the request or the person: the same rule as `{% same_for_everyone
 %}` (config/templatetags/same_for_everyone.py), applied without marking the template. Escaping does
