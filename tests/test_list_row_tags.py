@@ -128,6 +128,15 @@ PEOPLE_ROW = """{% load i18n %}{% for person in people %}
   </tr>
 {% endfor %}"""
 
+ACKNOWLEDGED_ROWS = """{% load codeofconduct_tags %}{% for ack in acknowledged %}
+  <tr>
+    <td>
+      <a href="{{ ack.version.get_absolute_url }}">{{ ack.version.nummer }} – {{ ack.version.titel|nl }}</a>
+    </td>
+    <td>{{ ack.acknowledged_at|date:"SHORT_DATE_FORMAT" }}{% acknowledgement_source ack %}</td>
+  </tr>
+{% endfor %}"""
+
 VERSION_OPTIONS = """{% for v in versions %}
   <option value="{{ v.pk }}"{% if v.pk == version.pk %} selected{% endif %}>{{ v.nummer }} ({{ v.get_status_display|lower }})</option>
 {% endfor %}"""
@@ -218,6 +227,33 @@ def test_unit_rows(language):
     ]
     version = SimpleNamespace(pk=42)
     both(UNIT_ROW, {"rows": rows, "version": version}, lambda: codeofconduct_tags.unit_rows(rows, version), language)
+
+
+def test_acknowledged_rows(language):
+    from codeofconduct.models import Acknowledgement, PolicyVersion
+    from organisation.models import Person
+
+    Source = Acknowledgement.Source
+    chef = Person(first_name="Tom", last_name=ODD)
+    acknowledged = [
+        Acknowledgement(
+            version=PolicyVersion(pk=pk, nummer=nummer, titel=titel),
+            acknowledged_at=at,
+            source=source,
+            recorded_by=chef if source == Source.BRIEFING else None,
+        )
+        for pk, nummer, titel, at, source in [
+            (7, ODD, ODD, EVENING, Source.SELF),
+            (5, "D2018.xxx", "Actualisering gedragscode", EVENING - datetime.timedelta(days=400), Source.BRIEFING),
+            (3, "D2013.xxx", "Gedragscode sociale media", EVENING - datetime.timedelta(days=900), Source.CARRIED_OVER),
+        ]
+    ]
+    both(
+        ACKNOWLEDGED_ROWS,
+        {"acknowledged": acknowledged},
+        lambda: codeofconduct_tags.acknowledged_rows(acknowledged),
+        language,
+    )
 
 
 def test_version_options(language):

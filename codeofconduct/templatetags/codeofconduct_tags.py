@@ -173,6 +173,22 @@ def team_rows(progress, whole_subtree):
     return mark_safe("\n".join(rows))  # noqa: S308 (every value in them is escaped above)  # nosec B308 B703
 
 
+@register.simple_tag
+def acknowledged_rows(acknowledged):
+    """Home's "Eerder gelezen en begrepen" (an `Acknowledgement` each, with its version): the rows the
+    loop with an include per row wrote, one more with every version a person ever acknowledged."""
+    day = ShortDates()
+    rows = []
+    for ack in acknowledged:
+        version = ack.version
+        rows.append(
+            f'<tr><td><a href="{_e(version.get_absolute_url())}">{_e(version.nummer)} – '
+            f'<span lang="nl">{_e(version.titel)}</span></a></td>'
+            f"<td>{_e(day(ack.acknowledged_at))}{acknowledgement_source(ack)}</td></tr>"
+        )
+    return mark_safe("\n".join(rows))  # noqa: S308 (every value in them is escaped above)  # nosec B308 B703
+
+
 # The empty "Kennisgeving aan je team" form per (language, day, settings): see team_notification_form.
 _notification_forms: dict[tuple, str] = {}
 
