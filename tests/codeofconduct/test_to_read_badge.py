@@ -2,8 +2,8 @@
 
 Home and the version page count the badge from the reading list they show; every other page (the team
 page, compliance, the advice pages) asks only which versions in force the person acknowledged
-(`to_read_count`), read with the signed-in person. Both must give the same number for everyone: acknowledged or not, in a version's
-audience or not, without a unit, or gone.
+(`to_read_count`), read with the signed-in person. Both must give the same number for everyone:
+acknowledged or not, in a version's audience or not, without a unit, or gone.
 """
 
 import re
