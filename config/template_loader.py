@@ -28,7 +28,7 @@ from django.utils.translation import get_language
 _settings_changed = 0
 
 
-def _literal(expression) -> bool:
+def literal(expression) -> bool:
     """A filter expression that is a quoted string without filters."""
     value = expression.var
     return not expression.filters and (
@@ -40,12 +40,13 @@ def _translation_of_a_literal(node) -> bool:
     return (
         isinstance(node, TranslateNode)
         and node.asvar is None
-        and _literal(node.filter_expression)
-        and (node.message_context is None or _literal(node.message_context))
+        and literal(node.filter_expression)
+        and (node.message_context is None or literal(node.message_context))
     )
 
 
-def _fixed(node) -> bool:
+def fixed(node) -> bool:
+    """Text, a comment, `{% load %}` or `{% translate %}` of a literal: the same for every request in a language."""
     return isinstance(node, TextNode | CommentNode | LoadNode) or _translation_of_a_literal(node)
 
 
@@ -82,7 +83,7 @@ def fold(nodelist: NodeList) -> None:
                 fold(child)
     folded, run = [], []
     for node in [*nodelist, None]:
-        if node is not None and _fixed(node):
+        if node is not None and fixed(node):
             run.append(node)
             continue
         if any(isinstance(each, TranslateNode) for each in run):

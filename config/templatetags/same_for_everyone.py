@@ -12,45 +12,26 @@ the active language and the script prefix; after a changed setting (tests) it is
 """
 
 from django import template
-from django.core.signals import setting_changed
 from django.template import Context
-from django.template.base import TextNode, Variable
-from django.template.defaulttags import CommentNode, LoadNode, URLNode
+from django.template.defaulttags import URLNode
 from django.templatetags.i18n import TranslateNode
 from django.templatetags.static import StaticNode
 from django.urls import get_script_prefix
 from django.utils.translation import get_language
 
+from config import template_loader
+
 register = template.Library()
-
-# Moved on when a setting changes (tests): what any node kept before is not used again.
-_settings_changed = 0
-
-
-def _literal(expression) -> bool:
-    """A filter expression that is a quoted string (or a number) without filters."""
-    if expression.filters:
-        return False
-    value = expression.var
-    return isinstance(value, str) or (
-        isinstance(value, Variable) and value.literal is not None and value.lookups is None
-    )
 
 
 def _same_for_everyone(node) -> bool:
-    if isinstance(node, TextNode | CommentNode | LoadNode):
-        return True
-    if isinstance(node, TranslateNode):
-        return (
-            node.asvar is None
-            and not node.noop
-            and _literal(node.filter_expression)
-            and (node.message_context is None or _literal(node.message_context))
-        )
+    # Text, comments, loads and translations of a literal: what the template loader folds too.
+    if template_loader.fixed(node):
+        return not (isinstance(node, TranslateNode) and node.noop)
     if isinstance(node, StaticNode):
-        return node.varname is None and _literal(node.path)
+        return node.varname is None and template_loader.literal(node.path)
     if isinstance(node, URLNode):
-        return node.asvar is None and not node.args and not node.kwargs and _literal(node.view_name)
+        return node.asvar is None and not node.args and not node.kwargs and template_loader.literal(node.view_name)
     return False
 
 
@@ -62,7 +43,7 @@ class SameForEveryoneNode(template.Node):
         self.rendered: dict[tuple, str] = {}
 
     def render(self, context):
-        key = (_settings_changed, get_language(), get_script_prefix())
+        key = (template_loader.settings_generation(), get_language(), get_script_prefix())
         html = self.rendered.get(key)
         if html is None:
             # An empty context: no request, no person. What the guard lets through needs neither.
@@ -81,11 +62,3 @@ def same_for_everyone(parser, token):
                 f"{{% url %}} without arguments; not {node!r}."
             )
     return SameForEveryoneNode(nodelist)
-
-
-def _forget(**kwargs):
-    global _settings_changed
-    _settings_changed += 1
-
-
-setting_changed.connect(_forget)
