@@ -7,7 +7,8 @@
 
 For each size: a fresh PostgreSQL database (127.0.0.1:5432) with the generated city (bench/generate.py),
 gunicorn with production settings on loopback, and wrk as the load generator in a separate process
-(pre-made session cookies, 4 connections). Each page is measured in turn right after the floor view.
+(pre-made session cookies, 16 connections spread over the workers). Each page is measured in turn right
+after the floor view.
 Also: SQL queries per request, peak memory per worker, import_org (first and unchanged second run),
 the reminder job, and two app servers acknowledging at once. Results: bench/results.json and
 bench/RESULTS.md.
@@ -19,8 +20,10 @@ import json
 import math
 import os
 import platform
+import re
 import secrets
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -37,7 +40,11 @@ DATABASE = os.environ.get("BENCH_DATABASE", f"gedragscode_bench_{os.getpid()}")
 TEMPLATE = f"{DATABASE}_template"
 PORT, SECOND_PORT = 8793, 8794
 WORKERS, THREADS = 2, 4
-CONNECTIONS = 4
+# 16 connections, and each worker listening on a socket of its own (--reuse-port, see start_server), so
+# that every round keeps both workers, and both cores, busy. With 4 connections on the shared socket,
+# whichever worker woke first often accepted all four: the round then ran on one core, at half the
+# throughput (docs/performance.md, "Both cores in every round").
+CONNECTIONS = 16
 WRK_THREADS = 2
 DEFAULT_SIZES = [2_500, 25_000, 250_000]
 ROUNDS = 4  # page and floor measured in turn this often, for as long each (see against_floor)
@@ -192,9 +199,34 @@ def make_sessions(person_ids) -> dict:
 
 
 def start_server(env, port) -> Server:
-    server = Server(env, port, command=measuring_command(port, WORKERS, THREADS))
+    """gunicorn as measuring_command starts it, with a listening socket per worker (SO_REUSEPORT): the
+    kernel spreads wrk's connections over the workers instead of the first worker to wake taking them.
+
+    SO_REUSEPORT would also let this server share the port with one left running by an earlier, broken
+    run, and hand it half the connections: the port must be free first."""
+    port_is_free(port)
+    server = Server(env, port, command=[*measuring_command(port, WORKERS, THREADS), "--reuse-port"])
     server.start(wait=40, ready=(200,))
     return server
+
+
+def port_is_free(port) -> None:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError as error:
+            raise SystemExit(f"port {port} is in use (an earlier benchmark's server still running?): {error}") from None
+
+
+def connections_per_worker(port) -> list[int]:
+    """How many of the established connections to `port` each server process holds, fewest first."""
+    listing = subprocess.run(
+        ["ss", "-tnpH", "state", "established", f"( sport = :{port} )"], capture_output=True, text=True
+    ).stdout
+    held = {}
+    for pid in re.findall(r"pid=(\d+)", listing):
+        held[pid] = held.get(pid, 0) + 1
+    return sorted(held.values())
 
 
 def worker_peak_memory_mb(server) -> float:
@@ -233,6 +265,10 @@ def wrk(port, path, cookies, seconds, method="GET", body="", split=False) -> dic
         "BENCH_SPLIT": "1" if split else "0",
         "BENCH_THREADS": str(WRK_THREADS),
     }
+    # Which worker holds which of wrk's connections, looked at once they are all open.
+    spread = []
+    looking = threading.Timer(min(0.5, seconds / 2), lambda: spread.extend(connections_per_worker(port)))
+    looking.start()
     output = subprocess.run(
         [
             "wrk",
@@ -250,6 +286,7 @@ def wrk(port, path, cookies, seconds, method="GET", body="", split=False) -> dic
         env=env,
         check=True,
     ).stdout
+    looking.join()
     os.unlink(cookie_file.name)
     result = json.loads(next(line for line in output.splitlines() if line.startswith("BENCH "))[6:])
     seconds_run = result["duration_us"] / 1e6
@@ -261,6 +298,7 @@ def wrk(port, path, cookies, seconds, method="GET", body="", split=False) -> dic
         "requests": result["requests"],
         "errors": result["socket_errors"] + result["status_errors"],
         "duration_s": seconds_run,
+        "connections_per_worker": spread,
     }
 
 
@@ -419,6 +457,7 @@ def against_floor(path, cookies, floor_cookies, seconds, method="GET", body="", 
         "errors": sum(pair[0]["errors"] for pair in rounds),
         "page_rps_rounds": [pair[0]["rps"] for pair in rounds],
         "floor_rps_rounds": [pair[1]["rps"] for pair in rounds],
+        "fewest_connections_of_a_worker": fewest_connections([run for pair in rounds for run in pair]),
     }
     result.update(shares(result["page_rps_rounds"], result["floor_rps_rounds"]))
     if pool is not None:
@@ -427,6 +466,14 @@ def against_floor(path, cookies, floor_cookies, seconds, method="GET", body="", 
         result["repeats"] = sum(run["repeats"] for run in runs)
         result["recycled"] = pool.recycled
     return result
+
+
+def fewest_connections(runs) -> int:
+    """The fewest of wrk's connections any worker held in any of these runs (0: a worker had none, and the
+    run was served by fewer cores than the server has)."""
+    return min(
+        (min(run["connections_per_worker"]) if len(run["connections_per_worker"]) == WORKERS else 0) for run in runs
+    )
 
 
 def round_seconds(seconds) -> int:
@@ -479,6 +526,9 @@ def measure_again_before_calling_it_a_miss(name, measured, baseline, measure) ->
         "floor_rps_rounds": floor_rps,
         **shares(page_rps, floor_rps),
         "errors": measured["errors"] + again["errors"],
+        "fewest_connections_of_a_worker": min(
+            measured["fewest_connections_of_a_worker"], again["fewest_connections_of_a_worker"]
+        ),
     }
 
 
@@ -1134,7 +1184,8 @@ def machine() -> dict:
         "postgresql": postgres,
         "gunicorn": gunicorn,
         "wrk": wrk_version,
-        "server": f"gunicorn gthread, {WORKERS} workers x {THREADS} threads, cache and sessions in Redis",
+        "server": f"gunicorn gthread, {WORKERS} workers x {THREADS} threads, a listening socket per worker "
+        "(--reuse-port), cache and sessions in Redis",
         "load": f"wrk, {WRK_THREADS} threads, {CONNECTIONS} connections; each page in {ROUNDS} rounds in turn with the floor, "
         "as long each, after 1 s of warm-up; req/s: the mean of the rounds; share of floor: the page's requests over "
         "the floor's in the same time (the median of the rounds' ratios beside it); latencies: the median round",
@@ -1208,6 +1259,21 @@ def page_table(result) -> list[str]:
                 else ""
             )
             + ")."
+        )
+    spreads = [
+        page["fewest_connections_of_a_worker"]
+        for page in result["pages"].values()
+        if "fewest_connections_of_a_worker" in page
+    ]
+    if spreads and min(spreads):
+        lines.append(
+            f"Both cores in every round: each of the {WORKERS} workers held at least {min(spreads)} of wrk's "
+            f"{CONNECTIONS} connections in every round of every page and of the floor."
+        )
+    elif spreads:
+        lines.append(
+            f"In at least one round a worker held none of wrk's {CONNECTIONS} connections: that round ran on fewer "
+            "cores than the server has (`connections_per_worker` in bench/results.json)."
         )
     if notes:
         lines.append(

@@ -20,15 +20,23 @@ def test_the_share_is_the_pages_requests_over_the_floors_in_the_same_time():
 
 
 def test_a_page_measured_again_takes_all_its_rounds_together():
-    first = {"errors": 0, **run.shares([150, 160], [640, 600])}
+    first = {"errors": 0, "fewest_connections_of_a_worker": 7, **run.shares([150, 160], [640, 600])}
     first["page_rps_rounds"], first["floor_rps_rounds"] = [150, 160], [640, 600]
-    again = {"errors": 1, **run.shares([190, 180], [630, 600])}
+    again = {"errors": 1, "fewest_connections_of_a_worker": 5, **run.shares([190, 180], [630, 600])}
     again["page_rps_rounds"], again["floor_rps_rounds"] = [190, 180], [630, 600]
     combined = run.measure_again_before_calling_it_a_miss("Bureau queue", first, None, lambda: again)
     assert combined["share_of_floor"] == round((150 + 160 + 190 + 180) / (640 + 600 + 630 + 600), 3)
     assert combined["share_first_measurement"] == first["share_of_floor"] == round(310 / 1240, 3)
     assert combined["share_measured_again"] == again["share_of_floor"]
     assert combined["errors"] == 1 and combined["measured_again_because"] == "below its goal of 30%"
+    assert combined["fewest_connections_of_a_worker"] == 5
     # A page that meets its goal is not measured again.
     met = {**first, "share_of_floor": 0.31}
     assert run.measure_again_before_calling_it_a_miss("Bureau queue", met, None, lambda: 1 / 0) is met
+
+
+def test_a_round_in_which_a_worker_held_no_connection_is_counted_as_such():
+    both_busy = [{"connections_per_worker": [7, 9]}, {"connections_per_worker": [6, 10]}]
+    assert run.fewest_connections(both_busy) == 6
+    # All sixteen on one worker: ss lists one process, and the round ran on one core.
+    assert run.fewest_connections([*both_busy, {"connections_per_worker": [16]}]) == 0
