@@ -65,9 +65,9 @@ def team_members(chef):
 # parameters a statement in a large city. UNION drops a person met twice, so a loop in the line ends.
 _EVERYONE_BELOW = (
     "p.id IN (WITH RECURSIVE below(id) AS ("
-    "SELECT direct.id FROM organisation_person AS direct WHERE direct.manager_id = %s AND direct.is_active = %s"
+    "SELECT direct.id FROM organisation_person AS direct WHERE direct.manager_id = %(chef)s AND direct.is_active = %(active)s"
     " UNION SELECT deeper.id FROM organisation_person AS deeper INNER JOIN below ON deeper.manager_id = below.id"
-    " WHERE deeper.is_active = %s) SELECT id FROM below)"
+    " WHERE deeper.is_active = %(active)s) SELECT id FROM below)"
 )
 
 
@@ -75,10 +75,11 @@ _EVERYONE_BELOW = (
 # audience), their chef, their first opening, acknowledgement (and who recorded it), the due date
 # they were told and today's manual reminder. Every lookup finds at most one row: the database keeps
 # one opening, one acknowledgement, one obligation of a kind and one reminder per period per person
-# and version. The lookups that need one column are scalar subqueries, each an index lookup per
-# member: as LEFT JOINs the planner spent ~3 ms planning eight tables and hashed the whole unit table
-# (and at 2,500 employees the openings, acknowledgements and obligations) for a team of 40, a cost
-# that grew with the city (docs/performance.md, "How each page stays flat").
+# and version. Those lookups are scalar subqueries, each an index lookup per member (the
+# acknowledgement's columns each a subquery of their own): as LEFT JOINs the planner spent ~3 ms
+# planning eight tables, and, even with one such join, hashed all of the version's acknowledgements
+# (1,779 rows at 2,500 employees, half the query's time) for a team of 40. (The unit, as a join, was
+# hashed whole: 1,589 units at 25,000 employees for a team of 40.)
 # Each lookup is found by the member (`person_id = p.id`, the first column of its unique index), never
 # by the version: `version_id + 0` keeps the planner off the version's index. Right after a
 # publication the statistics have never seen the new version, so the planner took it for a rare value
@@ -90,18 +91,27 @@ _TEAM_ROWS = """
            (SELECT member_unit.path FROM organisation_orgunit AS member_unit WHERE member_unit.id = p.unit_id),
            chef.first_name, chef.last_name,
            (SELECT opening.first_opened_at FROM codeofconduct_versionopening AS opening
-            WHERE opening.person_id = p.id AND opening.version_id + 0 = %s),
-           ack.id, ack.acknowledged_at, ack.source, recorder.first_name, recorder.last_name,
+            WHERE opening.person_id = p.id AND opening.version_id + 0 = %(version)s),
+           (SELECT ack.id FROM codeofconduct_acknowledgement AS ack
+            WHERE ack.person_id = p.id AND ack.version_id + 0 = %(version)s),
+           (SELECT ack.acknowledged_at FROM codeofconduct_acknowledgement AS ack
+            WHERE ack.person_id = p.id AND ack.version_id + 0 = %(version)s),
+           (SELECT ack.source FROM codeofconduct_acknowledgement AS ack
+            WHERE ack.person_id = p.id AND ack.version_id + 0 = %(version)s),
+           (SELECT recorder.first_name FROM codeofconduct_acknowledgement AS ack
+            INNER JOIN organisation_person AS recorder ON recorder.id = ack.recorded_by_id
+            WHERE ack.person_id = p.id AND ack.version_id + 0 = %(version)s),
+           (SELECT recorder.last_name FROM codeofconduct_acknowledgement AS ack
+            INNER JOIN organisation_person AS recorder ON recorder.id = ack.recorded_by_id
+            WHERE ack.person_id = p.id AND ack.version_id + 0 = %(version)s),
            (SELECT asked.due_on FROM codeofconduct_obligation AS asked
-            WHERE asked.person_id = p.id AND asked.version_id + 0 = %s AND asked.kind = %s),
+            WHERE asked.person_id = p.id AND asked.version_id + 0 = %(version)s AND asked.kind = %(asked)s),
            (SELECT reminded.id FROM codeofconduct_reminder AS reminded
-            WHERE reminded.recipient_id = p.id AND reminded.version_id = %s AND reminded.kind = %s
-            AND reminded.period = %s)
+            WHERE reminded.recipient_id = p.id AND reminded.version_id = %(version)s AND reminded.kind = %(reminder)s
+            AND reminded.period = %(today)s)
     FROM organisation_person AS p
     LEFT OUTER JOIN organisation_person AS chef ON chef.id = p.manager_id
-    LEFT OUTER JOIN codeofconduct_acknowledgement AS ack ON ack.person_id = p.id AND ack.version_id + 0 = %s
-    LEFT OUTER JOIN organisation_person AS recorder ON recorder.id = ack.recorded_by_id
-    WHERE p.is_active = %s AND {members}
+    WHERE p.is_active = %(active)s AND {members}
     ORDER BY p.last_name, p.first_name, p.id
 """
 
@@ -120,21 +130,15 @@ def team_progress(version: PolicyVersion, chef, *, whole_subtree: bool = False) 
     """How far each of the chef's team (`team_members`), or everyone below them, is with `version`, by
     name, in one query."""
     today = timezone.localdate()
-    if whole_subtree:
-        members, member_params = _EVERYONE_BELOW, [chef.pk, True, True]
-    else:
-        members, member_params = "p.manager_id = %s", [chef.pk]
-    params = [
-        version.pk,
-        version.pk,
-        Obligation.Kind.ACKNOWLEDGE.value,
-        version.pk,
-        Reminder.Kind.MANUAL.value,
-        today.isoformat(),
-        version.pk,
-        True,
-        *member_params,
-    ]
+    members = _EVERYONE_BELOW if whole_subtree else "p.manager_id = %(chef)s"
+    params = {
+        "version": version.pk,
+        "asked": Obligation.Kind.ACKNOWLEDGE.value,
+        "reminder": Reminder.Kind.MANUAL.value,
+        "today": today.isoformat(),
+        "active": True,
+        "chef": chef.pk,
+    }
     rows = sql.fetch(_TEAM_ROWS.format(members=members), params, _converted_columns())
     paths = audience.audience_paths(version)  # once for the team, not per member
     due_when_asked = audience.due_on_when_asked(version, today)
