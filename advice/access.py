@@ -105,11 +105,16 @@ def acted_filter(user, events, *, today=None) -> Q:
 
 def route_filter(user, *, today=None) -> Q:
     """The questions `user` handles as leidinggevende today: their own, and those of whom they deputise
-    for that were still open when the period began."""
+    for that were still open when the period began, but never a question they asked themselves (a
+    plaatsvervanger of their own leidinggevende reads it as its asker, and cannot answer it)."""
     periods, _ever = _acts_for(user, _today(today))
     rule = Q(manager_id=user.pk)
     for manager_id, starts_on in periods.items():
-        rule |= Q(manager_id=manager_id) & (Q(closed_at__isnull=True) | Q(closed_at__gte=_period_start(starts_on)))
+        rule |= (
+            Q(manager_id=manager_id)
+            & ~Q(asker_id=user.pk)
+            & (Q(closed_at__isnull=True) | Q(closed_at__gte=_period_start(starts_on)))
+        )
     return rule
 
 
@@ -186,8 +191,9 @@ def _held(user, question, *, handles_route: bool, acted: bool = False) -> frozen
         return frozenset()
     held = set()
     if question.asker_id == user.pk:
+        # Nobody is leidinggevende of their own question, not even as plaatsvervanger of their own.
         held.add(Capacity.ASKER)
-    if handles_route:
+    elif handles_route:
         held.add(Capacity.MANAGER)
     elif acted:
         held.add(Capacity.PAST_DEPUTY)
@@ -202,19 +208,20 @@ def can_view(user, question, *, today=None) -> bool:
     return bool(capacities(user, question, today=today))
 
 
-def manager_handlers(manager, *, today=None) -> list[Person]:
-    """Who handles questions routed to `manager` today: the manager (when active) and their deputies."""
+def manager_handlers(manager, *, asker, today=None) -> list[Person]:
+    """Who handles `asker`'s question routed to `manager` today: the manager (when active) and their
+    deputies, but not the asker, who may be the plaatsvervanger of their own leidinggevende."""
     if manager is None:
         return []
     today = _today(today)
-    people = [manager] if manager.is_active else []
+    people = [manager] if manager.is_active and manager.pk != asker.pk else []
     deputies = Person.objects.filter(
         is_active=True,
         deputising_for__manager=manager,
         deputising_for__starts_on__lte=today,
         deputising_for__ends_on__gte=today,
     ).distinct()
-    people.extend(person for person in deputies if person.pk != manager.pk)
+    people.extend(person for person in deputies if person.pk not in (manager.pk, asker.pk))
     return people
 
 

@@ -52,20 +52,24 @@ def bureau_deadline_for(*, reached_at) -> datetime.datetime:
     )
 
 
-def _has_deputy(manager, today) -> bool:
-    return Deputy.objects.filter(
-        manager=manager, deputy__is_active=True, starts_on__lte=today, ends_on__gte=today
-    ).exists()
+def _has_deputy(manager, today, *, besides) -> bool:
+    """Whether someone other than `besides` (the asker) stands in for `manager` today."""
+    return (
+        Deputy.objects.filter(manager=manager, deputy__is_active=True, starts_on__lte=today, ends_on__gte=today)
+        .exclude(deputy=besides)
+        .exists()
+    )
 
 
 def route_for(*, asker, start=None, today) -> Person | None:
     """The leidinggevende who gets `asker`'s question: their chef-waardeerder; when that manager has
-    left and no plaatsvervanger is set for today, the next manager up. None: nobody (to the Bureau)."""
+    left and no plaatsvervanger other than the asker is set for today, the next manager up. None:
+    nobody (to the Bureau)."""
     candidate = asker.manager if start is None else start
     seen = set()
     while candidate is not None and candidate.pk not in seen:
         seen.add(candidate.pk)
-        if candidate.pk != asker.pk and (candidate.is_active or _has_deputy(candidate, today)):
+        if candidate.pk != asker.pk and (candidate.is_active or _has_deputy(candidate, today, besides=asker)):
             return candidate
         candidate = candidate.manager
     return None
@@ -180,7 +184,7 @@ def question_ask(
         direct=manager is None,
     )
     question.save(update_fields=["statistic"])
-    next_actors = manager_handlers(manager, today=today) if manager is not None else _officers()
+    next_actors = manager_handlers(manager, asker=asker, today=today) if manager is not None else _officers()
     _notify(question, [*next_actors, asker], today)
     return question
 
@@ -243,7 +247,7 @@ def _apply(question, step, *, by, text, faq_consent, now, today) -> list:
     stat = QuestionStatistic.objects.filter(pk=question.statistic_id).first() if question.statistic_id else None
     recipients = []
     level_handlers = (
-        manager_handlers(question.manager, today=today)
+        manager_handlers(question.manager, asker=question.asker, today=today)
         if question.level == Level.MANAGER
         else [question.officer]
         if question.officer
@@ -260,7 +264,7 @@ def _apply(question, step, *, by, text, faq_consent, now, today) -> list:
             stat.escalated = True
         recipients = [*_officers(), question.asker]
         if step.actor != Capacity.MANAGER:
-            recipients += manager_handlers(question.manager, today=today)
+            recipients += manager_handlers(question.manager, asker=question.asker, today=today)
     elif step.kind == EventKind.MANAGER_ANSWERED:
         if stat:
             # The time the leidinggevende had: without the time the question waited for the asker.
@@ -295,7 +299,7 @@ def _apply(question, step, *, by, text, faq_consent, now, today) -> list:
         recipients = [*level_handlers, question.asker]
         if question.level == Level.BUREAU:
             # The leidinggevende learns how an escalated question ended, never the Bureau's answer.
-            recipients += manager_handlers(question.manager, today=today)
+            recipients += manager_handlers(question.manager, asker=question.asker, today=today)
         text = text if step.kind == EventKind.WITHDRAWN and question.level == Level.MANAGER else ""
         if step.name == "auto_close":
             # Nobody reacted in time: the asker is told (the others lose nothing they still wait for).
@@ -375,7 +379,7 @@ def questions_escalate_overdue(*, now=None) -> dict:
     result = {"rerouted": 0, "escalated": 0}
     waiting = Question.objects.filter(state=State.WITH_MANAGER).select_related("manager", "asker")
     for question in waiting:
-        handlers = manager_handlers(question.manager, today=today)
+        handlers = manager_handlers(question.manager, asker=question.asker, today=today)
         if not handlers and question_reroute(question=question, now=now):
             result["rerouted"] += 1
     # A question whose clock stands still waits for the asker (another state): never escalated.
@@ -395,10 +399,10 @@ def question_reroute(*, question, now=None) -> bool:
     now = now or clock.now()
     today = timezone.localdate(now)
     locked = Question.objects.select_for_update(of=("self",)).select_related("manager", "asker").get(pk=question.pk)
-    if locked.state != State.WITH_MANAGER or manager_handlers(locked.manager, today=today):
+    if locked.state != State.WITH_MANAGER or manager_handlers(locked.manager, asker=locked.asker, today=today):
         return False
     successor = route_for(asker=locked.asker, start=locked.manager.manager, today=today)
-    if successor is None or not manager_handlers(successor, today=today):
+    if successor is None or not manager_handlers(successor, asker=locked.asker, today=today):
         question_take_step(question=locked, by=None, step="auto_escalate", now=now)
         return True
     locked.manager = successor
@@ -413,7 +417,7 @@ def question_reroute(*, question, now=None) -> bool:
         text=str(successor),
         at=now,
     )
-    _notify(locked, manager_handlers(successor, today=today), today)
+    _notify(locked, manager_handlers(successor, asker=locked.asker, today=today), today)
     return True
 
 

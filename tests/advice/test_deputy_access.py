@@ -6,11 +6,13 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from advice.access import Capacity, can_view, capacities, managers_acted_for, viewers
-from advice.models import Question
+from advice.models import EventKind, Question, State
+from advice.workflow import TransitionError
 from organisation.models import Deputy, Person
 from tests.advice.conftest import ask, at, step
 from tests.conftest import client_for, clock_standing_at
@@ -327,3 +329,43 @@ def test_a_leidinggevende_who_left_and_comes_back_does_not_read_what_was_passed_
     assert capacities(tom, question) == frozenset()
     assert not Question.objects.visible_to(tom).filter(pk=question.pk).exists()
     assert tom not in viewers(question)
+
+
+def test_a_plaatsvervanger_of_their_own_leidinggevende_does_not_handle_their_own_question(city):
+    """Pieter, in Tom's team, stands in for Tom today and asks a question himself. It goes to Tom, who
+    is still there, as anyone's would: Pieter reads it as its asker only. It is not in his inbox, and
+    he cannot answer or escalate it as leidinggevende."""
+    today = timezone.localdate()
+    pieter = make_person("plaatsvervanger", unit=city.team_a, manager=city.chef)
+    Deputy.objects.create(manager=city.chef, deputy=pieter, starts_on=today, ends_on=today)
+    question = ask(pieter, subject="Mijn eigen vraag")
+    assert question.manager == city.chef
+    assert capacities(pieter, question) == {Capacity.ASKER}
+    assert viewers(question).count(pieter) == 1
+    for manager_step in ("manager_answer", "manager_escalate"):
+        with pytest.raises(TransitionError):
+            step(question, pieter, manager_step, "Van mezelf.")
+    client = client_for(pieter)
+    assert "Mijn eigen vraag" not in client.get(reverse("advice:manager_inbox")).content.decode()
+    assert "Mijn eigen vraag" in client.get(reverse("advice:my_questions")).content.decode()
+    step(question, city.chef, "manager_answer", "Mag.")
+    assert Question.objects.get(pk=question.pk).state == State.MANAGER_ANSWERED
+
+
+def test_a_question_whose_only_plaatsvervanger_is_its_asker_goes_up(city, clock):
+    """Tom left; Pieter, in his team, is his only plaatsvervanger this week. Pieter's own question goes
+    up to Els, as when nobody stands in for Tom; so does it when Tom leaves after Pieter asked."""
+    pieter = make_person("plaatsvervanger", unit=city.team_a, manager=city.chef)
+    Deputy.objects.create(
+        manager=city.chef, deputy=pieter, starts_on=datetime.date(2026, 12, 7), ends_on=datetime.date(2026, 12, 11)
+    )
+    clock.move_to(at(2026, 12, 7, 9))
+    asked_before = ask(pieter, subject="Voor Toms vertrek", now=at(2026, 12, 7, 9))
+    assert asked_before.manager == city.chef
+    city.chef.deactivate()
+    asked_after = ask(pieter, subject="Na Toms vertrek", now=at(2026, 12, 7, 10))
+    assert asked_after.manager == city.director
+    call_command("advice_escalate_overdue", now="2026-12-08T12:00")
+    asked_before.refresh_from_db()
+    assert asked_before.manager == city.director
+    assert asked_before.events.filter(kind=EventKind.REROUTED).count() == 1
