@@ -4,6 +4,7 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -78,6 +79,10 @@ def draft_edit(request, pk):
         if request.method != "POST":
             raise
         return _draft_gone_out_of_draft(request, pk)
+    except Http404:
+        if request.method != "POST":
+            raise
+        return _draft_discarded(request)
     form = VersionForm(posted(request), instance=version)
     if request.method == "POST" and form.is_valid():
         try:
@@ -91,6 +96,26 @@ def draft_edit(request, pk):
                 return redirect("codeofconduct:draft_preview", pk=version.pk)
             return redirect("codeofconduct:draft_edit", pk=version.pk)
     return render(request, "codeofconduct/editor/draft_edit.html", {"version": version, "form": form})
+
+
+def _draft_discarded(request):
+    """A beheerder deleted the draft (in the admin) while this editor typed: nothing to save it in, and
+    the form comes back with what they typed, to copy into a new draft (409, not a bare 404)."""
+    form = VersionForm(request.POST)
+    form.full_clean()
+    form.add_error(
+        None,
+        _(
+            "Dit ontwerp bestaat niet meer: het werd intussen verwijderd. Je wijzigingen zijn niet bewaard. "
+            "Je tekst staat nog in het formulier: kopieer wat je wilt houden naar een nieuw ontwerp."
+        ),
+    )
+    return render(
+        request,
+        "codeofconduct/editor/draft_edit.html",
+        {"version": None, "form": form, "refused": True},
+        status=409,
+    )
 
 
 def _draft_gone_out_of_draft(request, pk):

@@ -153,6 +153,23 @@ def test_a_draft_published_by_a_colleague_while_redactie_typed_keeps_their_text(
     assert (draft.status, draft.body) == (Status.PUBLISHED, body_before)
 
 
+def test_a_draft_a_beheerder_deleted_while_redactie_typed_keeps_their_text(as_editor, draft, city):
+    """The beheerder deletes the draft in the admin while an editor has it open: the editor's save finds
+    nothing to save into, says so, and gives the text back to copy, instead of a bare "not found"."""
+    sent = form_data(draft, body="## 1. Context\n\nMijn zin over reels van een evenement.")
+    publishing.version_discard_draft(version=draft, by=city.admin)
+
+    response = as_editor.post(reverse("codeofconduct:draft_edit", args=[draft.pk]), sent)
+
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Dit ontwerp bestaat niet meer" in page and "Je wijzigingen zijn niet bewaard" in page
+    assert "Mijn zin over reels van een evenement." in page  # still in the form, to copy
+    assert 'name="save"' not in page
+    assert not PolicyVersion.objects.filter(body__contains="reels van een evenement").exists()
+    assert as_editor.get(reverse("codeofconduct:draft_edit", args=[draft.pk])).status_code == 404
+
+
 def test_a_published_version_is_read_only_in_the_admin(as_admin, current, draft):
     url = reverse("admin:codeofconduct_policyversion_change", args=[current.pk])
     page = as_admin.get(url)
