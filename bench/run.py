@@ -212,6 +212,9 @@ def start_server(env, port) -> Server:
 
 def port_is_free(port) -> None:
     with socket.socket() as probe:
+        # SO_REUSEADDR: connections of a server stopped a moment ago (TIME_WAIT) do not count; a server
+        # still listening does.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(("127.0.0.1", port))
         except OSError as error:
