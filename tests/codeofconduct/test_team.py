@@ -15,6 +15,7 @@ from codeofconduct.services import acknowledging
 from jobs.models import Delivery
 from organisation.models import Person
 from tests.factories import make_person
+from tests.plans import executed_plan, rows_read
 
 pytestmark = pytest.mark.django_db
 
@@ -211,8 +212,6 @@ def test_team_page_reads_its_members_rows_not_the_whole_new_version(city, curren
     job has just asked everyone. The team page must still look up each member by the person (a few
     rows each), not scan everyone asked about the version once per member (docs/performance.md,
     "The publication morning": seconds per team page at 250,000 employees)."""
-    import json
-
     from codeofconduct.services import publishing
     from organisation.models import Person
     from tests.factories import make_asked
@@ -234,17 +233,14 @@ def test_team_page_reads_its_members_rows_not_the_whole_new_version(city, curren
     with CaptureQueriesContext(connection) as queries:
         assert as_chef.get(reverse("codeofconduct:team")).status_code == 200
     team_query = next(query["sql"] for query in queries if "codeofconduct_reminder AS reminded" in query["sql"])
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + team_query)
-        plan = cursor.fetchone()[0]
-    plan = json.loads(plan) if isinstance(plan, str) else plan
+    plan = executed_plan(team_query)
 
     def removed(node):
         own = node.get("Rows Removed by Filter", 0) + node.get("Rows Removed by Join Filter", 0)
         return own * node.get("Actual Loops", 1) + sum(removed(child) for child in node.get("Plans", []))
 
     # The team has a handful of members with a couple of rows each; 400 colleagues were asked too.
-    assert removed(plan[0]["Plan"]) < 50
+    assert removed(plan) < 50
 
 
 @pytest.mark.postgres
@@ -253,8 +249,6 @@ def test_team_page_looks_up_its_members_acknowledgements_not_everyones(city, cur
     member, a row or none each, instead of reading every acknowledgement of the version into a hash
     for a team of 40 (the plan PostgreSQL chose for a small city when the acknowledgement was a join:
     half the team query's time at 2,500 employees)."""
-    import json
-
     from organisation.models import Person
 
     others = Person.objects.bulk_create(
@@ -280,19 +274,11 @@ def test_team_page_looks_up_its_members_acknowledgements_not_everyones(city, cur
     with CaptureQueriesContext(connection) as queries:
         assert as_chef.get(reverse("codeofconduct:team")).status_code == 200
     team_query = next(query["sql"] for query in queries if "codeofconduct_reminder AS reminded" in query["sql"])
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + team_query)
-        plan = cursor.fetchone()[0]
-    plan = json.loads(plan) if isinstance(plan, str) else plan
-
-    def acknowledgements_read(node):
-        own = 0
-        if node.get("Relation Name") == "codeofconduct_acknowledgement":
-            own = (node["Actual Rows"] + node.get("Rows Removed by Filter", 0)) * node.get("Actual Loops", 1)
-        return own + sum(acknowledgements_read(child) for child in node.get("Plans", []))
-
+    acknowledgements = rows_read(
+        executed_plan(team_query), lambda node: node.get("Relation Name") == "codeofconduct_acknowledgement"
+    )
     # Each of the chef's members is looked up a few times (one per column), finding one row or none.
-    assert acknowledgements_read(plan[0]["Plan"]) <= 6 * len(members)
+    assert acknowledgements <= 6 * len(members)
 
 
 @pytest.mark.parametrize("language", ["nl-be", "en"])
