@@ -1353,6 +1353,8 @@ def main() -> int:
     started = time.monotonic()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: apt-get install wrk")
+    if shutil.which("ss") is None:  # which worker holds which connection (connections_per_worker)
+        raise SystemExit("ss is missing: apt-get install iproute2")
     sizes = [2_500] if args.quick else args.sizes
     seconds = 3 if args.quick else args.seconds
     morning_sizes = set(sizes if args.quick else args.morning_sizes)
