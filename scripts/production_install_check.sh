@@ -168,7 +168,7 @@ wait_for_port "$https_port" || fail "nginx did not listen on $https_port"
 
 step "Using it: pages through nginx, the health check over plain HTTP, the sign-on header"
 python3 "$repo/scripts/production_probe.py" --host "$host" --https "$https_port" --http "$http_port" \
-  --app "$app_port" --username beheerder --password "$password" || { tail -n 30 "$work/web.log"; fail "probe"; }
+  --app "$app_port" --username beheerder "--password=$password" || { tail -n 30 "$work/web.log"; fail "probe"; }
 kill -0 "${pids[1]}" 2>/dev/null || { cat "$work/worker.log"; fail "the task worker stopped"; }
 
 step "Without the built assets, the install refuses to serve (it used to answer 500 on every page)"
