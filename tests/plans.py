@@ -22,3 +22,8 @@ def rows_read(node: dict, where) -> int:
     if where(node):
         own = (node["Actual Rows"] + node.get("Rows Removed by Filter", 0)) * node.get("Actual Loops", 1)
     return own + sum(rows_read(child, where) for child in node.get("Plans", []))
+
+
+def plan_nodes(node: dict) -> list[dict]:
+    """`node` and every node below it."""
+    return [node] + [below for child in node.get("Plans", []) for below in plan_nodes(child)]

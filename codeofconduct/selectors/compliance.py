@@ -237,16 +237,18 @@ PeopleRow = namedtuple("PeopleRow", PEOPLE_ROW)
 # in Python"): built by the ORM (two FilteredRelations, a subquery, named rows) the query cost more
 # Python than PostgreSQL takes to answer it. The same rows in the same order as `people_in_unit`: the
 # audience (`audience.audience_filter`: active, with a unit, below one of the version's units unless
-# it is for all staff) below the unit, the page of PEOPLE_PER_PAGE chosen on people and units
-# (PEOPLE_ORDER: unit by unit in the list's order, reading stops once the page is full), and only those
-# given their chef, acknowledgement (and who recorded it) and first opening (each at most one row: the
+# it is for all staff) below the unit, the page of PEOPLE_PER_PAGE chosen from the units and, of their
+# people, only the columns of the index `person_active_by_unit_name` (PEOPLE_ORDER: unit by unit in
+# the list's order, each unit's people read from that index alone, without their rows; with planner
+# statistics that know the department, reading stops once the page is full), then only the page's
+# people read in full and given their chef, acknowledgement (and who recorded it) and first opening (each at most one row: the
 # unique constraints) in scalar subqueries, found by the person, never by the version
 # (`version_id + 0`: see team._TEAM_ROWS, a new version unknown to the statistics). As joins, the
 # version's acknowledgements were all read into a hash, the person rows were read again by id, and
 # the chefs were read in id order up to the last one needed: at 2,500 employees three quarters of
 # the query's time, for a page of 50.
 _PEOPLE_PAGE = """
-    SELECT p.username, p.personeelsnummer, p.first_name, p.last_name, p.unit_name,
+    SELECT p.username, p.personeelsnummer, p.first_name, p.last_name, page.unit_name,
            (SELECT chef.first_name FROM organisation_person AS chef WHERE chef.id = p.manager_id),
            (SELECT chef.last_name FROM organisation_person AS chef WHERE chef.id = p.manager_id),
            (SELECT opening.first_opened_at FROM codeofconduct_versionopening AS opening
@@ -262,39 +264,46 @@ _PEOPLE_PAGE = """
             INNER JOIN organisation_person AS recorder ON recorder.id = ack.recorded_by_id
             WHERE ack.person_id = p.id AND ack.version_id + 0 = %s)
     FROM (
-        SELECT chosen.id, chosen.username, chosen.personeelsnummer, chosen.first_name, chosen.last_name,
-               chosen.manager_id, chosen_unit.name AS unit_name, chosen_unit.path AS unit_path
-        FROM organisation_person AS chosen
-        INNER JOIN organisation_orgunit AS chosen_unit ON chosen_unit.id = chosen.unit_id
-        WHERE chosen.is_active = %s{below}{audience}
+        SELECT chosen.id, chosen_unit.name AS unit_name, chosen_unit.path AS unit_path,
+               chosen.last_name, chosen.first_name
+        FROM (
+            SELECT unit.id, unit.name, unit.path FROM organisation_orgunit AS unit
+            WHERE {units}
+            ORDER BY unit.path
+        ) AS chosen_unit
+        INNER JOIN organisation_person AS chosen ON chosen.unit_id = chosen_unit.id AND chosen.is_active = %s
         ORDER BY chosen_unit.path, chosen.last_name, chosen.first_name, chosen.id
         LIMIT %s OFFSET %s
-    ) AS p
-    ORDER BY p.unit_path, p.last_name, p.first_name, p.id
+    ) AS page
+    INNER JOIN organisation_person AS p ON p.id = page.id
+    ORDER BY page.unit_path, page.last_name, page.first_name, page.id
 """
 
 
 def _people_page_rows(version: PolicyVersion, unit_path: str | None, offset: int) -> list:
     """One page of the audience below `unit_path` (None: the city), as `PeopleRow`s (_PEOPLE_PAGE)."""
-    starts_with = f"chosen_unit.path {connection.operators['startswith']}"
+    starts_with = f"unit.path {connection.operators['startswith']}"
 
     def prefix(path):
         return connection.ops.prep_for_like_query(path) + "%"
 
-    below, below_params = "", []
+    conditions, condition_params = [], []
     if unit_path:
-        below, below_params = f" AND {starts_with}", [prefix(unit_path)]
+        conditions.append(starts_with)
+        condition_params.append(prefix(unit_path))
     paths = audience.audience_paths(version)
-    in_units, unit_params = "", []
     if paths is not None:  # chosen units: below one of them (none chosen: nobody)
-        in_units = f" AND ({' OR '.join([starts_with] * len(paths)) or '1 = 0'})"
-        unit_params = [prefix(path) for path in paths]
-    params = [*[version.pk] * 5, True, *below_params, *unit_params, PEOPLE_PER_PAGE, offset]
+        conditions.append(f"({' OR '.join([starts_with] * len(paths)) or '1 = 0'})")
+        condition_params += [prefix(path) for path in paths]
+    params = [*[version.pk] * 5, *condition_params, True, PEOPLE_PER_PAGE, offset]
     fields = (
         (7, VersionOpening._meta.get_field("first_opened_at")),
         (8, Acknowledgement._meta.get_field("acknowledged_at")),
     )
-    return [PeopleRow(*row) for row in sql.fetch(_PEOPLE_PAGE.format(below=below, audience=in_units), params, fields)]
+    return [
+        PeopleRow(*row)
+        for row in sql.fetch(_PEOPLE_PAGE.format(units=" AND ".join(conditions) or "1 = 1"), params, fields)
+    ]
 
 
 def _audience_below(version: PolicyVersion, unit_path: str | None, status: str, today):

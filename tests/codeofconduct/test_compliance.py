@@ -30,7 +30,7 @@ from codeofconduct.selectors import compliance
 from codeofconduct.services import acknowledging, publishing
 from tests.codeofconduct import compliance_fixture
 from tests.factories import make_person
-from tests.plans import executed_plan, rows_read
+from tests.plans import executed_plan, plan_nodes, rows_read
 
 pytestmark = pytest.mark.django_db
 
@@ -361,3 +361,7 @@ def test_a_departments_first_page_reads_a_page_of_people_not_the_whole_departmen
     people = rows_read(executed_plan(page_query), lambda node: node.get("Alias") == "chosen")
     # The first units in the list's order, 30 people each, until fifty are listed: not 1,200.
     assert compliance.PEOPLE_PER_PAGE <= people <= 3 * compliance.PEOPLE_PER_PAGE
+    # And read from the index that holds their order, not from the table: only the page's people are
+    # read in full (at 250,000 employees half the query's time).
+    chosen = [node for node in plan_nodes(executed_plan(page_query)) if node.get("Alias") == "chosen"]
+    assert {node["Node Type"] for node in chosen} == {"Index Only Scan"}
