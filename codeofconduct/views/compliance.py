@@ -47,8 +47,6 @@ def compliance_page(request):
         if selected is None:
             raise Http404(_("Deze eenheid bestaat niet."))
     shown = selected or city.total
-    rows = selected.children if selected else compliance.top_units(city.units)
-    breadcrumbs = compliance.breadcrumbs(city.units, selected) if selected else []
     status = request.GET.get("status", "")
     if status not in STATUS_FILTERS:
         status = ""
@@ -62,20 +60,36 @@ def compliance_page(request):
             "version": version,
             "current": None if version.is_current else shared.for_person(request.user).current.get(version.policy_id),
             "versions": versions,
-            "shown": shown,
-            "counted_at": city.counted_at,
             "selected": selected,
-            "rows": rows,
-            "breadcrumbs": breadcrumbs,
             "status": status,
             "people_page": people_page,
-            # The chart follows the unit shown: the city's series is counted with its figures, a unit's on
-            # its first view and then kept with them; it is rendered once per language and kept with them
-            # too (the same for every editor: figures only, no request).
+            # What is made of the figures alone (the same for every editor, no request) is rendered once per
+            # unit shown and language and kept with the figures, so never older than they are: the unit's
+            # figures and its units, and the chart (the city's series is counted with its figures, a unit's
+            # on its first view and then kept with them).
+            "summary_html": city.fragment(
+                ("summary", shown.unit["pk"], get_language()),
+                lambda: _summary_html(city, version, selected, shown),
+            ),
             "chart_html": city.fragment(
                 ("chart", shown.unit["pk"], get_language()),
                 lambda: _chart_html(city, version, selected, shown),
             ),
+        },
+    )
+
+
+def _summary_html(city, version, selected, shown) -> str:
+    """The figures of the unit shown (the city without one) and of the units below it."""
+    return render_to_string(
+        "codeofconduct/includes/compliance_summary.html",
+        {
+            "version": version,
+            "shown": shown,
+            "counted_at": city.counted_at,
+            "selected": selected,
+            "rows": selected.children if selected else compliance.top_units(city.units),
+            "breadcrumbs": compliance.breadcrumbs(city.units, selected) if selected else [],
         },
     )
 
