@@ -48,10 +48,14 @@ class OrgUnit(models.Model):
         return f"{self.name} ({self.code})"
 
     def save(self, *args, **kwargs):
-        # The path is derived data, kept next to the parent it derives from.
+        self.derive_path()
+        super().save(*args, **kwargs)
+
+    def derive_path(self) -> None:
+        """The path and depth are derived data, kept next to the parent they derive from (set before a
+        save, and before a bulk insert, which does not call save)."""
         self.path = self.compute_path()
         self.depth = self.path.count("/") - 2
-        super().save(*args, **kwargs)
 
     def compute_path(self) -> str:
         return (self.parent.path if self.parent else "/") + self.code + "/"
