@@ -310,7 +310,9 @@ def _cell_problems(row: dict[str, str], line: int) -> list[str]:
     forbidden = [
         column
         for column, value in row.items()
-        if any(unicodedata.category(char) in _FORBIDDEN_CATEGORIES for char in value)
+        # str.isprintable() is false for every forbidden category (and a few allowed ones, such as a
+        # non-breaking space): only such a value is read character by character.
+        if not value.isprintable() and any(unicodedata.category(char) in _FORBIDDEN_CATEGORIES for char in value)
     ]
     if forbidden:
         problems.append(
