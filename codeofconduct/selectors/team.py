@@ -7,7 +7,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from codeofconduct import audience
-from codeofconduct.models import Acknowledgement, Obligation, PolicyVersion, Reminder, VersionOpening
+from codeofconduct.models import Acknowledgement, Obligation, PolicyVersion, Reminder, TeamNotification, VersionOpening
+from codeofconduct.selectors.reading import team_notification
 from config import sql
 
 # --- A chef's team --------------------------------------------------------------------------------
@@ -86,6 +87,9 @@ _EVERYONE_BELOW = (
 # and scanned every row of that version once per member (the notice job writes an obligation for
 # everyone): 40 x 250,000 rows, seconds per team page on the publication morning
 # (docs/performance.md, "The publication morning").
+# The chef's own confirmation that they told their team (at most one per chef and version) comes with
+# every row: subqueries that name no member, so PostgreSQL answers each once for the query (an
+# InitPlan), and the team page needs no query of its own for it.
 _TEAM_ROWS = """
     SELECT p.id, p.username, p.first_name, p.last_name, p.email, p.is_active,
            (SELECT member_unit.path FROM organisation_orgunit AS member_unit WHERE member_unit.id = p.unit_id),
@@ -108,7 +112,17 @@ _TEAM_ROWS = """
             WHERE asked.person_id = p.id AND asked.version_id + 0 = %(version)s AND asked.kind = %(asked)s),
            (SELECT reminded.id FROM codeofconduct_reminder AS reminded
             WHERE reminded.recipient_id = p.id AND reminded.version_id = %(version)s AND reminded.kind = %(reminder)s
-            AND reminded.period = %(today)s)
+            AND reminded.period = %(today)s),
+           (SELECT notified.id FROM codeofconduct_teamnotification AS notified
+            WHERE notified.chef_id = %(chef)s AND notified.version_id = %(version)s),
+           (SELECT notified.notified_on FROM codeofconduct_teamnotification AS notified
+            WHERE notified.chef_id = %(chef)s AND notified.version_id = %(version)s),
+           (SELECT notified.method FROM codeofconduct_teamnotification AS notified
+            WHERE notified.chef_id = %(chef)s AND notified.version_id = %(version)s),
+           (SELECT notified.remark FROM codeofconduct_teamnotification AS notified
+            WHERE notified.chef_id = %(chef)s AND notified.version_id = %(version)s),
+           (SELECT notified.recorded_at FROM codeofconduct_teamnotification AS notified
+            WHERE notified.chef_id = %(chef)s AND notified.version_id = %(version)s)
     FROM organisation_person AS p
     LEFT OUTER JOIN organisation_person AS chef ON chef.id = p.manager_id
     WHERE p.is_active = %(active)s AND {members}
@@ -123,12 +137,26 @@ def _converted_columns():
         (9, VersionOpening._meta.get_field("first_opened_at")),
         (11, Acknowledgement._meta.get_field("acknowledged_at")),
         (15, Obligation._meta.get_field("due_on")),
+        (18, TeamNotification._meta.get_field("notified_on")),
+        (21, TeamNotification._meta.get_field("recorded_at")),
     )
+
+
+@dataclass
+class TeamPage:
+    members: list[MemberProgress]
+    notification: TeamNotification | None  # the chef's "Team op de hoogte gebracht" for the version
 
 
 def team_progress(version: PolicyVersion, chef, *, whole_subtree: bool = False) -> list[MemberProgress]:
     """How far each of the chef's team (`team_members`), or everyone below them, is with `version`, by
     name, in one query."""
+    return team_page(version, chef, whole_subtree=whole_subtree).members
+
+
+def team_page(version: PolicyVersion, chef, *, whole_subtree: bool = False) -> TeamPage:
+    """`team_progress`, and whether the chef confirmed that they told their team, in the same query
+    (asked apart only when the chef has nobody to list)."""
     today = timezone.localdate()
     members = _EVERYONE_BELOW if whole_subtree else "p.manager_id = %(chef)s"
     params = {
@@ -161,6 +189,7 @@ def team_progress(version: PolicyVersion, chef, *, whole_subtree: bool = False) 
         recorder_last,
         told,
         reminded,
+        *_notification,
     ) in rows:
         in_audience = audience.in_audience_of(paths, is_active=is_active, unit_path=unit_path)
         acknowledgement = None
@@ -191,4 +220,18 @@ def team_progress(version: PolicyVersion, chef, *, whole_subtree: bool = False) 
                 reminded_today=reminded is not None,
             )
         )
-    return progress
+    if not rows:
+        return TeamPage(progress, team_notification(chef, version))
+    notification_pk, notified_on, method, remark, recorded_at = rows[0][-5:]
+    notification = None
+    if notification_pk is not None:
+        notification = TeamNotification(
+            pk=notification_pk,
+            chef=chef,
+            version=version,
+            notified_on=notified_on,
+            method=method,
+            remark=remark,
+            recorded_at=recorded_at,
+        )
+    return TeamPage(progress, notification)

@@ -9,12 +9,11 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from codeofconduct import audience
+from codeofconduct import audience, shared
 from codeofconduct.content import MAIN_POLICY_SLUG
 from codeofconduct.forms import BriefingForm, TeamNotificationForm
 from codeofconduct.models import Acknowledgement, PolicyVersion
-from codeofconduct.selectors.reading import current_versions_for, team_notification
-from codeofconduct.selectors.team import team_members, team_progress
+from codeofconduct.selectors.team import team_members, team_page, team_progress
 from codeofconduct.services import acknowledging
 from codeofconduct.views.base import error_text, id_from_query, posted, published_or_404
 from organisation.roles import Role, require_role
@@ -28,7 +27,8 @@ def team_version(request, pk=None) -> PolicyVersion:
         pk = id_from_query(request.GET.get("versie", ""))
     if pk is not None:
         return get_object_or_404(PolicyVersion.objects.select_related("policy"), pk=pk, status=Status.PUBLISHED)
-    versions = current_versions_for(request.user)
+    # The versions in force from the shared content: the chef's own due dates play no part here.
+    versions = shared.for_person(request.user).in_force
     return published_or_404(
         next((v for v in versions if v.policy.slug == MAIN_POLICY_SLUG), versions[0] if versions else None)
     )
@@ -39,13 +39,14 @@ def team_version(request, pk=None) -> PolicyVersion:
 def team(request):
     version = team_version(request)
     whole_subtree = request.GET.get("alles") == "1"
-    progress = team_progress(version, request.user, whole_subtree=whole_subtree)
+    page = team_page(version, request.user, whole_subtree=whole_subtree)
+    progress = page.members
     return render(
         request,
         "codeofconduct/team.html",
         {
             "version": version,
-            "versions": current_versions_for(request.user),
+            "versions": shared.for_person(request.user).in_force,
             "whole_subtree": whole_subtree,
             "progress": progress,
             "counts": {
@@ -53,7 +54,7 @@ def team(request):
                 "acknowledged": sum(1 for row in progress if row.in_audience and row.acknowledgement),
                 "overdue": sum(1 for row in progress if row.overdue),
             },
-            "notification": team_notification(request.user, version),
+            "notification": page.notification,
             "sent_to": request.session.pop("codeofconduct:reminded", None),
         },
     )

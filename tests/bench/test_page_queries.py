@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 PAGE_QUERIES = {
     "version page": 3,
     "home": 3,
-    "team page (40)": 4,
+    "team page (40)": 3,
     "compliance (city)": 3,
     "compliance (department)": 4,
     "advice question": 5,

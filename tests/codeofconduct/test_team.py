@@ -85,16 +85,25 @@ def test_everyone_below_follows_the_line_down_past_a_loop_in_one_query(city, cur
 
 
 def test_the_team_page_shows_the_notification_as_confirmed_without_asking_again(city, current, as_chef):
-    """The confirmation comes with the chef's own reading rows (one query fewer): its day, its way and
-    its remark as they were recorded, for the version in force; for none other."""
+    """The confirmation comes with the team's rows (no query of its own): its day, its way and its
+    remark as they were recorded, the chef's own for the version shown; another chef's is not theirs."""
+    team = reverse("codeofconduct:team")
+    TeamNotification.objects.create(chef=city.other_chef, version=current, notified_on=timezone.localdate())
+    assert 'class="coc-notified"' not in as_chef.get(team).text
     notified_on = timezone.localdate() - datetime.timedelta(days=3)
     TeamNotification.objects.create(
         chef=city.chef, version=current, notified_on=notified_on, method="teamvergadering", remark="Op de <vergadering>"
     )
-    page = as_chef.get(reverse("codeofconduct:team")).text
-    assert f"Team op de hoogte gebracht op {notified_on.strftime('%d-%m-%Y')}" in page
-    assert "(Teamvergadering: Op de &lt;vergadering&gt;)" in page and 'class="coc-notified"' in page
+    for page in (as_chef.get(team).text, as_chef.get(team + "?alles=1").text):
+        assert f"Team op de hoogte gebracht op {notified_on.strftime('%d-%m-%Y')}" in page
+        assert "(Teamvergadering: Op de &lt;vergadering&gt;)" in page and 'class="coc-notified"' in page
     TeamNotification.objects.filter(chef=city.chef).delete()
+    assert 'class="coc-notified"' not in as_chef.get(team).text
+
+
+def test_the_notification_of_one_version_is_not_shown_for_another(city, current, as_chef):
+    code_of_2013 = current.policy.versions.exclude(pk=current.pk).get()
+    TeamNotification.objects.create(chef=city.chef, version=code_of_2013, notified_on=timezone.localdate())
     assert 'class="coc-notified"' not in as_chef.get(reverse("codeofconduct:team")).text
 
 
