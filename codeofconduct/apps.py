@@ -21,6 +21,9 @@ class CodeOfConductConfig(AppConfig):
         content.track(Policy, PolicyVersion, through=(PolicyVersion.audience_units.through,))
         # The navigation's badge on every page: what the person acknowledged, read with them.
         backends.read_with_person(reading.ACKNOWLEDGED_VERSIONS, reading.acknowledged_versions)
+        # The compliance figures' counter, which a compliance page reads before anything else.
+        for name, expression in figures.generation_with_person().items():
+            backends.read_with_person(name, expression)
         sending.mail_failed.connect(manual_reminder_failed, dispatch_uid="codeofconduct_manual_reminder_failed")
         for kind, label in Reminder.Kind.choices:
             outbox.describe_kind(mail_kind(kind), label)

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import Subquery
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
@@ -101,18 +102,36 @@ def changed(using=None) -> None:
 _GENERATION = "SELECT epoch, value FROM codeofconduct_figuresgeneration WHERE id = %s"
 
 
-def _generation():
+def _generation(person=None):
+    if person is not None and hasattr(person, GENERATION_WITH_PERSON[1]):
+        epoch, value = (getattr(person, name) for name in GENERATION_WITH_PERSON)
+        return (epoch, value) if epoch is not None else None
     rows = sql.fetch(_GENERATION, [1], [(0, FiguresGeneration._meta.get_field("epoch"))])
     return tuple(rows[0]) if rows else None
 
 
-def city_figures(version: PolicyVersion, today: datetime.date | None = None) -> CityFigures:
+# The counter read with the signed-in person (organisation.backends.read_with_person, registered in
+# apps.py): the query that loads them comes before anything else a page reads, as the counter must,
+# and a compliance page needs no query of its own for it.
+GENERATION_WITH_PERSON = ("figures_epoch", "figures_generation")
+
+
+def generation_with_person() -> dict:
+    row = FiguresGeneration.objects.filter(pk=1)
+    return {
+        GENERATION_WITH_PERSON[0]: lambda: Subquery(row.values("epoch")[:1]),
+        GENERATION_WITH_PERSON[1]: lambda: Subquery(row.values("value")[:1]),
+    }
+
+
+def city_figures(version: PolicyVersion, today: datetime.date | None = None, *, person=None) -> CityFigures:
     """The figures of every unit for `version`: this process's copy, or counted now after a change.
+    With `person`, the signed-in person of the request, under the counter read with them.
 
     A copy older than the period is still returned, and recounted in the background.
     """
     today = today or timezone.localdate()
-    cached = _cached(version, _key(version, today))
+    cached = _cached(version, _key(version, today, person))
     if cached is not None:
         if cached.is_stale(timezone.now()):
             _recount_in_background(version, today)
@@ -179,9 +198,9 @@ def _recount(version: PolicyVersion, today: datetime.date) -> None:
         connection.close()  # this thread's own connection
 
 
-def _key(version: PolicyVersion, today: datetime.date) -> tuple:
+def _key(version: PolicyVersion, today: datetime.date, person=None) -> tuple:
     return (
-        _generation(),
+        _generation(person),
         today,
         version.status,
         version.audience_all_staff,

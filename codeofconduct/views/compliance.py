@@ -39,7 +39,7 @@ def _compliance_versions(request) -> tuple[PolicyVersion, list[PolicyVersion]]:
 @require_role(Role.EDITOR)
 def compliance_page(request):
     version, versions = _compliance_versions(request)
-    city = figures.city_figures(version)
+    city = figures.city_figures(version, person=request.user)
     selected = None
     code = request.GET.get("eenheid", "")
     if code:
@@ -137,7 +137,7 @@ def _chart(series, audience_size):
 def compliance_export(request, pk):
     version = get_object_or_404(PolicyVersion.objects.public(), pk=pk)
     code = request.GET.get("eenheid", "")
-    city = figures.city_figures(version)
+    city = figures.city_figures(version, person=request.user)
     selected = city.by_code.get(code) if code else None
     if code and selected is None:
         raise Http404
