@@ -237,16 +237,16 @@ PeopleRow = namedtuple("PeopleRow", PEOPLE_ROW)
 # in Python"): built by the ORM (two FilteredRelations, a subquery, named rows) the query cost more
 # Python than PostgreSQL takes to answer it. The same rows in the same order as `people_in_unit`: the
 # audience (`audience.audience_filter`: active, with a unit, below one of the version's units unless
-# it is for all staff) below the unit, the page of PEOPLE_PER_PAGE chosen from the units and, of their
-# people, only the columns of the index `person_active_by_unit_name` (PEOPLE_ORDER: unit by unit in
-# the list's order, each unit's people read from that index alone, without their rows; with planner
-# statistics that know the department, reading stops once the page is full), then only the page's
-# people read in full and given their chef, acknowledgement (and who recorded it) and first opening (each at most one row: the
-# unique constraints) in scalar subqueries, found by the person, never by the version
-# (`version_id + 0`: see team._TEAM_ROWS, a new version unknown to the statistics). As joins, the
-# version's acknowledgements were all read into a hash, the person rows were read again by id, and
-# the chefs were read in id order up to the last one needed: at 2,500 employees three quarters of
-# the query's time, for a page of 50.
+# it is for all staff) below the unit. The page of PEOPLE_PER_PAGE is chosen from the units and, of
+# their people, only the columns of the index `person_active_by_unit_name` (PEOPLE_ORDER: unit by unit
+# in the list's order, each unit's people read from that index alone, without their rows; with planner
+# statistics that know the department, reading stops once the page is full). Only the page's people
+# are then read in full and given their chef, acknowledgement (and who recorded it) and first opening
+# (each at most one row: the unique constraints) in scalar subqueries, found by the person, never by
+# the version (`version_id + 0`: see team._TEAM_ROWS, a new version unknown to the statistics). As
+# joins, the version's acknowledgements were all read into a hash, the person rows were read again by
+# id, and the chefs were read in id order up to the last one needed: at 2,500 employees three quarters
+# of the query's time, for a page of 50.
 _PEOPLE_PAGE = """
     SELECT p.username, p.personeelsnummer, p.first_name, p.last_name, page.unit_name,
            (SELECT chef.first_name FROM organisation_person AS chef WHERE chef.id = p.manager_id),
