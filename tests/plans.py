@@ -32,8 +32,11 @@ def plan_nodes(node: dict) -> list[dict]:
 def generic_plan(sql: str, params) -> dict:
     """The plan PostgreSQL gives `sql` (placeholders %s) as a prepared statement once it keeps one plan
     for every value (the generic plan, which psycopg's prepared statements come to), run with `params`."""
-    parts = sql.split("%s")
-    numbered = "".join(f"{part}${position}" for position, part in enumerate(parts[:-1], start=1)) + parts[-1]
+    numbered, position = "", 0
+    for part in sql.split("%s")[:-1]:
+        position += 1
+        numbered += f"{part}${position}"
+    numbered += sql.split("%s")[-1]
     values = connection.ops.compose_sql(", ".join(["%s"] * len(params)), params)
     with connection.cursor() as cursor:
         cursor.execute("SET plan_cache_mode = force_generic_plan")
