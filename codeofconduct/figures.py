@@ -39,7 +39,7 @@ _counting: dict[int, threading.Lock] = {}  # version pk -> held by the thread th
 _recounting: dict[int, threading.Thread] = {}  # version pk -> this process's background recount of it
 RECOUNT_THREAD_NAME = "compliance-figures-recount"
 UNIT_DAYS_KEPT = 500  # units whose chart is kept with one count of the figures (a few kB each)
-FRAGMENTS_KEPT = 1000  # rendered charts kept with one count (a unit in two languages: ~10 kB each)
+FRAGMENTS_KEPT = 1000  # rendered parts kept with one count (a unit's chart and summary, per language: a few kB each)
 
 logger = logging.getLogger(__name__)
 
