@@ -1,6 +1,7 @@
 """The house in the browser: language switch, keyboard use and sign-in errors, with the demo accounts."""
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -34,8 +35,9 @@ def test_wrong_password_shows_a_clear_message(demo, page, live_server):
     # The form's error summary: an alert that takes the focus and says what is wrong.
     summary = page.get_by_role("alert")
     assert "Dit e-mailadres of deze gebruikersnaam" in summary.inner_text()
-    # The focus is moved by the deferred script: waited for (a busy CI machine ran it after the check).
-    page.wait_for_function("document.activeElement && document.activeElement.hasAttribute('data-error-summary')")
+    # The focus is moved by the deferred script: waited for (a busy CI machine ran it after the check)
+    # by expect's retries; wait_for_function would evaluate a string, which the page's CSP refuses.
+    expect(page.locator("[data-error-summary]")).to_be_focused()
 
 
 def test_login_and_home_pages_meet_wcag_aa(demo, page, live_server, login, assert_accessible):
