@@ -32,6 +32,23 @@ def fetch(sql: str, params, fields=()) -> list[list]:
     return rows
 
 
+def path_below(column: str, path: str) -> tuple[str, list]:
+    """A condition that `column` (a unit's path) starts with `path`, and its parameters, written as a range
+    an index on the column serves whatever the value: `startswith`'s LIKE 'path%' is served by an index
+    only when the planner sees the value, which PostgreSQL's generic plan of a prepared statement (made
+    after the fifth run) does not: it then read every unit of the city (docs/performance.md).
+
+    The range compares characters by code point, as a prefix does: PostgreSQL's pattern operators (the
+    ones LIKE's prefix becomes; served by the column's varchar_pattern_ops index), whatever the
+    database's collation; SQLite compares text that way by default. A path ends with "/", so the bound
+    above it, the same path with its last character one higher, is a valid string.
+    """
+    above = path[:-1] + chr(ord(path[-1]) + 1)
+    if connection.vendor == "postgresql":
+        return f"({column} ~>=~ %s AND {column} ~<~ %s)", [path, above]
+    return f"({column} >= %s AND {column} < %s)", [path, above]
+
+
 @functools.cache
 def columns(model, alias: str) -> str:
     """Every concrete column of `model` under the table alias `alias`, in field order: the SELECT list

@@ -27,3 +27,23 @@ def rows_read(node: dict, where) -> int:
 def plan_nodes(node: dict) -> list[dict]:
     """`node` and every node below it."""
     return [node] + [below for child in node.get("Plans", []) for below in plan_nodes(child)]
+
+
+def generic_plan(sql: str, params) -> dict:
+    """The plan PostgreSQL gives `sql` (placeholders %s) as a prepared statement once it keeps one plan
+    for every value (the generic plan, which psycopg's prepared statements come to after their fifth
+    run), executed with `params`."""
+    parts = sql.split("%s")
+    numbered = "".join(f"{part}${number}" for number, part in enumerate(parts[:-1], start=1)) + parts[-1]
+    values = connection.ops.compose_sql(", ".join(["%s"] * len(params)), params)
+    with connection.cursor() as cursor:
+        cursor.execute("SET plan_cache_mode = force_generic_plan")
+        cursor.execute(f"PREPARE generic_plan_check AS {numbered}")
+        try:
+            cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE generic_plan_check({values})")
+            plan = cursor.fetchone()[0]
+        finally:
+            cursor.execute("DEALLOCATE generic_plan_check")
+            cursor.execute("RESET plan_cache_mode")
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    return plan[0]["Plan"]

@@ -30,7 +30,7 @@ from codeofconduct.selectors import compliance
 from codeofconduct.services import acknowledging, publishing
 from tests.codeofconduct import compliance_fixture
 from tests.factories import make_person
-from tests.plans import executed_plan, plan_nodes, rows_read
+from tests.plans import executed_plan, generic_plan, plan_nodes, rows_read
 
 pytestmark = pytest.mark.django_db
 
@@ -112,6 +112,22 @@ def listed_people(page: str) -> tuple[int, list[str]]:
     people = page.split('id="people-title"')[1]
     count = int(re.search(r"\((\d+)\)\s*</h2>", people).group(1))
     return count, re.findall(r"<tr>\s*<td>\s*([^<\s][^<]*?)\s*</td>", people)
+
+
+def test_a_units_list_holds_its_own_sub_tree_not_a_unit_whose_code_starts_the_same(
+    city, small_city, current, as_editor
+):
+    """Units are chosen by the range of their paths (config.sql.path_below): "BZ" is not "BZ0", and a
+    code with a character LIKE would read as a wildcard stands for itself."""
+    from tests.factories import make_unit
+
+    for code in ("BZ0", "B%", "BZ_X"):
+        make_person(f"in-{code}", unit=make_unit(code, parent=city.city), manager=city.director)
+    count, rows = listed_people(as_editor.get(reverse("codeofconduct:compliance") + "?eenheid=BZ").text)
+    assert rows == [p.personeelsnummer for p in compliance.people_in_unit(current, "/STAD/BZ/")]
+    assert count == len(rows) == 9
+    count, rows = listed_people(as_editor.get(reverse("codeofconduct:compliance") + "?eenheid=B%25").text)
+    assert (count, len(rows)) == (1, 1)
 
 
 @pytest.mark.parametrize("status", ["", "open", "overdue", "acknowledged"])
@@ -365,3 +381,41 @@ def test_a_departments_first_page_reads_a_page_of_people_not_the_whole_departmen
     # read in full (at 250,000 employees half the query's time).
     chosen = [node for node in plan_nodes(executed_plan(page_query)) if node.get("Alias") == "chosen"]
     assert {node["Node Type"] for node in chosen} == {"Index Only Scan"}
+
+
+@pytest.mark.postgres
+def test_the_plan_kept_for_every_department_reads_only_its_units_and_the_index(
+    transactional_db, city, current, monkeypatch
+):
+    """After its fifth run, a prepared statement runs on the plan PostgreSQL keeps for every value (the
+    generic plan): it must still find the department's units through the index on their paths, not by
+    reading every unit of the city, and read only active people's index (a partial one). Both failed
+    when the statement compared `LIKE %s` and `is_active = %s` (docs/performance.md)."""
+    from organisation.models import OrgUnit, Person
+
+    elsewhere = OrgUnit.objects.create(code="AN", name="Ander departement", parent=city.city)
+    services = [OrgUnit(code=f"AN-{n:03d}", name=f"Dienst {n}", parent=elsewhere) for n in range(400)]
+    for unit in services:
+        unit.derive_path()
+    OrgUnit.objects.bulk_create(services)
+    Person.objects.bulk_create(
+        [Person(username=f"collega{n}", last_name=f"Naam{n % 97}", unit=services[n % 400]) for n in range(1200)]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE organisation_person")
+        cursor.execute("VACUUM ANALYZE organisation_orgunit")
+    statements = []
+    monkeypatch.setattr(compliance.sql, "fetch", lambda sql, params, fields=(): statements.append((sql, params)) or [])
+    compliance._people_page_rows(current, city.department.path, 0)
+    plan = plan_nodes(generic_plan(*statements[0]))
+    in_department = OrgUnit.objects.filter(path__startswith=city.department.path).count()
+    units_read = rows_read({"Plans": plan[:1]}, lambda node: node.get("Alias") == "unit")
+    assert units_read == in_department  # not the city's 400 more
+    chosen = [node for node in plan if node.get("Alias") == "chosen"]
+    assert {node["Node Type"] for node in chosen} == {"Index Only Scan"}
+    # And the histogram of the paths is fine enough for a department of a large city (migration 0008).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attstattarget FROM pg_attribute WHERE attrelid = 'organisation_orgunit'::regclass AND attname = 'path'"
+        )
+        assert cursor.fetchone()[0] == 1000
