@@ -249,8 +249,9 @@ PeopleRow = namedtuple("PeopleRow", PEOPLE_ROW)
 # The statement is prepared after its fifth run and PostgreSQL may then keep one plan for every value
 # (the generic plan): its conditions must be served by the indexes without the values. So the units are
 # chosen by a range of paths (sql.path_below: LIKE %s is not), the people by `chosen.is_active` as the
-# partial index states it (`= %s` is not that), and the page's size is written in (a LIMIT %s is guessed
-# at a tenth of the rows, which made the kept plan look costlier than it is).
+# partial index states it (`= %s` is not that), and the page's size and offset are written in: a LIMIT or
+# OFFSET it does not see is guessed at a tenth of the rows, so in a large city the kept plan looked
+# costlier than planning anew, and PostgreSQL planned anew on every view (0.5 ms at 250,000 employees).
 _PEOPLE_PAGE = """
     SELECT p.username, p.personeelsnummer, p.first_name, p.last_name, page.unit_name,
            (SELECT chef.first_name FROM organisation_person AS chef WHERE chef.id = p.manager_id),
@@ -277,7 +278,7 @@ _PEOPLE_PAGE = """
         ) AS chosen_unit
         INNER JOIN organisation_person AS chosen ON chosen.unit_id = chosen_unit.id AND chosen.is_active
         ORDER BY chosen_unit.path, chosen.last_name, chosen.first_name, chosen.id
-        LIMIT {per_page} OFFSET %s
+        LIMIT {per_page} OFFSET {offset}
     ) AS page
     INNER JOIN organisation_person AS p ON p.id = page.id
     ORDER BY page.unit_path, page.last_name, page.first_name, page.id
@@ -296,7 +297,7 @@ def _people_page_rows(version: PolicyVersion, unit_path: str | None, offset: int
         below = [sql.path_below("unit.path", path) for path in paths]
         conditions.append(f"({' OR '.join(condition for condition, _ in below) or '1 = 0'})")
         condition_params += [bound for _, bounds in below for bound in bounds]
-    params = [*[version.pk] * 5, *condition_params, offset]
+    params = [*[version.pk] * 5, *condition_params]
     fields = (
         (7, VersionOpening._meta.get_field("first_opened_at")),
         (8, Acknowledgement._meta.get_field("acknowledged_at")),
@@ -304,7 +305,9 @@ def _people_page_rows(version: PolicyVersion, unit_path: str | None, offset: int
     return [
         PeopleRow(*row)
         for row in sql.fetch(
-            _PEOPLE_PAGE.format(units=" AND ".join(conditions) or "1 = 1", per_page=int(PEOPLE_PER_PAGE)),
+            _PEOPLE_PAGE.format(
+                units=" AND ".join(conditions) or "1 = 1", per_page=int(PEOPLE_PER_PAGE), offset=int(offset)
+            ),
             params,
             fields,
         )

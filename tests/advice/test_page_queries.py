@@ -193,3 +193,37 @@ def test_a_longer_queue_costs_no_extra_query(city, as_integrity):
     content, big = queue(as_integrity, "?pagina=2")
     assert "(51–63 van 63)" in content
     assert big == small == QUEUE_PAGE_QUERIES
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_a_long_queue_is_not_planned_anew_on_every_view(city, as_integrity):
+    """The queue's SELECT is a prepared statement: from its sixth run PostgreSQL may keep one plan for it
+    (planning costs more than running it). It planned anew on every view while the queue's states were
+    parameters (the kept plan could not use the queue's partial index, so read the whole table) and
+    while the page's LIMIT and OFFSET were (guessed at a tenth of a long queue)."""
+    from advice.models import Question
+
+    first = ask(city.employee, concerns_manager=True, subject="Vraag 0")
+    copies = []
+    for number in range(1, 2000):
+        copy = Question.objects.get(pk=first.pk)
+        copy.pk = None
+        copy.subject, copy.statistic, copy.submission = f"Vraag {number}", None, None
+        copies.append(copy)
+    Question.objects.bulk_create(copies)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE advice_question")
+    # psycopg prepares the statement at its fifth run; PostgreSQL plans its first five executions for
+    # their values, and from then on may keep one plan.
+    for _ in range(14):
+        content, _ = queue(as_integrity)
+    assert "(1–50 van 2000)" in content
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement LIKE %s",
+            ["SELECT q.id, q.subject, q.direct_reason, q.bureau_at%"],
+        )
+        (generic, custom), *others = cursor.fetchall()
+    assert not others
+    assert custom == 5 and generic == 4  # the views after the first five prepared ones: the kept plan
