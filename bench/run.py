@@ -161,13 +161,20 @@ def fresh_database(name: str) -> None:
 def make_sessions(person_ids) -> dict:
     """A signed-in session per person, as signing in leaves it with the production session engine
     (`cached_db`): the row in the database and the same session in the cache. (Rows alone would make
-    every person's first request read the database and fill the cache, as after losing Redis.)"""
+    every person's first request read the database and fill the cache, as after losing Redis.)
+
+    With the moment of its last renewal, as signing in sets it (SessionRenewalMiddleware.signed_in).
+    Without it, every person's first request wrote their session anew (a database write and its
+    commit): at 250,000 employees every acknowledgement POST, each by a person of its own, paid it,
+    while at 2,500 a small pool handed out again paid it once per person, which was most of the POST's
+    loss of share from the smallest city to the largest (docs/performance.md)."""
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
     from django.contrib.sessions.models import Session
     from django.utils import timezone
 
+    from organisation.middleware import SessionRenewalMiddleware
     from organisation.models import Person
 
     people = Person.objects.filter(pk__in=person_ids).only("pk", "password")
@@ -180,6 +187,7 @@ def make_sessions(person_ids) -> dict:
             SESSION_KEY: str(person.pk),
             BACKEND_SESSION_KEY: settings.AUTHENTICATION_BACKENDS[1],
             HASH_SESSION_KEY: person.get_session_auth_hash(),
+            SessionRenewalMiddleware.KEY: int(time.time()),
         }
         rows.append(Session(session_key=key, session_data=store.encode(data), expire_date=expiry))
         keys[person.pk] = key
