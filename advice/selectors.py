@@ -233,8 +233,8 @@ class QueuePage:
     def __getitem__(self, part: slice) -> list[dict]:
         # The slice written in, not passed as parameters: PostgreSQL guesses a LIMIT or OFFSET it does
         # not see at a tenth of the rows, so in a large city the plan it would keep for the prepared
-        # statement looked costlier than planning anew, and it planned anew on every view (about 2 ms
-        # at 250,000 employees, more than running the query; docs/performance.md).
+        # statement looked costlier than planning anew, and it planned anew on every view (at 250,000
+        # employees 0.3 ms, up to 2 with a cold cache: more than running the query; docs/performance.md).
         rows = sql.fetch(
             f"{self.sql} LIMIT {int(part.stop - part.start)} OFFSET {int(part.start)}",
             self.params,
