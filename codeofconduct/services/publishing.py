@@ -12,7 +12,7 @@ from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from codeofconduct import rendering
+from codeofconduct import figures, rendering
 from codeofconduct.models import Policy, PolicyVersion, PublicationEvent
 from codeofconduct.services import acknowledging
 
@@ -290,6 +290,9 @@ def _make_current(*, version, by, now, note="", note_kind=""):
     if version.is_editorial_change:
         for earlier in previous:
             acknowledging.acknowledgements_carry_over(previous=earlier, new=version)
+    # Counted once the version is public, so that no one opening the compliance page waits for it. A
+    # failure is logged, not raised: the publication stands, and the first page view counts instead.
+    transaction.on_commit(lambda: figures.count_after_publication(version), robust=True)
     return version
 
 

@@ -163,6 +163,49 @@ def test_after_a_publication_a_process_keeps_no_figures_of_the_version_it_replac
     assert set(figures._latest) == {new.pk, current.pk}
 
 
+def another_process():
+    """This test process from here on as another worker of the same server: nothing of its own counted,
+    the shared cache (Redis in production) and the database as they are."""
+    figures.forget()
+
+
+def counting(monkeypatch) -> list:
+    counted = []
+    count = figures.compliance.unit_figures
+    monkeypatch.setattr(figures.compliance, "unit_figures", lambda *args: counted.append(args) or count(*args))
+    return counted
+
+
+def test_a_publication_counts_its_version_at_once_for_every_process(
+    city, small_city, current, as_editor, monkeypatch, django_capture_on_commit_callbacks
+):
+    new = publishing.draft_create(policy=current.policy, by=city.editor, copy_from=current)
+    new.body += "\n\nNieuwe regel."
+    publishing.draft_save(version=new, by=city.editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        publishing.version_publish(version=new, by=city.editor)
+    another_process()
+    counted = counting(monkeypatch)
+    page = as_editor.get(PAGE).text
+    assert counted == [], "the publication counted the new version; the page takes that count"
+    assert acknowledged_on(page) == "0 (0%)"  # the new version's figures (the one it replaced: 3)
+
+
+def test_a_process_takes_another_process_count_only_of_the_same_data(city, small_city, as_editor, monkeypatch):
+    assert 'data-figure="audience">11<' in as_editor.get(PAGE).text
+    another_process()
+    counted = counting(monkeypatch)
+    assert 'data-figure="audience">11<' in as_editor.get(PAGE).text
+    assert counted == [], "nothing changed: the first process's count is taken"
+    small_city.a2.deactivate()  # moves the counter on: the shared count is of data that is gone
+    another_process()
+    assert 'data-figure="audience">10<' in as_editor.get(PAGE).text
+    assert len(counted) == 1
+    another_process()
+    assert 'data-figure="audience">10<' in as_editor.get(PAGE).text
+    assert len(counted) == 1, "and that count is shared in turn"
+
+
 def test_a_leaver_a_newcomer_and_a_move_change_the_figures_at_once(city, small_city, as_editor):
     assert 'data-figure="audience">11<' in as_editor.get(PAGE).text
     small_city.a2.deactivate()
