@@ -153,6 +153,8 @@ def city_figures(version: PolicyVersion, today: datetime.date | None = None, *, 
         cached = _cached(version, key)
         if cached is not None:
             return cached
+        if key[0] is not None:
+            _forget_other_than(key)  # before taking a copy as before counting one (see _count)
         shared = _shared(version, key)
         if shared is not None:  # counted by another process (or at publication)
             _keep(version, key, shared)
