@@ -184,16 +184,24 @@ def _counting_lock(version: PolicyVersion) -> threading.Lock:
         return _counting.setdefault(version.pk, threading.Lock())
 
 
-def _count(version: PolicyVersion, today: datetime.date, key: tuple, *, share: bool = True) -> CityFigures:
+def _count(
+    version: PolicyVersion,
+    today: datetime.date,
+    key: tuple,
+    *,
+    share: bool = True,
+    recounting: CityFigures | None = None,
+) -> CityFigures:
     """Count the city (`key` read before), and keep the figures under that key (and, with `share`, offer
-    them to the other processes)."""
+    them to the other processes). `recounting`: this process's figures under the same key, whose units
+    are the same (every change to a unit moves the counter on) and are taken over."""
     if key[0] is not None:
         # Dropped before counting, not only after: at 250,000 employees a copy of the figures is some
         # 13 MB, and on a publication morning the first count of the new version held the replaced
         # version's copy beside the one being made (a worker peaked at 150 MB, its limit).
         _forget_other_than(key)
     counted_at = timezone.now()
-    units, total = compliance.unit_figures(version, today)
+    units, total = compliance.unit_figures(version, today, units_of=recounting.units if recounting else None)
     figures = CityFigures(
         units=units,
         total=total,
@@ -259,7 +267,7 @@ def _recount(version: PolicyVersion, today: datetime.date) -> None:
             # meanwhile, and pickling a copy beside both (or unpickling another process's) raised a
             # worker's peak memory by a tenth at 250,000 employees. Only counts after a change, when
             # the process holds no figures of the version, are shared.
-            _count(version, today, key, share=False)
+            _count(version, today, key, share=False, recounting=cached)
     except Exception:
         # The pages go on showing the last figures, with their age; the next page view tries again.
         logger.exception("Recounting the compliance figures of version %s failed", version.pk)
