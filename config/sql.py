@@ -8,7 +8,7 @@ so each value is what the ORM would have given (SQLite returns dates and boolean
 
 import functools
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 
 def fetch(sql: str, params, fields=()) -> list[list]:
@@ -56,22 +56,35 @@ def columns(model, alias: str) -> str:
     return ", ".join(f'{alias}."{field.column}"' for field in model._meta.concrete_fields)
 
 
+def _reading(model) -> tuple[list[str], list, int]:
+    """How `instances` reads `model` back on this thread's connection: the field names, the converters of
+    each column that has any, and the primary key's position. Worked out once per connection and model,
+    since the advice question page reads seven sets of instances: looking up every field's converters
+    each time took a tenth of its time (some 35 microseconds a set)."""
+    wrapper = connections[DEFAULT_DB_ALIAS]  # this thread's connection, whose backend's converters these are
+    readings = wrapper.__dict__.setdefault("_instances_readings", {})
+    reading = readings.get(model)
+    if reading is None:
+        fields = model._meta.concrete_fields
+        names = [field.attname for field in fields]
+        convert = []
+        for index, field in enumerate(fields):
+            expression = field.get_col(model._meta.db_table)
+            converters = wrapper.ops.get_db_converters(expression) + expression.get_db_converters(wrapper)
+            if converters:
+                convert.append((index, converters, expression))
+        reading = readings[model] = (names, convert, names.index(model._meta.pk.attname))
+    return reading
+
+
 def instances(model, rows, start: int = 0) -> list:
     """A `model` instance per row, from the columns `columns(model, …)` put at `start`, as the ORM
     would have made it (the backend's converters applied); None for a row whose primary key is NULL
     (an outer join that found nothing)."""
-    fields = model._meta.concrete_fields
-    names = [field.attname for field in fields]
-    convert = []
-    for index, field in enumerate(fields):
-        expression = field.get_col(model._meta.db_table)
-        converters = connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
-        if converters:
-            convert.append((index, converters, expression))
-    pk = names.index(model._meta.pk.attname)
+    names, convert, pk = _reading(model)
     made = []
     for row in rows:
-        values = list(row[start : start + len(fields)])
+        values = list(row[start : start + len(names)])
         if values[pk] is None:
             made.append(None)
             continue
