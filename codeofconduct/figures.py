@@ -20,9 +20,10 @@ The first count after a change is also offered to the other processes through th
 (Redis in production), filed under the same key: one entry per version, which a process takes only
 when its own key is equal. So after a change one process counts and the others take its figures,
 instead of every worker of every server counting the city. (The background recounts of own
-acknowledgements are not shared: see `_recount`.) A publication counts its new version at once, after its
-commit (`count_after_publication`): on a publication morning nobody who opens the compliance page
-waits for the first count, which at 250,000 employees takes the better part of a second.
+acknowledgements are not shared: see `_recount`.) A publication counts its new version at once,
+after its commit (`count_after_publication`): on a publication morning nobody who opens the
+compliance page waits for the first count, which at 250,000 employees takes the better part of a
+second.
 """
 
 import datetime
