@@ -28,7 +28,7 @@ second.
 
 import datetime
 import logging
-import pickle
+import pickle  # nosec B403: the shared copy of the figures (docs/development.md, "Security linter")
 import threading
 from dataclasses import dataclass, field
 
@@ -235,7 +235,7 @@ def _shared(version: PolicyVersion, key: tuple) -> CityFigures | None:
     if entry is None or entry[0] != key:
         return None
     # Written by this app's own processes into its own cache, whose every value Django unpickles anyway.
-    return pickle.loads(entry[1])  # noqa: S301
+    return pickle.loads(entry[1])  # noqa: S301  # nosec B301
 
 
 def _forget_other_than(key: tuple) -> None:
