@@ -96,6 +96,23 @@ def fold(nodelist: NodeList) -> None:
     nodelist[:] = folded
 
 
+class CompiledNodeList(NodeList):
+    """A kept template's own nodes, which never change once it is compiled: the nodes of a type are looked
+    up once. `{% extends %}` asks its root template (base.html) for all of its blocks on every render,
+    a walk through every node of the page shell (some fifty calls a page)."""
+
+    def __init__(self, nodes):
+        super().__init__(nodes)
+        self.contains_nontext = getattr(nodes, "contains_nontext", False)
+        self._by_type: dict[type, list] = {}
+
+    def get_nodes_by_type(self, nodetype):
+        found = self._by_type.get(nodetype)
+        if found is None:
+            found = self._by_type.setdefault(nodetype, super().get_nodes_by_type(nodetype))
+        return list(found)  # the caller's own list, as before
+
+
 class _Folding(base.Loader):
     """Folds each template as it is compiled, before the cached loader keeps it: no request ever
     renders a template while it is being folded."""
@@ -103,6 +120,7 @@ class _Folding(base.Loader):
     def get_template(self, template_name, skip=None):
         template = super().get_template(template_name, skip)
         fold(template.nodelist)
+        template.nodelist = CompiledNodeList(template.nodelist)
         return template
 
 

@@ -88,3 +88,18 @@ def test_the_projects_templates_have_their_fixed_wording_folded():
             if id(node) not in inside and node.asvar is None and not node.noop and not node.filter_expression.filters
         ]
         assert inside and not [node for node in left if getattr(node.filter_expression.var, "literal", None)], name
+
+
+def test_a_root_templates_blocks_are_looked_up_once_not_on_every_page(monkeypatch):
+    """`{% extends %}` asks the root template for all its blocks on every render, a walk through every
+    node of the page shell: a kept template answers from what it found the first time, and pages read
+    as before (the test above compares every page with Django's own loader)."""
+    from django.template.base import Node
+
+    page = engine("config.template_loader.Loader").get_template("page.html")
+    first = page.render(Context({"name": "Bijlage"}))
+    walked = []
+    monkeypatch.setattr(Node, "get_nodes_by_type", lambda node, nodetype: walked.append(node) or [], raising=True)
+    for _again in range(3):
+        assert page.render(Context({"name": "Bijlage"})) == first
+    assert walked == []
