@@ -64,3 +64,31 @@ def test_numbers_only_formats_skip_dateformat():
     assert dates._numeric_writer("m/d/Y") is not None
     assert dates._numeric_writer("j F Y") is None
     assert dates._numeric_writer(r"\d d-m-Y") is None
+
+
+@pytest.mark.parametrize("language", ["nl-be", "en"])
+def test_a_moment_with_its_time_reads_as_the_date_filter_writes_it(language):
+    """A timeline's moments and a queue's deadlines: the date and the time in Antwerp, as the `date`
+    filter writes a moment in local time with SHORT_DATETIME_FORMAT (single-digit hours and minutes,
+    midnight, the hour that the change to summer time skips and the one winter time repeats)."""
+    start = datetime.datetime(2027, 3, 27, 22, 0, tzinfo=datetime.UTC)
+    moments = [start + datetime.timedelta(minutes=7 * step) for step in range(24 * 60 // 7 * 2)]
+    moments += [
+        datetime.datetime(2027, 10, 31, 0, 30, tzinfo=datetime.UTC) + datetime.timedelta(minutes=m) for m in (0, 60, 90)
+    ]
+    with translation.override(language), timezone.override("Europe/Brussels"):
+        written = ShortDates()
+        for moment in moments:
+            local = timezone.localtime(moment)
+            assert written.moment(moment) == date_filter(local, "SHORT_DATETIME_FORMAT"), moment
+            assert written.moment(moment) == written.moment(local)  # kept: the same text again
+
+
+def test_a_moment_in_any_format_is_written_as_dateformat_writes_it(settings):
+    settings.SHORT_DATETIME_FORMAT = "j F Y, G.i"  # a month's name: left to dateformat
+    settings.FORMAT_MODULE_PATH = None
+    moment = datetime.datetime(2027, 5, 4, 7, 5, tzinfo=datetime.UTC)
+    with translation.override("nl-be"), translation.override(None), timezone.override("Europe/Brussels"):
+        assert ShortDates().moment(moment) == dateformat.format(timezone.localtime(moment), "j F Y, G.i")
+    assert dates._numeric_writer("d-m-Y H:i", dates._TIME_NUMBERS) is not None
+    assert dates._numeric_writer("d-m-Y H:i") is None  # hours and minutes are a moment's, never a date's

@@ -5,7 +5,7 @@ from django import template
 from django.core.signals import setting_changed
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import normalize_newlines
@@ -47,15 +47,17 @@ def faq_for_rule(context, anchor):
 
 
 @register.filter
-def deadline(value) -> str:
+def deadline(value, dates: ShortDates | None = None) -> str:
     """A response target. Targets fall at local midnight, the end of the day before: that day is shown,
-    without a meaningless "00:00"; a target at another time (asked too late for the usual one) keeps it."""
+    without a meaningless "00:00"; a target at another time (asked too late for the usual one) keeps it.
+    A list passes its own `dates` (each distinct day written once)."""
     if not value:
         return ""
+    dates = dates or ShortDates()
     local = timezone.localtime(value)
     if local.time() == datetime.time(0, 0):
-        return formats.date_format(local.date() - datetime.timedelta(days=1), "SHORT_DATE_FORMAT")
-    return formats.date_format(local, "SHORT_DATETIME_FORMAT")
+        return dates(local.date() - datetime.timedelta(days=1))
+    return dates.moment(local)
 
 
 # A question's state as Core Branding's label: a colour per kind of state, always with its words.
@@ -116,7 +118,7 @@ def bureau_rows(questions):
             f"{direct if question['direct_reason'] else ''}</td>"
             f"<td>{_e(day(question['bureau_at']))}</td>"
             f"<td>{state_label}</td><td>{officer}</td>"
-            f"<td>{late if question['is_overdue'] else _deadline_once(question['bureau_deadline'], deadlines)}</td></tr>"
+            f"<td>{late if question['is_overdue'] else _deadline_once(question['bureau_deadline'], deadlines, day)}</td></tr>"
         )
     return mark_safe("\n".join(rows))  # noqa: S308 (every value in them is escaped above)  # nosec B308 B703
 
@@ -178,9 +180,10 @@ def timeline_items(events):
     internal = f' <span class="a-label">{_("enkel Bureau")}</span>'
     system = _("automatisch (systeem)")
     kinds, states = dict(EventKind.choices), dict(State.choices)
+    dates = ShortDates()
     items = []
     for event in events:
-        moment = _e(formats.date_format(timezone.localtime(event.created_at), "SHORT_DATETIME_FORMAT"))
+        moment = _e(dates.moment(event.created_at))
         who = _e(event.actor) if event.actor else system
         change = ""
         if event.from_state and event.from_state != event.to_state:
@@ -198,11 +201,11 @@ def timeline_items(events):
     return mark_safe("\n".join(items))  # noqa: S308 (every value in them is escaped above)  # nosec B308 B703
 
 
-def _deadline_once(value, seen: dict) -> str:
+def _deadline_once(value, seen: dict, dates: ShortDates) -> str:
     """`deadline(value)`, escaped, formatted once per distinct value in a list."""
     text = seen.get(value)
     if text is None:
-        text = seen[value] = _e(deadline(value))
+        text = seen[value] = _e(deadline(value, dates))
     return text
 
 

@@ -15,7 +15,7 @@ from codeofconduct import slots
 from codeofconduct.forms import TeamNotificationForm
 from codeofconduct.models import Acknowledgement
 from config import template_loader
-from config.dates import ShortDates
+from config.dates import ShortDates, short_date
 
 register = template.Library()
 
@@ -41,11 +41,7 @@ def day(value):
     otherwise break it after a hyphen ("01-" at the end of one line, "12-2026" on the next)."""
     if value in (None, ""):
         return value
-    return format_html(
-        '<time class="app-date" datetime="{}">{}</time>',
-        value.isoformat(),
-        formats.date_format(value, "SHORT_DATE_FORMAT"),
-    )
+    return format_html('<time class="app-date" datetime="{}">{}</time>', value.isoformat(), short_date(value))
 
 
 @register.simple_tag
@@ -106,7 +102,7 @@ def acknowledgement_section(context):
     ]
     ack = context.get("acknowledgement")
     if ack:
-        when = formats.date_format(timezone.localtime(ack.acknowledged_at), "SHORT_DATE_FORMAT")
+        when = short_date(ack.acknowledged_at)  # its day in local time
         read_on = _("Gelezen en begrepen op %(date)s") % {"date": _e(when)}
         parts.append(f'<p class="coc-acknowledged">\n<strong>{read_on}</strong>{acknowledgement_source(ack)}\n</p>\n')
     else:
