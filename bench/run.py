@@ -714,7 +714,7 @@ def measure_size(size, env, seconds, *, scenarios, baseline=None, morning_second
             cookie, token = csrf_for(PORT, sessions[made["employee"]], version.get_absolute_url())
             pool = AcknowledgementPool(pool_people, sessions, cookie, version.pk)
             result["pages"] = measure_pages(
-                made, visitors, sessions, query_person, pool, token, seconds, baseline, only_pages
+                made, visitors, sessions, query_person, pool, (cookie, token), seconds, baseline, only_pages
             )
             if lent:
                 result["pages"]["acknowledge POST"]["lent"] = len(lent)
@@ -742,7 +742,13 @@ def reverse_url(name, *args) -> str:
     return reverse(name, args=args or None)
 
 
-def measure_pages(made, visitors, sessions, query_person, pool, token, seconds, baseline, only_pages=None) -> dict:
+def measure_pages(made, visitors, sessions, query_person, pool, csrf, seconds, baseline, only_pages=None) -> dict:
+    """Every page against the floor. Each request carries the cookies a signed-in browser sends: the session
+    and the CSRF cookie (`csrf`: the cookie and its form token), which signing in sets and every later
+    response renews. Without it, every page with a form (the language switch of every page's header)
+    made and set a new CSRF secret on each request, as only a browser's first visit does; the POSTs and
+    the publication morning always sent it."""
+    csrf_cookie, token = csrf
     version = made["current"]
     compliance = reverse_url("codeofconduct:compliance")
     pages = [
@@ -761,7 +767,11 @@ def measure_pages(made, visitors, sessions, query_person, pool, token, seconds, 
     if only_pages:
         pages = [page for page in pages if page[0] == "floor" or page[0] in only_pages]
     results = {}
-    floor_cookies = [f"sessionid={sessions[made['employee']]}"]
+
+    def cookies_of(who):
+        return [f"sessionid={sessions[visitors[who]]}; csrftoken={csrf_cookie}"]
+
+    floor_cookies = cookies_of("employee")
     for name, who, path in pages:
         if name == "CSV export (city)":
             # A download of the whole city takes seconds at 250,000: timed one after the other
@@ -769,7 +779,7 @@ def measure_pages(made, visitors, sessions, query_person, pool, token, seconds, 
             measured = timed_downloads(PORT, path, sessions[visitors[who]], seconds)
             queries = queries_per_request(visitors[who], path)
         elif name == "floor":
-            measured = wrk(PORT, path, [f"sessionid={sessions[visitors[who]]}"], seconds)
+            measured = wrk(PORT, path, cookies_of(who), seconds)
             measured["floor_rps"], measured["share_of_floor"] = measured["rps"], 1.0
             queries = queries_per_request(visitors[who], path)
         elif who == "posts":
@@ -781,7 +791,7 @@ def measure_pages(made, visitors, sessions, query_person, pool, token, seconds, 
             measured = measure_again_before_calling_it_a_miss(name, measure(), baseline, measure)
             queries = queries_per_request(query_person, path, "POST", {"csrfmiddlewaretoken": token})
         else:
-            cookies = [f"sessionid={sessions[visitors[who]]}"]
+            cookies = cookies_of(who)
 
             def measure(path=path, cookies=cookies):
                 return against_floor(path, cookies, floor_cookies, seconds)
