@@ -19,9 +19,11 @@ are folded, so `{% extends %}` and `{% block %}` work as before.
 from django.core.signals import setting_changed
 from django.template import Node, NodeList
 from django.template.base import TextNode, Variable
-from django.template.defaulttags import CommentNode, IfNode, LoadNode
+from django.template.defaulttags import CommentNode, IfNode, LoadNode, URLNode
 from django.template.loaders import base, cached
 from django.templatetags.i18n import TranslateNode
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.utils.html import conditional_escape
 from django.utils.translation import get_language
 
 # Moved on when a setting changes (tests: languages, catalogues): no run written before is used again.
@@ -70,6 +72,43 @@ class FixedWordingNode(Node):
         return f"<{self.__class__.__qualname__}: {len(self.nodelist)} nodes>"
 
 
+class AddressNode(URLNode):
+    """`{% url "name" %}` or `{% url "name" as variable %}` of a literal name without arguments: reversed
+    once per URLconf, script prefix, language and current application (all a reversal depends on), then
+    served as reversed. A page's links to lists and forms (the Bureau queue's three, "Mijn vragen"'s
+    three) each cost a reversal on every request."""
+
+    @classmethod
+    def of(cls, node: URLNode) -> "AddressNode":
+        address = cls(node.view_name, node.args, node.kwargs, node.asvar)
+        address.token, address.origin = node.token, node.origin
+        address.reversed = {}
+        return address
+
+    def render(self, context):
+        try:  # as Django's own {% url %} finds it
+            current_app = context.request.current_app
+        except AttributeError:
+            try:
+                current_app = context.request.resolver_match.namespace
+            except AttributeError:
+                current_app = None
+        key = (_settings_changed, get_urlconf(), get_script_prefix(), get_language(), current_app)
+        url = self.reversed.get(key)
+        if url is None:
+            try:
+                url = reverse(self.view_name.resolve(context), current_app=current_app)
+            except NoReverseMatch:
+                if self.asvar is None:
+                    raise
+                url = ""  # as `{% url … as … %}` leaves it
+            self.reversed[key] = url
+        if self.asvar:
+            context[self.asvar] = url
+            return ""
+        return conditional_escape(url) if context.autoescape else url
+
+
 def fold(nodelist: NodeList) -> None:
     """Fold the runs of fixed nodes in `nodelist` and in every node list below it, in place."""
     for node in nodelist:
@@ -83,6 +122,8 @@ def fold(nodelist: NodeList) -> None:
                 fold(child)
     folded, run = [], []
     for node in [*nodelist, None]:
+        if type(node) is URLNode and not node.args and not node.kwargs and literal(node.view_name):
+            node = AddressNode.of(node)
         if node is not None and fixed(node):
             run.append(node)
             continue

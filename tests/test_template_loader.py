@@ -32,15 +32,18 @@ TEMPLATES = {
         "{% translate name %} {% translate 'Vorige' noop %} {% translate 'Bijlage'|add:name %}"
         "{% translate 'mei' context 'maand' %}"
         "{% autoescape off %}<p>{% translate 'Weet ik niet / geen bepaalde regel' %}</p>{% endautoescape %}"
-        "{% include 'part.html' %}{% endblock %}"
+        "{% include 'part.html' %}"
+        "<a href=\"{% url 'home' %}\">{% url 'advice:faq' as faq_url %}{{ faq_url }}"
+        "{% url 'no-such-page' as missing %}[{{ missing }}]{% url name as by_variable %}{{ by_variable }}"
+        "{% url 'codeofconduct:version_detail' 3 %}{% endblock %}"
     ),
     "part.html": "{% load i18n %}<aside>{% translate 'Bijlage' %} {{ name }}</aside>",
 }
 
 CONTEXTS = [
-    {"people": ["Lotte <Janssens>", "Tom"], "name": "Bijlage"},
-    {"people": [], "other": True, "name": "Mijn team"},
-    {"name": "x & y"},
+    {"people": ["Lotte <Janssens>", "Tom"], "name": "home"},
+    {"people": [], "other": True, "name": "advice:my_questions"},
+    {"name": "advice:faq"},
 ]
 
 
@@ -103,3 +106,42 @@ def test_a_root_templates_blocks_are_looked_up_once_not_on_every_page(monkeypatc
     for _again in range(3):
         assert page.render(Context({"name": "Bijlage"})) == first
     assert walked == []
+
+
+def test_an_address_without_arguments_is_reversed_once_per_urlconf_and_prefix(monkeypatch):
+    """`{% url "name" %}` of a literal name without arguments is the same for every request: reversed once,
+    then served as reversed, under the same script prefix (a second installation behind another
+    path gets its own), and a missing one with `as` stays empty as in Django's own tag."""
+    from django.urls import reverse, set_script_prefix
+
+    from config import template_loader
+
+    links = Engine(
+        loaders=[
+            (
+                "config.template_loader.Loader",
+                [
+                    (
+                        "django.template.loaders.locmem.Loader",
+                        {
+                            "links.html": "{% url 'home' %} {% url 'advice:faq' as faq %}{{ faq }} {% url 'gone' as gone %}[{{ gone }}]"
+                        },
+                    )
+                ],
+            )
+        ]
+    ).get_template("links.html")
+    faq = reverse("advice:faq")
+    reversed_names = []
+    monkeypatch.setattr(
+        template_loader, "reverse", lambda name, **kwargs: reversed_names.append(name) or reverse(name, **kwargs)
+    )
+    try:
+        assert links.render(Context()) == f"/ {faq} []"
+        assert links.render(Context()) == f"/ {faq} []"
+        assert reversed_names == ["home", "advice:faq", "gone"]  # the second page reversed nothing
+        set_script_prefix("/gedragscode/")
+        assert links.render(Context()) == f"/gedragscode/ /gedragscode{faq} []"
+    finally:
+        set_script_prefix("/")
+    assert links.render(Context()) == f"/ {faq} []"
