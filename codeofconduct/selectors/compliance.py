@@ -26,6 +26,7 @@ from config.pagination import CountedPaginator
 from organisation.models import OrgUnit
 
 Status = PolicyVersion.Status
+ROWS_PER_FETCH = 2000  # rows per unit read at a time while counting (see unit_figures)
 
 
 # --- Compliance per organisational unit -----------------------------------------------------------
@@ -87,15 +88,18 @@ def unit_figures(
             done=Count("this_acknowledgement"),
             late=Count("pk", filter=Q(this_acknowledgement__isnull=True) & audience.overdue_filter(version, today)),
         )
+        .values_list("unit_id", "total", "done", "late")
         .order_by()
     )
     total = UnitFigures(unit={"pk": None, "code": "", "name": "", "path": "/", "depth": -1})
-    for row in counts:
-        for figures in (total, units.get(row["unit_id"])):
+    # A row per unit, streamed as tuples: at 250,000 employees the 16,000 rows as a list of dicts were
+    # some 5 MB held beside the figures being made, at a worker's peak of memory.
+    for unit_id, people_count, done, late in counts.iterator(chunk_size=ROWS_PER_FETCH):
+        for figures in (total, units.get(unit_id)):
             if figures is not None:
-                figures.audience += row["total"]
-                figures.acknowledged += row["done"]
-                figures.overdue += row["late"]
+                figures.audience += people_count
+                figures.acknowledged += done
+                figures.overdue += late
     # A unit's chef-waardeerders: the people in it (and in the audience) with active direct reports.
     managers = get_user_model().objects.filter(is_active=True, manager__isnull=False).values("manager_id")
     chefs = (
@@ -103,13 +107,14 @@ def unit_figures(
         .annotate(notification=FilteredRelation("team_notifications", condition=Q(team_notifications__version=version)))
         .values("unit_id")
         .annotate(chefs=Count("pk"), confirmed=Count("notification"))
+        .values_list("unit_id", "chefs", "confirmed")
         .order_by()
     )
-    for row in chefs:
-        for figures in (total, units.get(row["unit_id"])):
+    for unit_id, chef_count, confirmed in chefs.iterator(chunk_size=ROWS_PER_FETCH):
+        for figures in (total, units.get(unit_id)):
             if figures is not None:
-                figures.chefs += row["chefs"]
-                figures.chefs_confirmed += row["confirmed"]
+                figures.chefs += chef_count
+                figures.chefs_confirmed += confirmed
     # Sub-units before their parent, each added once to the unit above it.
     for figures in reversed(_top_down(units)):
         parent = units.get(figures.unit["parent_id"])
