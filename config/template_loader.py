@@ -14,6 +14,11 @@ not change such a run: Django marks the translation of a literal safe, as it is 
 run is written with the request's own context on first use; after a changed setting (tests) it is
 written anew. Blocks, conditions, loops and includes keep their own nodes: only the runs inside them
 are folded, so `{% extends %}` and `{% block %}` work as before.
+
+Two more costs of every page are paid once per template: `{% url %}` of a literal name without
+arguments is reversed once (`AddressNode`), and a root template's blocks are looked up once
+(`CompiledNodeList`) instead of on every `{% extends %}` (docs/performance.md, "The page shell's
+lookups").
 """
 
 from django.core.signals import setting_changed
@@ -110,7 +115,8 @@ class AddressNode(URLNode):
 
 
 def fold(nodelist: NodeList) -> None:
-    """Fold the runs of fixed nodes in `nodelist` and in every node list below it, in place."""
+    """Fold the runs of fixed nodes in `nodelist` and in every node list below it, in place, and put an
+    `AddressNode` in the place of each `{% url %}` of a literal name without arguments."""
     for node in nodelist:
         if isinstance(node, IfNode):  # its branches, not its `nodelist` (a new list on every access)
             for _condition, branch in node.conditions_nodelists:
