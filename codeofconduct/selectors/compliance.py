@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.core.paginator import Page
+from django.db import connection
 from django.db.models import (
     Count,
     F,
@@ -290,9 +291,20 @@ _PEOPLE_PAGE = """
         ORDER BY chosen_unit.path, chosen.last_name, chosen.first_name, chosen.id
         LIMIT {per_page} OFFSET {offset}
     ) AS page
-    INNER JOIN organisation_person AS p ON p.id = page.id
+    {people}
     ORDER BY page.unit_path, page.last_name, page.first_name, page.id
 """
+# The page's people in full, by id. On PostgreSQL a LATERAL subquery with LIMIT 1, which the planner
+# cannot merge into a join: as a join, in a city of 2,500 it read and hashed all of the staff (0.7 ms)
+# for the page's 50 instead of looking each up by its key (0.1 ms). SQLite has no LATERAL.
+_PEOPLE_PAGE_PERSON = {
+    "postgresql": (
+        "CROSS JOIN LATERAL (SELECT person.id, person.username, person.personeelsnummer, person.first_name,"
+        " person.last_name, person.manager_id FROM organisation_person AS person WHERE person.id = page.id"
+        " LIMIT 1) AS p"
+    ),
+}
+_PEOPLE_PAGE_PERSON_JOINED = "INNER JOIN organisation_person AS p ON p.id = page.id"
 
 
 def _people_page_rows(version: PolicyVersion, unit_path: str | None, offset: int) -> list:
@@ -316,7 +328,10 @@ def _people_page_rows(version: PolicyVersion, unit_path: str | None, offset: int
         PeopleRow(*row)
         for row in sql.fetch(
             _PEOPLE_PAGE.format(
-                units=" AND ".join(conditions) or "1 = 1", per_page=int(PEOPLE_PER_PAGE), offset=int(offset)
+                units=" AND ".join(conditions) or "1 = 1",
+                per_page=int(PEOPLE_PER_PAGE),
+                offset=int(offset),
+                people=_PEOPLE_PAGE_PERSON.get(connection.vendor, _PEOPLE_PAGE_PERSON_JOINED),
             ),
             params,
             fields,
