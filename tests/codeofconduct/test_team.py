@@ -52,6 +52,23 @@ def test_a_report_without_a_unit_is_listed_but_owes_nothing_and_is_not_counted(c
     assert f"0 van {members - 1} medewerkers bevestigden" in page
 
 
+def test_for_a_version_to_some_units_the_line_shows_who_is_outside_its_public(city, current, client):
+    """A version for Team Online only: on the director's whole line, the people of Team Pers are listed
+    outside its public, while those of Team Online owe it."""
+    from codeofconduct.services import publishing
+
+    draft = publishing.draft_create(policy=current.policy, by=city.editor, copy_from=current)
+    draft.audience_all_staff = False
+    publishing.draft_save(version=draft, by=city.editor)
+    draft.audience_units.set([city.team_a])
+    newer = publishing.version_publish(version=draft, by=city.editor)
+    client.force_login(city.director)
+    page = client.get(reverse("codeofconduct:team") + f"?alles=1&versie={newer.pk}").text
+    assert "niet in het publiek van deze versie" in row(page, "medewerker2")
+    assert "niet in het publiek van deze versie" not in row(page, "medewerker")
+    assert "<time" in row(page, "medewerker")  # their due date
+
+
 def test_switch_shows_the_whole_subtree(city, current, client):
     client.force_login(city.director)
     page = client.get(reverse("codeofconduct:team")).text
