@@ -41,9 +41,10 @@ TEMPLATES = {
 }
 
 CONTEXTS = [
-    {"people": ["Lotte <Janssens>", "Tom"], "name": "home"},
-    {"people": [], "other": True, "name": "advice:my_questions"},
-    {"name": "advice:faq"},
+    {"people": ["Lotte <Janssens>", "Tom"], "name": "Bijlage"},
+    {"people": [], "other": True, "name": "Mijn team"},
+    {"name": "x & y"},
+    {"name": "advice:my_questions"},  # a name that reverses, for `{% url name as … %}`
 ]
 
 
