@@ -83,11 +83,14 @@ class AddressNode(URLNode):
     served as reversed. A page's links to lists and forms (the Bureau queue's three, "Mijn vragen"'s
     three) each cost a reversal on every request."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reversed: dict[tuple, str] = {}
+
     @classmethod
     def of(cls, node: URLNode) -> "AddressNode":
         address = cls(node.view_name, node.args, node.kwargs, node.asvar)
         address.token, address.origin = node.token, node.origin
-        address.reversed = {}
         return address
 
     def render(self, context):

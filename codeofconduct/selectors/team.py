@@ -201,10 +201,8 @@ def team_page(version: PolicyVersion, chef, *, whole_subtree: bool = False) -> T
         reminded,
         *_notification,
     ) in rows:
-        if paths is None:  # all staff: everyone active with a unit (its id was read, not its path)
-            in_audience = bool(is_active) and unit_path_or_id is not None
-        else:
-            in_audience = audience.in_audience_of(paths, is_active=is_active, unit_path=unit_path_or_id)
+        # For all staff (`paths` None) only whether there is a unit counts: its id stands in for its path.
+        in_audience = audience.in_audience_of(paths, is_active=is_active, unit_path=unit_path_or_id)
         acknowledgement = None
         if ack_id is not None:
             recorder = f"{recorder_first or ''} {recorder_last or ''}".strip()
