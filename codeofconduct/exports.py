@@ -121,9 +121,9 @@ def units_rows(units: list[UnitFigures]):
         yield [
             safe_cell(value)
             for value in (
-                figures.unit["code"],
-                figures.unit["name"],
-                figures.unit["depth"],
+                figures.unit.code,
+                figures.unit.name,
+                figures.unit.depth,
                 figures.audience,
                 figures.acknowledged,
                 figures.share,

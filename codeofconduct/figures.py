@@ -53,8 +53,10 @@ UNIT_DAYS_KEPT = 500  # units whose chart is kept with one count of the figures 
 FRAGMENTS_KEPT = 1000  # rendered parts kept with one count (a unit's chart and summary, per language: a few kB each)
 # The shared copy: one entry per version (some 3 MB at 250,000 employees), replaced by the next count
 # that shares it: (key, the figures pickled), so that a process unpickles a copy of the city only when
-# it is of its own key.
-SHARED_KEY = "compliance-figures:{pk}"
+# it is of its own key. The name says the pickled form: when it changes (v2: units as
+# compliance.Unit, no longer dicts), the processes of a new release never read an old release's copy
+# during a rolling deploy, nor the other way round.
+SHARED_KEY = "compliance-figures:v2:{pk}"
 SHARED_SECONDS = 24 * 3600
 
 logger = logging.getLogger(__name__)
@@ -76,11 +78,11 @@ class CityFigures:
         """The acknowledgements per day below `unit` (the chart on its page): counted on the first view of
         the unit and kept with these figures, so never older than they are (a new count starts without).
         At most UNIT_DAYS_KEPT units are kept per count: clicking through a whole city keeps no more."""
-        series = self.unit_days.get(unit.unit["pk"])
+        series = self.unit_days.get(unit.unit.pk)
         if series is None:
-            series = compliance.acknowledgements_per_day(version, unit.unit["path"])
+            series = compliance.acknowledgements_per_day(version, unit.unit.path)
             if len(self.unit_days) < UNIT_DAYS_KEPT:
-                self.unit_days[unit.unit["pk"]] = series
+                self.unit_days[unit.unit.pk] = series
         return series
 
     def fragment(self, key: tuple, render) -> str:
@@ -206,7 +208,7 @@ def _count(
     figures = CityFigures(
         units=units,
         total=total,
-        by_code={unit.unit["code"]: unit for unit in units.values()},
+        by_code={unit.unit.code: unit for unit in units.values()},
         per_day=compliance.acknowledgements_per_day(version),
         counted_at=counted_at,
     )

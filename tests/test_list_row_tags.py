@@ -18,7 +18,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from codeofconduct.selectors.compliance import UnitFigures
+from codeofconduct.selectors.compliance import CITY, UnitFigures
 from codeofconduct.selectors.team import Member, MemberAcknowledgement, MemberProgress
 from codeofconduct.templatetags import codeofconduct_tags
 from codeofconduct.views.compliance import _chart
@@ -211,7 +211,7 @@ def test_team_rows(language):
 def test_unit_rows(language):
     def unit(code, name, audience, acknowledged, overdue, chefs, confirmed):
         return UnitFigures(
-            unit={"pk": 1, "code": code, "name": name},
+            unit=CITY._replace(pk=1, code=code, name=name, path="/1/", depth=0),
             audience=audience,
             acknowledged=acknowledged,
             overdue=overdue,

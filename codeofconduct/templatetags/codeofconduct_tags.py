@@ -236,7 +236,7 @@ def unit_rows(rows, version):
     share_in, done_of = _("Aandeel bevestigd in %(unit)s"), _("%(done)s van %(total)s")
     written = []
     for row in rows:
-        code, name, share = _e(row.unit["code"]), _e(row.unit["name"]), row.share
+        code, name, share = _e(row.unit.code), _e(row.unit.name), row.share
         if row.notification_confirmed:
             notified = yes
         elif row.chefs:

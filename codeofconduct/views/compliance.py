@@ -68,11 +68,11 @@ def compliance_page(request):
             # figures and its units, and the chart (the city's series is counted with its figures, a unit's
             # on its first view and then kept with them).
             "summary_html": city.fragment(
-                ("summary", shown.unit["pk"], get_language()),
+                ("summary", shown.unit.pk, get_language()),
                 lambda: _summary_html(city, version, selected, shown),
             ),
             "chart_html": city.fragment(
-                ("chart", shown.unit["pk"], get_language()),
+                ("chart", shown.unit.pk, get_language()),
                 lambda: _chart_html(city, version, selected, shown),
             ),
         },
@@ -141,11 +141,11 @@ def compliance_export(request, pk):
     selected = city.by_code.get(code) if code else None
     if code and selected is None:
         raise Http404
-    path = selected.unit["path"] if selected else None
+    path = selected.unit.path if selected else None
     unit_list = [
         f
-        for f in sorted(city.units.values(), key=lambda f: f.unit["path"])
-        if f.audience and (path is None or f.unit["path"].startswith(path))
+        for f in sorted(city.units.values(), key=lambda f: f.unit.path)
+        if f.audience and (path is None or f.unit.path.startswith(path))
     ]
     people = compliance.people_in_unit(version, path)
     stamp = timezone.localdate().isoformat()

@@ -52,7 +52,7 @@ def publish_for_units(city, policy, copy_from, units, *, wording):
 
 def figures_by_code(version):
     units, total = compliance.unit_figures(version)
-    by_code = {f.unit["code"]: (f.audience, f.acknowledged, f.overdue) for f in units.values()}
+    by_code = {f.unit.code: (f.audience, f.acknowledged, f.overdue) for f in units.values()}
     return by_code, total
 
 
@@ -68,7 +68,7 @@ def test_counts_per_unit_match_the_hand_computed_figures(small_city, current):
 
 def test_notification_by_chefs_per_unit(small_city, current):
     units, total = compliance.unit_figures(current)
-    by_code = {f.unit["code"]: f for f in units.values()}
+    by_code = {f.unit.code: f for f in units.values()}
     assert (by_code["BZ-COM-A"].chefs, by_code["BZ-COM-A"].chefs_confirmed) == (1, 1)
     assert by_code["BZ-COM-A"].notification_confirmed
     assert (by_code["BZ-COM-B"].chefs, by_code["BZ-COM-B"].chefs_confirmed) == (1, 0)

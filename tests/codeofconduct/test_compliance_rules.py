@@ -24,7 +24,7 @@ def small_city(city, current):
 
 
 def names(figures):
-    return [f.unit["code"] for f in figures]
+    return [f.unit.code for f in figures]
 
 
 def test_the_trail_of_a_team_goes_back_to_the_city_from_the_top_down(city, small_city, current):
