@@ -29,6 +29,7 @@ import sys
 import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from scripts.harness import CSRF_INPUT, Server, measuring_command
@@ -38,7 +39,8 @@ PYTHON = sys.executable
 # Names of this run's own: two runs on one server (or another tool's databases) never collide.
 DATABASE = os.environ.get("BENCH_DATABASE", f"gedragscode_bench_{os.getpid()}")
 TEMPLATE = f"{DATABASE}_template"
-PORT, SECOND_PORT = 8793, 8794
+SMALLEST_COPY = f"{DATABASE}_smallest"  # the smallest city, kept for the growth check (SmallestCity)
+PORT, SECOND_PORT, SMALLEST_PORT = 8793, 8794, 8796
 WORKERS, THREADS = 2, 4
 # 16 connections, and each worker listening on a socket of its own (--reuse-port, see start_server), so
 # that every round keeps both workers, and both cores, busy. With 4 connections on the shared socket,
@@ -426,7 +428,7 @@ def median(values):
     return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
-def against_floor(path, cookies, floor_cookies, seconds, method="GET", body="", pool=None) -> dict:
+def against_floor(path, cookies, floor_cookies, seconds, method="GET", body="", pool=None, port=PORT) -> dict:
     """The floor and the page in turn, ROUNDS times, each for as long, after a second of warm-up.
 
     The share of the floor is the page's throughput over the floor's, each over all its rounds (the
@@ -440,9 +442,9 @@ def against_floor(path, cookies, floor_cookies, seconds, method="GET", body="", 
 
     def page_run(duration):
         if pool is None:
-            return wrk(PORT, path, cookies, duration, method, body)
+            return wrk(port, path, cookies, duration, method, body)
         people, their_cookies = pool.take(duration)
-        measured = wrk(PORT, path, their_cookies, duration, method, body, split=True)
+        measured = wrk(port, path, their_cookies, duration, method, body, split=True)
         first = pool.first_acknowledgements(people)
         # A POST still in flight when wrk stops may be recorded without being counted by wrk.
         counted = min(first, measured["requests"])
@@ -457,7 +459,7 @@ def against_floor(path, cookies, floor_cookies, seconds, method="GET", body="", 
     each = round_seconds(seconds)
     rounds = []
     for _ in range(ROUNDS):
-        floor = wrk(PORT, "/bench/floor/", floor_cookies, each)
+        floor = wrk(port, "/bench/floor/", floor_cookies, each)
         page = page_run(each)
         rounds.append((page, floor))
     by_ratio = sorted(rounds, key=lambda pair: pair[0]["rps"] / pair[1]["rps"] if pair[1]["rps"] else 0.0)
@@ -504,20 +506,28 @@ def shares(page_rps: list, floor_rps: list) -> dict:
     }
 
 
-def measure_again_before_calling_it_a_miss(name, measured, baseline, measure) -> dict:
+def measure_again_before_calling_it_a_miss(name, measured, baseline, measure, smallest=None) -> dict:
     """A page whose share misses its goal (FLOOR_SHARE), or at the largest size lost more than GROWTH_LOSS
     of its share at the smallest, is measured again at once, on the same server, before anyone calls it
     a miss or noise. Its share is then that of all its rounds and all the floor's (the ratio of the
-    sums); both measurements are kept."""
+    sums); both measurements are kept.
+
+    A comparison has two sides, and each is measured with the same noise (a page's one-second rounds
+    move by a tenth and more on this kind of machine, docs/performance.md). So when the page, measured
+    again, still lost more than GROWTH_LOSS, the smallest city's side is measured again too, on a copy
+    of that city as its pages were measured (`smallest`, a SmallestCity), and its rounds are added to
+    the first ones in `baseline` in the same way. Nothing is measured more than twice, and no round is
+    left out."""
     if name in UNBOUNDED_QUERIES or "rounds" not in measured:
         return measured
     reasons = []
     goal = FLOOR_SHARE.get(name)
     if goal is not None and measured["share_of_floor"] < goal:
         reasons.append(f"below its goal of {goal:.0%}")
-    before = baseline[name]["share_of_floor"] if baseline is not None and name in baseline else None
-    if before and measured["share_of_floor"] < before * (1 - GROWTH_LOSS):
-        reasons.append(f"{1 - measured['share_of_floor'] / before:.0%} below the smallest city's")
+    if _lost_share(name, measured, baseline):
+        reasons.append(
+            f"{1 - measured['share_of_floor'] / baseline[name]['share_of_floor']:.0%} below the smallest city's"
+        )
     if not reasons:
         return measured
     again = measure()
@@ -526,21 +536,108 @@ def measure_again_before_calling_it_a_miss(name, measured, baseline, measure) ->
         f"{again['share_of_floor']:.0%} of floor",
         flush=True,
     )
-    page_rps = measured["page_rps_rounds"] + again["page_rps_rounds"]
-    floor_rps = measured["floor_rps_rounds"] + again["floor_rps_rounds"]
+    measured = both_measurements(measured, again, " and ".join(reasons))
+    if smallest is not None and _lost_share(name, measured, baseline) and smallest.has(name):
+        first = baseline[name]
+        again = smallest.measure_again(name)
+        baseline[name] = both_measurements(first, again, f"the growth check at {smallest.largest_size:,}")
+        print(
+            f"   {name:26} still {1 - measured['share_of_floor'] / first['share_of_floor']:.0%} below the smallest "
+            f"city's: measured again there, {again['share_of_floor']:.0%} of floor "
+            f"({baseline[name]['share_of_floor']:.0%} all the rounds together)",
+            flush=True,
+        )
+    return measured
+
+
+def _lost_share(name, measured, baseline) -> bool:
+    before = baseline[name]["share_of_floor"] if baseline is not None and name in baseline else None
+    return bool(before) and measured["share_of_floor"] < before * (1 - GROWTH_LOSS)
+
+
+def both_measurements(first, again, because) -> dict:
+    """A page's two measurements as one: all the rounds of both, the shares of each kept beside it."""
+    page_rps = first["page_rps_rounds"] + again["page_rps_rounds"]
+    floor_rps = first["floor_rps_rounds"] + again["floor_rps_rounds"]
     return {
-        **measured,
-        "measured_again_because": " and ".join(reasons),
-        "share_first_measurement": measured["share_of_floor"],
+        **first,
+        "measured_again_because": because,
+        "share_first_measurement": first["share_of_floor"],
         "share_measured_again": again["share_of_floor"],
         "page_rps_rounds": page_rps,
         "floor_rps_rounds": floor_rps,
         **shares(page_rps, floor_rps),
-        "errors": measured["errors"] + again["errors"],
+        "errors": first["errors"] + again["errors"],
         "fewest_connections_of_a_worker": min(
-            measured["fewest_connections_of_a_worker"], again["fewest_connections_of_a_worker"]
+            first["fewest_connections_of_a_worker"], again["fewest_connections_of_a_worker"]
         ),
     }
+
+
+class SmallestCity:
+    """The smallest city as its pages were measured, kept for the growth check at the largest size.
+
+    Its database is copied right before its server starts (after the pool of the acknowledgement POST
+    is made and the sessions are written), so that a page measured there again sees what it saw the
+    first time, not the city after the reminder job, the import and the publication morning. Its
+    server is started only when a page needs it, on a port of its own."""
+
+    def __init__(self, env):
+        self.env = {
+            **env,
+            "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{SMALLEST_COPY}",
+            "SITE_URL": f"https://127.0.0.1:{SMALLEST_PORT}",
+        }
+        self.pages = {}  # name -> (path, cookies, method, body, seconds), as measured the first time
+        self.floor_cookies = self.pool_args = self.largest_size = self.server = None
+
+    def remember(self, pages, floor_cookies, pool) -> None:
+        self.pages, self.floor_cookies = pages, floor_cookies
+        # The pool's people as it was made: the copy has none of the acknowledgements the POSTs made since.
+        self.pool_args = (list(pool.people), pool.sessions, pool.csrf_cookie, pool.version_pk)
+
+    def has(self, name) -> bool:
+        return name in self.pages
+
+    def measure_again(self, name) -> dict:
+        path, cookies, method, body, seconds = self.pages[name]
+        if self.server is None:
+            self.server = start_server(self.env, SMALLEST_PORT)
+        if method == "GET":
+            return against_floor(path, cookies, self.floor_cookies, seconds, port=SMALLEST_PORT)
+        # The POST's pool counts and hands out people in the copy's database.
+        with bench_database(SMALLEST_COPY):
+            pool = AcknowledgementPool(*self.pool_args)
+            return against_floor(path, None, self.floor_cookies, seconds, method, body, pool=pool, port=SMALLEST_PORT)
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.stop()
+            self.server = None
+
+
+@contextmanager
+def bench_database(name):
+    """This process's queries go to database `name` meanwhile."""
+    from django.db import connections
+
+    connections.close_all()
+    settings_dict = connections["default"].settings_dict
+    before, settings_dict["NAME"] = settings_dict["NAME"], name
+    try:
+        yield
+    finally:
+        connections.close_all()
+        settings_dict["NAME"] = before
+
+
+def copy_for_the_growth_check() -> None:
+    """The city in DATABASE, copied as it is now (nobody may be connected to it meanwhile)."""
+    from django.db import connections
+
+    connections.close_all()
+    psql(f'DROP DATABASE IF EXISTS "{SMALLEST_COPY}" WITH (FORCE)')
+    psql(f'CREATE DATABASE "{SMALLEST_COPY}" TEMPLATE "{DATABASE}"')
 
 
 def compliance_after_a_change(session_key, path) -> float:
@@ -648,12 +745,16 @@ def two_servers_acknowledge(env, people, version_pk) -> dict:
         second.stop()
 
 
-def measure_size(size, env, seconds, *, scenarios, baseline=None, morning_seconds=0, only_pages=None) -> dict:
+def measure_size(
+    size, env, seconds, *, scenarios, baseline=None, morning_seconds=0, only_pages=None, smallest=None
+) -> dict:
     """One city of `size`: the pages against the floor (a page that misses its share goal is measured
     again, and so, with `baseline`, the smallest city's pages, is one that lost more than GROWTH_LOSS of
     its share), the figures after a change, memory, two servers, the reminder job and the import; then,
     with `morning_seconds`, the publication morning.
-    With `only_pages` (display names), just those pages against the floor."""
+    With `only_pages` (display names), just those pages against the floor. `smallest` (a SmallestCity):
+    without `baseline`, this city is kept as it is when its pages are measured; with it, a page that
+    still lost share is measured there again."""
     from bench import generate
     from codeofconduct.models import Acknowledgement
     from organisation.models import Person
@@ -701,6 +802,11 @@ def measure_size(size, env, seconds, *, scenarios, baseline=None, morning_second
         "asker": made["asker"],
     }
     sessions = make_sessions(list(visitors.values()) + (pool_people if "pages" in scenarios else []))
+    keep = smallest is not None and baseline is None and "pages" in scenarios
+    if keep:
+        copy_for_the_growth_check()
+    elif smallest is not None:
+        smallest.largest_size = size
     result = {
         "size": size,
         "units": len(the_plan.units),
@@ -714,10 +820,22 @@ def measure_size(size, env, seconds, *, scenarios, baseline=None, morning_second
             cookie, token = csrf_for(PORT, sessions[made["employee"]], version.get_absolute_url())
             pool = AcknowledgementPool(pool_people, sessions, cookie, version.pk)
             result["pages"] = measure_pages(
-                made, visitors, sessions, query_person, pool, (cookie, token), seconds, baseline, only_pages
+                made,
+                visitors,
+                sessions,
+                query_person,
+                pool,
+                (cookie, token),
+                seconds,
+                baseline,
+                only_pages,
+                smallest=smallest,
+                keep=keep,
             )
             if lent:
                 result["pages"]["acknowledge POST"]["lent"] = len(lent)
+            if smallest is not None and not keep:
+                smallest.stop()  # its pages, if any, were measured again: the rest of this city runs alone
         if "pages" in scenarios and not only_pages:
             result["compliance_after_change_ms"] = compliance_after_a_change(
                 sessions[visitors["editor"]], reverse_url("codeofconduct:compliance")
@@ -742,7 +860,9 @@ def reverse_url(name, *args) -> str:
     return reverse(name, args=args or None)
 
 
-def measure_pages(made, visitors, sessions, query_person, pool, csrf, seconds, baseline, only_pages=None) -> dict:
+def measure_pages(
+    made, visitors, sessions, query_person, pool, csrf, seconds, baseline, only_pages=None, *, smallest=None, keep=False
+) -> dict:
     """Every page against the floor. Each request carries the cookies a signed-in browser sends: the session
     and the CSRF cookie (`csrf`: the cookie and its form token), which signing in sets and every later
     response renews. Without it, every page with a form (the language switch of every page's header)
@@ -772,6 +892,8 @@ def measure_pages(made, visitors, sessions, query_person, pool, csrf, seconds, b
         return [f"sessionid={sessions[visitors[who]]}; csrftoken={csrf_cookie}"]
 
     floor_cookies = cookies_of("employee")
+    again_there = None if keep else smallest  # the smallest city's pages are measured again only from the largest
+    remembered = {}
     for name, who, path in pages:
         if name == "CSV export (city)":
             # A download of the whole city takes seconds at 250,000: timed one after the other
@@ -788,7 +910,8 @@ def measure_pages(made, visitors, sessions, query_person, pool, csrf, seconds, b
             def measure(path=path, body=body):
                 return against_floor(path, None, floor_cookies, seconds, "POST", body, pool=pool)
 
-            measured = measure_again_before_calling_it_a_miss(name, measure(), baseline, measure)
+            measured = measure_again_before_calling_it_a_miss(name, measure(), baseline, measure, again_there)
+            remembered[name] = (path, None, "POST", body, seconds)
             queries = queries_per_request(query_person, path, "POST", {"csrfmiddlewaretoken": token})
         else:
             cookies = cookies_of(who)
@@ -796,7 +919,8 @@ def measure_pages(made, visitors, sessions, query_person, pool, csrf, seconds, b
             def measure(path=path, cookies=cookies):
                 return against_floor(path, cookies, floor_cookies, seconds)
 
-            measured = measure_again_before_calling_it_a_miss(name, measure(), baseline, measure)
+            measured = measure_again_before_calling_it_a_miss(name, measure(), baseline, measure, again_there)
+            remembered[name] = (path, cookies, "GET", "", seconds)
             queries = queries_per_request(visitors[who], path)
         measured["queries"] = queries
         if who != "posts":
@@ -813,6 +937,8 @@ def measure_pages(made, visitors, sessions, query_person, pool, csrf, seconds, b
             flush=True,
         )
         results[name] = measured
+    if keep:
+        smallest.remember(remembered, floor_cookies, pool)
     return results
 
 
@@ -1158,21 +1284,33 @@ def goals(sizes: list[dict]) -> list[dict]:
                 "equal",
                 a["queries"] == b["queries"],
             )
-            drop = 1 - b["share_of_floor"] / a["share_of_floor"] if a["share_of_floor"] else 0
-            again = ""
-            if "share_measured_again" in b:
-                again = (
-                    f"; measured again at once: {b['share_first_measurement']:.0%}, then "
-                    f"{b['share_measured_again']:.0%}, all the rounds together"
-                )
+            value, met = growth(smallest["size"], a, b)
             check(
                 f"{name}: throughput (share of floor) {smallest['size']:,} → {largest['size']:,}",
-                f"{a['share_of_floor']:.0%} → {b['share_of_floor']:.0%} "
-                f"({'loses' if drop > 0 else 'gains'} {abs(drop):.0%}{again})",
+                value,
                 f"loses at most {GROWTH_LOSS:.0%}",
-                drop <= GROWTH_LOSS,
+                met,
             )
     return checks
+
+
+def growth(smallest_size, a, b) -> tuple[str, bool]:
+    """A page's share at the smallest size (`a`) against the largest (`b`): the value shown, and whether it
+    lost at most GROWTH_LOSS of it."""
+    drop = 1 - b["share_of_floor"] / a["share_of_floor"] if a["share_of_floor"] else 0
+    again = ""
+    if "share_measured_again" in b:
+        again = (
+            f"; measured again at once: {b['share_first_measurement']:.0%}, then "
+            f"{b['share_measured_again']:.0%}, all the rounds together"
+        )
+    if "share_measured_again" in a:
+        again += (
+            f"; and so at {smallest_size:,}, on a copy of that city: {a['share_first_measurement']:.0%}, "
+            f"then {a['share_measured_again']:.0%}"
+        )
+    value = f"{a['share_of_floor']:.0%} → {b['share_of_floor']:.0%} ({'loses' if drop > 0 else 'gains'} {abs(drop):.0%}{again})"
+    return value, drop <= GROWTH_LOSS
 
 
 def machine() -> dict:
@@ -1392,6 +1530,8 @@ def main() -> int:
     prepare_template(env)
     django.setup()
     measured = []
+    # The smallest city's side of the growth check, measured again where a page still lost share.
+    smallest = SmallestCity(env) if len(sizes) > 1 and "pages" in scenarios else None
     try:
         for size in sizes:
             baseline = measured[0]["pages"] if measured and size == sizes[-1] and "pages" in measured[0] else None
@@ -1405,12 +1545,17 @@ def main() -> int:
                     baseline=baseline,
                     morning_seconds=morning,
                     only_pages=only_pages,
+                    # Kept at the first size (no baseline yet), measured again from the last (with it).
+                    smallest=smallest if size in (sizes[0], sizes[-1]) else None,
                 )
             )
     finally:
         from django.db import connections
 
+        if smallest is not None:
+            smallest.stop()
         connections.close_all()
+        psql(f'DROP DATABASE IF EXISTS "{SMALLEST_COPY}" WITH (FORCE)')
         psql(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
         psql(f'DROP DATABASE IF EXISTS "{TEMPLATE}" WITH (FORCE)')
     command = "make bench"
