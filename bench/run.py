@@ -455,6 +455,7 @@ def against_floor(path, cookies, floor_cookies, seconds, method="GET", body="", 
         )
         return measured
 
+    recycled_before = pool.recycled if pool is not None else 0
     warm_up = page_run(1)
     each = round_seconds(seconds)
     rounds = []
@@ -477,7 +478,7 @@ def against_floor(path, cookies, floor_cookies, seconds, method="GET", body="", 
         runs = [warm_up] + [pair[0] for pair in rounds]
         result["first_acknowledgements"] = sum(run["first_acknowledgements"] for run in runs)
         result["repeats"] = sum(run["repeats"] for run in runs)
-        result["recycled"] = pool.recycled
+        result["recycled"] = pool.recycled - recycled_before  # in this measurement (a pool serves both)
     return result
 
 
@@ -568,6 +569,12 @@ def both_measurements(first, again, because) -> dict:
         "floor_rps_rounds": floor_rps,
         **shares(page_rps, floor_rps),
         "errors": first["errors"] + again["errors"],
+        # The acknowledgement POST: what each measurement recorded, together.
+        **{
+            count: first[count] + again[count]
+            for count in ("first_acknowledgements", "repeats", "recycled")
+            if count in first and count in again
+        },
         "fewest_connections_of_a_worker": min(
             first["fewest_connections_of_a_worker"], again["fewest_connections_of_a_worker"]
         ),

@@ -87,6 +87,13 @@ def test_a_page_that_still_lost_share_is_measured_again_at_the_smallest_size_too
     assert "and so at 2,500, on a copy of that city: 61%, then 49%" in value
 
 
+def test_the_acknowledgement_post_measured_again_counts_the_first_acknowledgements_of_both():
+    first = {**_measurement([300, 300], [1000, 1000]), "first_acknowledgements": 1800, "repeats": 0, "recycled": 1}
+    again = {**_measurement([310, 290], [1000, 1000]), "first_acknowledgements": 1750, "repeats": 3, "recycled": 2}
+    combined = run.both_measurements(first, again, "below its goal of 30%")
+    assert (combined["first_acknowledgements"], combined["repeats"], combined["recycled"]) == (3550, 3, 3)
+
+
 def test_a_page_that_met_the_growth_goal_once_measured_again_leaves_the_smallest_city_alone():
     baseline = {"home": _measurement([600, 600], [1000, 1000])}
     first = _measurement([500, 500], [1000, 1000])
