@@ -21,6 +21,8 @@ class CodeOfConductConfig(AppConfig):
         content.track(Policy, PolicyVersion, through=(PolicyVersion.audience_units.through,))
         # The navigation's badge on every page: what the person acknowledged, read with them.
         backends.read_with_person(reading.ACKNOWLEDGED_VERSIONS, reading.acknowledged_versions)
+        # The person's own rows on the pages that show them (home, the version page), not on every page.
+        backends.read_with_person(reading.MY_VERSIONS, reading.my_versions, views=reading.MY_VERSIONS_VIEWS)
         # The compliance figures' counter, which a compliance page reads before anything else.
         for name, expression in figures.generation_with_person().items():
             backends.read_with_person(name, expression)

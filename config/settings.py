@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Before anything loads the signed-in person: what their query reads may depend on the page.
+    "organisation.middleware.CurrentRequestMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "organisation.middleware.TrustedHeaderMiddleware",
     "organisation.middleware.SignInAgainMiddleware",

@@ -1,6 +1,7 @@
 import logging
 import time
 from collections.abc import Callable
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -8,6 +9,7 @@ from django.contrib.auth.backends import BaseBackend, ModelBackend, RemoteUserBa
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Exists, Expression, OuterRef
+from django.urls import Resolver404, resolve
 
 from organisation import content, identity, lockout
 from organisation.models import Deputy
@@ -26,8 +28,30 @@ class SignedInPersonMixin:
     """
 
     def get_user(self, user_id):
-        user = signed_in_person(user_id)
+        user = signed_in_person(user_id, views_reading=_view_reading(current_request.get()))
         return user if user is not None and self.user_can_authenticate(user) else None
+
+
+# The request being served on this thread (organisation.middleware.CurrentRequestMiddleware): the backend
+# is asked for the person by id only, and what is read with them may depend on the page.
+current_request: ContextVar = ContextVar("current_request", default=None)
+
+
+def _view_reading(request) -> frozenset:
+    """The names read with the person only for the view `request` is for (`read_with_person(views=…)`).
+
+    Known once the address is resolved (every page's person is first needed after that, in
+    SignInAgainMiddleware.process_view); before that (the sign-on proxy's middleware signs people in
+    first), the address is resolved here."""
+    if request is None or not _read_for_views:
+        return frozenset()
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        try:
+            match = resolve(request.path_info, getattr(request, "urlconf", None))
+        except Resolver404:
+            return frozenset()
+    return _read_for_views.get(match.view_name, frozenset())
 
 
 # Every request loads its person: building that query with the ORM cost about 2.5 ms each time
@@ -36,24 +60,30 @@ class SignedInPersonMixin:
 # the same converters as in the ORM (SQLite's booleans and dates), and the person is built as the ORM
 # builds them (`Model.from_db`).
 _PERSON_ID_PLACEHOLDER = -2_147_483_000
-_compiled_person_query: dict[str, dict] = {}
+_compiled_person_query: dict[tuple[str, frozenset], dict] = {}  # (database, views_reading) -> …
 
 # What apps above this one read with the person, as the content generation is: a subquery each, no
 # query of its own. Registered from their AppConfig.ready() (this app never imports them): name ->
 # a function returning the expression, evaluated when the query is compiled.
 _read_with_person: dict[str, Callable[[], Expression]] = {}
+_read_for_views: dict[str, frozenset] = {}  # view name -> the names read with the person for it only
 
 
-def read_with_person(name: str, expression: Callable[[], Expression]) -> None:
-    """Read `expression()` (a subquery on the person, `OuterRef("pk")`) with every signed-in person, as
-    the attribute `name`."""
+def read_with_person(name: str, expression: Callable[[], Expression], *, views=None) -> None:
+    """Read `expression()` (an expression on the person: a subquery with `OuterRef("pk")`, or one on
+    the person's own columns) with every signed-in person, as the attribute `name`; with `views` (view
+    names such as "home"), only on those pages: on the others the person's query stays as it is."""
     _read_with_person[name] = expression
+    if views is not None:
+        for view in views:
+            _read_for_views[view] = _read_for_views.get(view, frozenset()) | {name}
     _compiled_person_query.clear()
 
 
-def _person_query(using: str) -> dict:
-    compiled = _compiled_person_query.get(using)
+def _person_query(using: str, views_reading: frozenset = frozenset()) -> dict:
+    compiled = _compiled_person_query.get((using, views_reading))
     if compiled is None:
+        for_some_views = set().union(*_read_for_views.values())
         model = get_user_model()
         reports = model._default_manager.filter(manager=OuterRef("pk"), is_active=True)
         deputising = Deputy.objects.filter(deputy=OuterRef("pk"))
@@ -63,7 +93,11 @@ def _person_query(using: str) -> dict:
                 has_direct_reports=Exists(reports),
                 has_deputy_periods=Exists(deputising),
                 **content.generation_annotations(),
-                **{name: expression() for name, expression in _read_with_person.items()},
+                **{
+                    name: expression()
+                    for name, expression in _read_with_person.items()
+                    if name not in for_some_views or name in views_reading
+                },
             )
             .filter(pk=_PERSON_ID_PLACEHOLDER)
             .order_by()[:1]
@@ -74,7 +108,7 @@ def _person_query(using: str) -> dict:
         if params.count(_PERSON_ID_PLACEHOLDER) != 1:  # pragma: no cover - a change in how Django compiles
             raise ImproperlyConfigured("The signed-in person's query does not take the person's id once.")
         positions = compiler.klass_info["select_fields"]
-        compiled = _compiled_person_query[using] = {
+        compiled = _compiled_person_query[(using, views_reading)] = {
             "sql": sql,
             "params": params,
             "id_at": params.index(_PERSON_ID_PLACEHOLDER),
@@ -86,13 +120,14 @@ def _person_query(using: str) -> dict:
     return compiled
 
 
-def signed_in_person(user_id, using: str = DEFAULT_DB_ALIAS):
+def signed_in_person(user_id, using: str = DEFAULT_DB_ALIAS, *, views_reading: frozenset = frozenset()):
     """The person with `user_id`, with `has_direct_reports`, `has_deputy_periods` (ever named a
     plaatsvervanger: advice.access asks for their periods only then), the content generation and what
-    other apps read with them (`read_with_person`), or None."""
+    other apps read with them (`read_with_person`; of what is read for some views only, `views_reading`),
+    or None."""
     model = get_user_model()
     user_id = model._meta.pk.to_python(user_id)  # the session keeps it as text
-    query = _person_query(using)
+    query = _person_query(using, views_reading)
     params = [*query["params"]]
     params[query["id_at"]] = user_id
     connection = connections[using]

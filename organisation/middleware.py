@@ -9,7 +9,22 @@ from django.shortcuts import resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from organisation import identity
+from organisation import backends, identity
+
+
+class CurrentRequestMiddleware:
+    """Tells the authentication backend which request it loads the person for (`backends.current_request`):
+    a page may have something read with the person in the same query (`backends.read_with_person`)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = backends.current_request.set(request)
+        try:
+            return self.get_response(request)
+        finally:
+            backends.current_request.reset(token)
 
 
 class TrustedHeaderMiddleware(PersistentRemoteUserMiddleware):
