@@ -9,6 +9,8 @@ For each size: a fresh PostgreSQL database (127.0.0.1:5432) with the generated c
 gunicorn with production settings on loopback, and wrk as the load generator in a separate process
 (pre-made session cookies, 16 connections spread over the workers). Each page is measured in turn right
 after the floor view.
+A page that lost more than a tenth of its share from the smallest city to the largest is measured again
+at the largest and, if it still did, at the smallest too (a copy of that city kept for it).
 Also: SQL queries per request, peak memory per worker, import_org (first and unchanged second run),
 the reminder job, and two app servers acknowledging at once. Results: bench/results.json and
 bench/RESULTS.md.
