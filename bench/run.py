@@ -540,7 +540,12 @@ def measure_again_before_calling_it_a_miss(name, measured, baseline, measure, sm
         flush=True,
     )
     measured = both_measurements(measured, again, " and ".join(reasons))
-    if smallest is not None and _lost_share(name, measured, baseline) and smallest.has(name):
+    if (
+        smallest is not None
+        and _lost_share(name, measured, baseline)
+        and smallest.has(name)
+        and "share_measured_again" not in baseline[name]  # already measured twice there (below its goal)
+    ):
         first = baseline[name]
         again = smallest.measure_again(name)
         baseline[name] = both_measurements(first, again, f"the growth check at {smallest.largest_size:,}")

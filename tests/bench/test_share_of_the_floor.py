@@ -102,3 +102,14 @@ def test_a_page_that_met_the_growth_goal_once_measured_again_leaves_the_smallest
     measured = run.measure_again_before_calling_it_a_miss("home", first, baseline, lambda: again, smallest)
     assert smallest.measured == [] and "share_measured_again" not in baseline["home"]
     assert measured["share_of_floor"] == 0.57
+
+
+def test_a_smallest_city_page_measured_twice_already_is_not_measured_a_third_time():
+    twice = run.both_measurements(
+        _measurement([300, 300], [1000, 1000]), _measurement([320, 300], [1000, 1000]), "below its goal of 50%"
+    )
+    baseline = {"version page": twice}
+    smallest = _SmallestCity(again=None)
+    first, again = _measurement([200, 200], [1000, 1000]), _measurement([210, 200], [1000, 1000])
+    run.measure_again_before_calling_it_a_miss("version page", first, baseline, lambda: again, smallest)
+    assert smallest.measured == [] and baseline["version page"] is twice
