@@ -5,6 +5,7 @@ within one request (remembered on the person object)."""
 import copy
 import datetime
 import json
+import re
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -156,26 +157,33 @@ def _read_mine(person) -> _Mine:
     )
 
 
-# The person's one query, written out: built by the ORM (three filtered relations) it cost about
-# 2 ms of Python on every version page and home, more than the query itself (docs/performance.md,
-# "The exact cache"). The statement is fixed; the person and the versions in force are parameters.
-_MY_ROWS = """
-    SELECT pv.id, asked.due_on, mine.id, mine.acknowledged_at, mine.content_hash, mine.source,
-           mine.recorded_by_id, recorder.first_name, recorder.last_name, opened.id, {notified}
-    FROM codeofconduct_policyversion AS pv
-    LEFT OUTER JOIN codeofconduct_acknowledgement AS mine
-        ON mine.version_id = pv.id AND mine.person_id = %s
+# The person's own rows, written out: built by the ORM (three filtered relations) they cost about 2 ms
+# of Python on every version page and home, more than the query itself (docs/performance.md, "The
+# exact cache"). One statement, a JSON text of an array per version, in the order of `_MY_COLUMNS`:
+# every version the person has a row of (asked, acknowledged, opened, a team notification), a few over
+# the years, since the versions in force are not known when it is read with the signed-in person (the
+# content generation comes in the same query); `_rows` keeps the ones in force or acknowledged.
+# Home and the version page read it with the person (MY_VERSIONS, organisation.backends.read_with_person);
+# everything else in a query of its own (`_my_rows`).
+MY_VERSIONS = "my_versions_json"
+MY_VERSIONS_VIEWS = ("home", "codeofconduct:version_detail")
+_MY_VERSIONS = """(SELECT {aggregate} FROM (
+        SELECT o.version_id AS id FROM codeofconduct_obligation AS o WHERE o.person_id = {person} AND o.kind = {kind}
+        UNION SELECT a.version_id FROM codeofconduct_acknowledgement AS a WHERE a.person_id = {person}
+        UNION SELECT x.version_id FROM codeofconduct_versionopening AS x WHERE x.person_id = {person}
+        UNION SELECT t.version_id FROM codeofconduct_teamnotification AS t WHERE t.chef_id = {person}
+    ) AS pv
+    LEFT OUTER JOIN codeofconduct_acknowledgement AS mine ON mine.version_id = pv.id AND mine.person_id = {person}
     LEFT OUTER JOIN codeofconduct_obligation AS asked
-        ON asked.version_id = pv.id AND asked.kind = %s AND asked.person_id = %s
-    LEFT OUTER JOIN codeofconduct_versionopening AS opened
-        ON opened.version_id = pv.id AND opened.person_id = %s
+        ON asked.version_id = pv.id AND asked.kind = {kind} AND asked.person_id = {person}
+    LEFT OUTER JOIN codeofconduct_versionopening AS opened ON opened.version_id = pv.id AND opened.person_id = {person}
     LEFT OUTER JOIN organisation_person AS recorder ON recorder.id = mine.recorded_by_id
-    {notified_join}
-    WHERE {in_force} mine.id IS NOT NULL
-"""
-_NOTIFIED_JOIN = (
-    "LEFT OUTER JOIN codeofconduct_teamnotification AS notified"
-    " ON notified.version_id = pv.id AND notified.chef_id = %s"
+    LEFT OUTER JOIN codeofconduct_teamnotification AS notified
+        ON notified.version_id = pv.id AND notified.chef_id = {person})"""
+_MY_VERSIONS_COLUMNS = (
+    "pv.id, asked.due_on, mine.id, mine.acknowledged_at, mine.content_hash, mine.source, mine.recorded_by_id,"
+    " recorder.first_name, recorder.last_name, opened.id, notified.id, notified.notified_on, notified.method,"
+    " notified.remark, notified.recorded_at"
 )
 _MY_COLUMNS = (
     "pk",
@@ -196,65 +204,28 @@ _MY_COLUMNS = (
 )
 
 
-def _my_rows(person, in_force_pks) -> list[dict]:
-    """For each version in force and each version `person` acknowledged: when they were asked, their
-    acknowledgement (with who recorded it), whether they opened it and, for a chef, their team
-    notification."""
-    chef = person.has_direct_reports
-    params = [person.pk, Obligation.Kind.ACKNOWLEDGE.value, person.pk, person.pk]
-    if chef:
-        params.append(person.pk)
-    params.extend(in_force_pks)
-    statement = _MY_ROWS.format(
-        notified="notified.id, notified.notified_on, notified.method, notified.remark, notified.recorded_at"
-        if chef
-        else "NULL, NULL, NULL, NULL, NULL",
-        notified_join=_NOTIFIED_JOIN if chef else "",
-        in_force=f"pv.id IN ({', '.join(['%s'] * len(in_force_pks))}) OR" if in_force_pks else "",
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)  # placeholders only: every value is a parameter
-        fetched = cursor.fetchall()
-    rows = [dict(zip(_MY_COLUMNS, values, strict=True)) for values in fetched]
-    # The values as the ORM gives them (SQLite returns text or naive datetimes for these columns).
-    for column, expression, converters in _converters():
-        for row in rows:
-            if row[column] is not None:
-                for converter in converters:
-                    row[column] = converter(row[column], expression, connection)
-    return rows
-
-
-# The same rows read with the signed-in person on the pages that show them (home, the version page):
-# their own query cost those pages a fifth of their time beyond the floor (docs/performance.md). The
-# person's query cannot know the versions in force (the content generation comes with it), so it reads
-# every version the person has a row for (asked, acknowledged, opened, or a team notification), a few
-# over the years, and `_rows_read_with_person` keeps those `_my_rows` would have given.
-MY_VERSIONS = "my_versions_json"
-MY_VERSIONS_VIEWS = ("home", "codeofconduct:version_detail")
-_MY_VERSIONS = """(SELECT {aggregate} FROM (
-        SELECT o.version_id AS id FROM codeofconduct_obligation AS o WHERE o.person_id = {person} AND o.kind = %s
-        UNION SELECT a.version_id FROM codeofconduct_acknowledgement AS a WHERE a.person_id = {person}
-        UNION SELECT x.version_id FROM codeofconduct_versionopening AS x WHERE x.person_id = {person}
-        UNION SELECT t.version_id FROM codeofconduct_teamnotification AS t WHERE t.chef_id = {person}
-    ) AS pv
-    LEFT OUTER JOIN codeofconduct_acknowledgement AS mine ON mine.version_id = pv.id AND mine.person_id = {person}
-    LEFT OUTER JOIN codeofconduct_obligation AS asked
-        ON asked.version_id = pv.id AND asked.kind = %s AND asked.person_id = {person}
-    LEFT OUTER JOIN codeofconduct_versionopening AS opened ON opened.version_id = pv.id AND opened.person_id = {person}
-    LEFT OUTER JOIN organisation_person AS recorder ON recorder.id = mine.recorded_by_id
-    LEFT OUTER JOIN codeofconduct_teamnotification AS notified
-        ON notified.version_id = pv.id AND notified.chef_id = {person})"""
-_MY_VERSIONS_COLUMNS = (
-    "pv.id, asked.due_on, mine.id, mine.acknowledged_at, mine.content_hash, mine.source, mine.recorded_by_id,"
-    " recorder.first_name, recorder.last_name, opened.id, notified.id, notified.notified_on, notified.method,"
-    " notified.remark, notified.recorded_at"
-)
+def _my_versions_sql(vendor: str, person: str, person_params: list) -> tuple[str, list]:
+    """`_MY_VERSIONS` for the person in SQL `person` (a column, or a placeholder), with its parameters in
+    the order their placeholders come."""
+    if vendor == "postgresql":
+        aggregate = f"json_agg(json_build_array({_MY_VERSIONS_COLUMNS}))::text"
+    else:  # SQLite's JSON functions
+        aggregate = f"json_group_array(json_array({_MY_VERSIONS_COLUMNS}))"
+    pieces, params = [], []
+    for number, piece in enumerate(re.split(r"\{(person|kind)\}", _MY_VERSIONS.replace("{aggregate}", aggregate))):
+        if number % 2 == 0:
+            pieces.append(piece)
+        elif piece == "person":
+            pieces.append(person)
+            params.extend(person_params)
+        else:
+            pieces.append("%s")
+            params.append(Obligation.Kind.ACKNOWLEDGE.value)
+    return "".join(pieces), params
 
 
 class MyVersions(Expression):
-    """`_MY_VERSIONS` on the person of the query it is in, as one JSON text: an array per version, in the
-    order of `_MY_COLUMNS` (NULL: no version at all)."""
+    """`_MY_VERSIONS` on the person of the query it is in (NULL: no version at all)."""
 
     output_field = TextField()
 
@@ -270,16 +241,19 @@ class MyVersions(Expression):
 
     def as_sql(self, compiler, connection):
         person, params = compiler.compile(self.person)
-        if connection.vendor == "postgresql":
-            aggregate = f"json_agg(json_build_array({_MY_VERSIONS_COLUMNS}))::text"
-        else:  # SQLite's JSON functions
-            aggregate = f"json_group_array(json_array({_MY_VERSIONS_COLUMNS}))"
-        kind = Obligation.Kind.ACKNOWLEDGE.value
-        return _MY_VERSIONS.format(aggregate=aggregate, person=person), [*params, kind, *params, kind]
+        return _my_versions_sql(connection.vendor, person, list(params))
 
 
 def my_versions():
     return MyVersions()
+
+
+def _my_rows(person, in_force_pks) -> list[dict]:
+    """For each version in force and each version `person` acknowledged: when they were asked, their
+    acknowledgement (with who recorded it), whether they opened it and, for a chef, their team
+    notification; in a query of their own."""
+    statement, params = _my_versions_sql(connection.vendor, "%s", [person.pk])
+    return _rows(sql.fetch(f"SELECT {statement}", params)[0][0], person, in_force_pks)
 
 
 _NOT_READ = object()
@@ -289,15 +263,18 @@ def _rows_read_with_person(person, in_force_pks) -> list[dict] | None:
     """`_my_rows(person, in_force_pks)` from what was read with the signed-in person (MY_VERSIONS), or
     None when nothing was."""
     read = getattr(person, MY_VERSIONS, _NOT_READ)
-    if read is _NOT_READ:
-        return None
+    return None if read is _NOT_READ else _rows(read, person, in_force_pks)
+
+
+def _rows(read: str | None, person, in_force_pks) -> list[dict]:
+    """The rows of `_MY_VERSIONS`'s JSON text `read` of the versions in force and the ones acknowledged."""
     found = {values[0]: dict(zip(_MY_COLUMNS, values, strict=True)) for values in json.loads(read or "[]")}
     in_force = set(in_force_pks)
     rows = [row for pk, row in found.items() if pk in in_force or row["mine__pk"] is not None]
     rows += [dict.fromkeys(_MY_COLUMNS) | {"pk": pk} for pk in in_force if pk not in found]
     chef = person.has_direct_reports
     for row in rows:
-        if not chef:  # as `_my_rows`: a team notification only for someone who has a team
+        if not chef:  # a team notification counts only for someone who has a team
             for column in _NOTIFIED_COLUMNS:
                 row[column] = None
         for column, parse in _JSON_VALUES:
@@ -313,28 +290,12 @@ def _moment(text: str) -> datetime.datetime:
 
 
 _NOTIFIED_COLUMNS = tuple(column for column in _MY_COLUMNS if column.startswith("notified__"))
-_JSON_VALUES = (  # JSON has no dates: the ones `_converters` gives in `_my_rows`
+_JSON_VALUES = (  # JSON has no dates
     ("asked__due_on", datetime.date.fromisoformat),
     ("mine__acknowledged_at", _moment),
     ("notified__notified_on", datetime.date.fromisoformat),
     ("notified__recorded_at", _moment),
 )
-
-
-def _converters():
-    """The database backend's converters for the date and time columns, as the ORM applies them."""
-    found = []
-    for column, model, name in (
-        ("asked__due_on", Obligation, "due_on"),
-        ("mine__acknowledged_at", Acknowledgement, "acknowledged_at"),
-        ("notified__notified_on", TeamNotification, "notified_on"),
-        ("notified__recorded_at", TeamNotification, "recorded_at"),
-    ):
-        expression = model._meta.get_field(name).get_col(model._meta.db_table)
-        converters = connection.ops.get_db_converters(expression)
-        if converters:
-            found.append((column, expression, converters))
-    return found
 
 
 def reading_list(person) -> tuple[list[ToRead], list[Acknowledgement]]:
